@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Makes a RabbitMQ and a MongoDB-wire server answer on loopback, idempotently.
+#   - a server already answering at HELPDESK_RABBITMQ_URL / HELPDESK_MONGO_URL is reused;
+#   - otherwise RabbitMQ comes from Debian's package, started detached;
+#   - otherwise FerretDB v1.24.2 (MongoDB wire protocol on SQLite) is built with Go once,
+#     cached, and started with its data under var/.
+# Usage: deploy/servers.sh [start|stop|status]
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VAR_DIR="${HELPDESK_VAR_DIR:-$ROOT/var}"
+LOG_DIR="$VAR_DIR/log"
+FERRETDB_DATA="$VAR_DIR/ferretdb"
+FERRETDB_VERSION="v1.24.2"
+CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/helpdesk"
+FERRETDB_BIN="$CACHE_DIR/bin/ferretdb-$FERRETDB_VERSION"
+RABBITMQ_URL="${HELPDESK_RABBITMQ_URL:-amqp://guest:guest@127.0.0.1:5672/}"
+MONGO_URL="${HELPDESK_MONGO_URL:-mongodb://127.0.0.1:27017/}"
+PROBE="python3 $ROOT/deploy/probe.py"
+
+say() { printf '[servers] %s\n' "$*"; }
+die() { printf '[servers] ERROR: %s\n' "$*" >&2; exit 1; }
+
+mongo_port() { python3 -c "from urllib.parse import urlsplit; import sys; print(urlsplit(sys.argv[1]).port or 27017)" "$MONGO_URL"; }
+
+apt_install() {
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+start_rabbitmq() {
+  if $PROBE amqp "$RABBITMQ_URL"; then
+    say "RabbitMQ already answers at $RABBITMQ_URL: reusing it"
+    return
+  fi
+  if ! command -v rabbitmq-server >/dev/null 2>&1; then
+    say "installing RabbitMQ from Debian's packages"
+    apt_install rabbitmq-server
+  fi
+  say "starting RabbitMQ (detached)"
+  rabbitmq-server -detached
+  for _ in $(seq 1 90); do
+    if rabbitmq-diagnostics -q ping >/dev/null 2>&1 && $PROBE amqp "$RABBITMQ_URL"; then
+      say "RabbitMQ is up at $RABBITMQ_URL (logs: /var/log/rabbitmq/; stop: rabbitmqctl stop)"
+      return
+    fi
+    sleep 1
+  done
+  die "RabbitMQ did not answer within 90 s; see /var/log/rabbitmq/"
+}
+
+build_ferretdb() {
+  [ -x "$FERRETDB_BIN" ] && return
+  command -v go >/dev/null 2>&1 || die "Go is needed to build FerretDB and is not installed"
+  say "building FerretDB $FERRETDB_VERSION with Go (once; cached at $FERRETDB_BIN)"
+  local src dir
+  # `go install ...@version` builds a binary that panics at start: the module lacks the
+  # build/version/version.txt that FerretDB's release tooling generates. So fetch the
+  # module source, add that file, and build it. Its go.sum still pins every dependency.
+  dir=$(go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" 2>/dev/null \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin).get("Dir",""))' || true)
+  if [ -z "$dir" ]; then
+    say "module download failed with the checksum database; retrying with GOSUMDB=off"
+    dir=$(GOSUMDB=off go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" \
+          | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
+  fi
+  src=$(mktemp -d)
+  cp -r "$dir/." "$src/"
+  chmod -R u+w "$src"
+  echo "$FERRETDB_VERSION" > "$src/build/version/version.txt"
+  mkdir -p "$(dirname "$FERRETDB_BIN")"
+  (cd "$src" && GOFLAGS=-mod=mod go build -o "$FERRETDB_BIN.tmp" ./cmd/ferretdb) \
+    || (cd "$src" && GOSUMDB=off GOFLAGS=-mod=mod go build -o "$FERRETDB_BIN.tmp" ./cmd/ferretdb)
+  mv "$FERRETDB_BIN.tmp" "$FERRETDB_BIN"
+  rm -rf "$src"
+}
+
+start_ferretdb() {
+  if $PROBE mongodb "$MONGO_URL"; then
+    say "a MongoDB-wire server already answers at $MONGO_URL: reusing it"
+    return
+  fi
+  build_ferretdb
+  mkdir -p "$FERRETDB_DATA" "$LOG_DIR"
+  local port
+  port=$(mongo_port)
+  say "starting FerretDB $FERRETDB_VERSION on 127.0.0.1:$port (SQLite data: $FERRETDB_DATA)"
+  nohup "$FERRETDB_BIN" --handler=sqlite --sqlite-url="file:$FERRETDB_DATA/" \
+    --state-dir="$FERRETDB_DATA" --listen-addr="127.0.0.1:$port" \
+    --telemetry=disable --debug-addr=- --log-level=warn \
+    >>"$LOG_DIR/ferretdb.log" 2>&1 &
+  echo $! > "$VAR_DIR/ferretdb.pid"
+  $PROBE mongodb "$MONGO_URL" --wait 30 \
+    || die "FerretDB did not answer within 30 s; see $LOG_DIR/ferretdb.log"
+  say "FerretDB is up at $MONGO_URL (log: $LOG_DIR/ferretdb.log; stop: deploy/servers.sh stop)"
+}
+
+stop_servers() {
+  if [ -f "$VAR_DIR/ferretdb.pid" ]; then
+    kill "$(cat "$VAR_DIR/ferretdb.pid")" 2>/dev/null && say "stopped FerretDB" || true
+    rm -f "$VAR_DIR/ferretdb.pid"
+  fi
+  if command -v rabbitmqctl >/dev/null 2>&1 && rabbitmq-diagnostics -q ping >/dev/null 2>&1; then
+    rabbitmqctl stop >/dev/null 2>&1 && say "stopped RabbitMQ" || true
+  fi
+}
+
+status() {
+  $PROBE amqp "$RABBITMQ_URL" && say "RabbitMQ answers at $RABBITMQ_URL" || say "RabbitMQ: down"
+  $PROBE mongodb "$MONGO_URL" && say "MongoDB-wire server answers at $MONGO_URL" || say "MongoDB: down"
+}
+
+case "${1:-start}" in
+  start) mkdir -p "$LOG_DIR"; start_rabbitmq; start_ferretdb ;;
+  stop) stop_servers ;;
+  status) status ;;
+  *) die "usage: deploy/servers.sh [start|stop|status]" ;;
+esac

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Prepares a machine: the project's virtualenv (pinned packages) and the real servers.
+# Idempotent and quick when nothing changed. Sourced by start.sh and test.sh.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+STAMP="$VENV/.installed-$(sha256sum "$ROOT/pyproject.toml" | cut -c1-16)"
+
+if [ ! -f "$STAMP" ]; then
+  echo "[setup] installing Python packages into $VENV"
+  [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q --disable-pip-version-check --upgrade pip
+  "$VENV/bin/pip" install -q --disable-pip-version-check -e "$ROOT[test]"
+  rm -f "$VENV"/.installed-*
+  touch "$STAMP"
+fi
+
+bash "$ROOT/deploy/servers.sh" start

@@ -1,0 +1,1 @@
+"""Chat service: live chat sessions, in memory only; nothing durable, ever."""

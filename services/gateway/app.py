@@ -1,0 +1,52 @@
+"""Builds the gateway: the FastAPI app, its broker client and routers; nothing else."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from services.gateway.auth import TokenVerifier
+from services.gateway.errors import install_error_handlers
+from services.gateway.routes import demo, health, help, system
+from services.gateway.rpc_client import RpcClient
+from shared.database import connect_database
+from shared.logging import configure_logging
+from shared.settings import Settings, get_settings
+from shared.support_hours import SupportCalendar
+
+
+def create_app(settings: Settings) -> FastAPI:
+    logger = configure_logging("gateway", settings.log_level)
+    rpc = RpcClient(settings.rabbitmq_url, settings.rpc_timeout_seconds)
+    database = connect_database(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await rpc.connect()
+        logger.info("gateway ready", extra={"event": "ready", "port": settings.gateway_port})
+        yield
+        await rpc.close()
+        database.client.close()
+
+    app = FastAPI(
+        title="Help desk gateway",
+        version="1.0.0",
+        description="REST and WebSocket API of the in-app Help menu and the ops console.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.rpc = rpc
+    app.state.database = database
+    app.state.verifier = TokenVerifier(settings)
+    app.state.calendar = SupportCalendar.from_settings(
+        settings.support_hours, settings.timezone, settings.holidays
+    )
+    install_error_handlers(app)
+    for module in (health, help, demo, system):
+        app.include_router(module.router)
+    return app
+
+
+def app() -> FastAPI:
+    """Factory for `uvicorn --factory services.gateway.app:app`."""
+    return create_app(get_settings())

@@ -1,0 +1,73 @@
+"""The gateway's injected pieces, declared once as `Annotated` aliases."""
+
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from motor.motor_asyncio import AsyncIOMotorDatabase
+
+from services.gateway.auth import InvalidToken, TokenVerifier
+from services.gateway.rpc_client import RpcClient
+from shared.people import Caller
+from shared.settings import Settings
+from shared.support_hours import SupportCalendar
+
+_bearer = HTTPBearer(auto_error=False, description="JWT issued by the host application")
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_rpc(request: Request) -> RpcClient:
+    rpc: RpcClient = request.app.state.rpc
+    return rpc
+
+
+def get_calendar(request: Request) -> SupportCalendar:
+    calendar: SupportCalendar = request.app.state.calendar
+    return calendar
+
+
+def get_verifier(request: Request) -> TokenVerifier:
+    verifier: TokenVerifier = request.app.state.verifier
+    return verifier
+
+
+def get_database(request: Request) -> AsyncIOMotorDatabase[Any]:
+    database: AsyncIOMotorDatabase[Any] = request.app.state.database
+    return database
+
+
+def get_current_caller(
+    verifier: Annotated[TokenVerifier, Depends(get_verifier)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Caller:
+    if credentials is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "missing bearer token",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    try:
+        return verifier.verify(credentials.credentials)
+    except InvalidToken as error:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, str(error), headers={"WWW-Authenticate": "Bearer"}
+        ) from None
+
+
+def get_current_agent(caller: Annotated[Caller, Depends(get_current_caller)]) -> Caller:
+    if caller.role != "agent":
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "this needs a support agent's account")
+    return caller
+
+
+AppSettings = Annotated[Settings, Depends(get_settings)]
+Rpc = Annotated[RpcClient, Depends(get_rpc)]
+Calendar = Annotated[SupportCalendar, Depends(get_calendar)]
+Verifier = Annotated[TokenVerifier, Depends(get_verifier)]
+Database = Annotated[AsyncIOMotorDatabase[Any], Depends(get_database)]
+CurrentUser = Annotated[Caller, Depends(get_current_caller)]
+CurrentAgent = Annotated[Caller, Depends(get_current_agent)]

@@ -1,0 +1,21 @@
+"""Liveness and readiness of the gateway."""
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from services.gateway.deps import Database, Rpc
+from shared.database import database_answers
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+async def healthz() -> dict[str, str]:
+    return {"status": "alive"}
+
+
+@router.get("/readyz", responses={503: {"description": "broker or database unreachable"}})
+async def readyz(rpc: Rpc, database: Database) -> JSONResponse:
+    checks = {"broker": rpc.connected, "database": await database_answers(database)}
+    ready = all(checks.values())
+    return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)

@@ -1,0 +1,52 @@
+"""`GET /api/v1/help`: support hours, availability and alternative contacts."""
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from services.gateway.deps import AppSettings, Calendar
+from shared.settings import Contact
+
+router = APIRouter(prefix="/api/v1", tags=["help"])
+
+
+class OpeningDay(BaseModel):
+    day: str
+    open: str
+    close: str
+
+
+class SupportHours(BaseModel):
+    timezone: str
+    always: bool
+    schedule: list[OpeningDay]
+    holidays: str
+
+
+class HelpInfo(BaseModel):
+    support_hours: SupportHours
+    open_now: bool
+    next_open: datetime
+    chat_available: bool
+    contacts: list[Contact]
+    kb_url: str
+
+
+@router.get("/help")
+async def help_info(settings: AppSettings, calendar: Calendar) -> HelpInfo:
+    now = datetime.now(UTC)
+    open_now = calendar.is_open(now)
+    return HelpInfo(
+        support_hours=SupportHours(
+            timezone=calendar.tz_name,
+            always=calendar.schedule.always,
+            schedule=[OpeningDay(**row) for row in calendar.schedule.describe()],
+            holidays=settings.holidays,
+        ),
+        open_now=open_now,
+        next_open=calendar.next_open(now),
+        chat_available=open_now,
+        contacts=settings.contacts,
+        kb_url=settings.kb_url,
+    )

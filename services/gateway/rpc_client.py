@@ -1,0 +1,120 @@
+"""The gateway's request/reply client on aio-pika.
+
+FastStream's `broker.request()` serializes concurrent calls behind one lock (FastStream
+#1318; measured here at about half the throughput of this client). This client publishes
+with a correlation id and RabbitMQ's direct reply-to, keeps one reply consumer and a dict
+of pending futures, so any number of requests are in flight at once.
+"""
+
+import asyncio
+import json
+import logging
+import uuid
+from typing import TypeVar
+
+import aio_pika
+from aio_pika.abc import AbstractIncomingMessage, AbstractRobustChannel, AbstractRobustConnection
+from pydantic import BaseModel, TypeAdapter
+
+from shared.errors import ERRORS_BY_KIND, Unavailable
+from shared.logging import correlation_id
+from shared.rpc import RpcReply
+from shared.topology import ServiceName, rpc_queue
+
+ResultT = TypeVar("ResultT")
+
+DIRECT_REPLY_TO = "amq.rabbitmq.reply-to"
+logger = logging.getLogger("helpdesk.gateway.rpc")
+
+
+class RpcClient:
+    def __init__(self, url: str, timeout: float) -> None:
+        self.url = url
+        self.timeout = timeout
+        self._connection: AbstractRobustConnection | None = None
+        self._channel: AbstractRobustChannel | None = None
+        self._pending: dict[str, asyncio.Future[RpcReply]] = {}
+
+    async def connect(self) -> None:
+        self._connection = await aio_pika.connect_robust(self.url, timeout=self.timeout)
+        # A request to a service that is not running has no queue to land in; the broker
+        # returns it (mandatory) and the caller hears 503 at once instead of at the
+        # deadline. aiormq only reports returns on a channel with publisher confirms.
+        channel = await self._connection.channel(publisher_confirms=True, on_return_raises=True)
+        assert isinstance(channel, AbstractRobustChannel)
+        self._channel = channel
+        # Direct reply-to needs its consumer on the publishing channel, started first;
+        # the robust channel re-creates it after a reconnect.
+        replies = await channel.declare_queue(DIRECT_REPLY_TO, passive=True)
+        await replies.consume(self._on_reply, no_ack=True)
+
+    async def close(self) -> None:
+        if self._connection is not None:
+            await self._connection.close()
+        for future in self._pending.values():
+            future.cancel()
+
+    @property
+    def connected(self) -> bool:
+        return (
+            self._connection is not None
+            and not self._connection.is_closed
+            and self._channel is not None
+            and not self._channel.is_closed
+        )
+
+    async def call(
+        self,
+        service: ServiceName,
+        command: str,
+        request: BaseModel,
+        result_type: type[ResultT],
+    ) -> ResultT:
+        """Send one command and wait for its reply; domain errors come back raised."""
+        reply = await self._request(rpc_queue(service, command).name, request)
+        if not reply.ok:
+            assert reply.error is not None
+            raise ERRORS_BY_KIND[reply.error.kind](reply.error.message)
+        return TypeAdapter(result_type).validate_python(reply.result)
+
+    async def _request(self, routing_key: str, request: BaseModel) -> RpcReply:
+        if self._channel is None or not self.connected:
+            raise Unavailable("the message broker is not reachable; try again shortly")
+        request_id = uuid.uuid4().hex
+        future: asyncio.Future[RpcReply] = asyncio.get_running_loop().create_future()
+        self._pending[request_id] = future
+        message = aio_pika.Message(
+            body=request.model_dump_json().encode(),
+            content_type="application/json",
+            correlation_id=request_id,
+            reply_to=DIRECT_REPLY_TO,
+            # A request nobody picked up before the deadline is worthless afterwards.
+            expiration=self.timeout,
+            headers={"x-correlation-id": correlation_id.get() or request_id},
+        )
+        try:
+            # The deadline also covers the publish itself: aio-pika can hang on a broken
+            # robust connection until the broker returns (aio-pika #636).
+            async with asyncio.timeout(self.timeout):
+                await self._channel.default_exchange.publish(
+                    message, routing_key=routing_key, mandatory=True
+                )
+                return await future
+        except aio_pika.exceptions.PublishError:
+            raise Unavailable("the service is not running; try again shortly") from None
+        except TimeoutError:
+            logger.warning("rpc deadline passed", extra={"route": routing_key})
+            raise Unavailable("the service did not answer in time; try again shortly") from None
+        except aio_pika.exceptions.AMQPError:
+            raise Unavailable("the message broker is not reachable; try again shortly") from None
+        finally:
+            self._pending.pop(request_id, None)
+
+    def _on_reply(self, message: AbstractIncomingMessage) -> None:
+        future = self._pending.get(message.correlation_id or "")
+        if future is None or future.done():
+            return
+        try:
+            future.set_result(RpcReply.model_validate(json.loads(message.body)))
+        except ValueError as error:
+            future.set_exception(error)

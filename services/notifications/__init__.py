@@ -1,0 +1,1 @@
+"""Notifications service: pop-ups and their reminders (MongoDB)."""

@@ -1,0 +1,1 @@
+"""Tickets service: tickets, replies, attachments' links and counters (MongoDB)."""

@@ -1,0 +1,71 @@
+"""Domain errors shared by every service; one place (the gateway) maps their kinds to HTTP."""
+
+from typing import ClassVar, Literal
+
+ErrorKind = Literal[
+    "invalid",
+    "not_found",
+    "conflict",
+    "forbidden",
+    "too_large",
+    "unsupported_type",
+    "rate_limited",
+    "unavailable",
+]
+
+
+class HelpdeskError(Exception):
+    """A rule of the product said no; `kind` decides the status code the client sees."""
+
+    kind: ClassVar[ErrorKind] = "invalid"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidRequest(HelpdeskError):
+    kind = "invalid"
+
+
+class NotFound(HelpdeskError):
+    kind = "not_found"
+
+
+class Conflict(HelpdeskError):
+    kind = "conflict"
+
+
+class Forbidden(HelpdeskError):
+    kind = "forbidden"
+
+
+class TooLarge(HelpdeskError):
+    kind = "too_large"
+
+
+class UnsupportedType(HelpdeskError):
+    kind = "unsupported_type"
+
+
+class RateLimited(HelpdeskError):
+    kind = "rate_limited"
+
+
+class Unavailable(HelpdeskError):
+    kind = "unavailable"
+
+
+ERRORS_BY_KIND: dict[str, type[HelpdeskError]] = {
+    cls.kind: cls
+    for cls in (
+        InvalidRequest,
+        NotFound,
+        Conflict,
+        Forbidden,
+        TooLarge,
+        UnsupportedType,
+        RateLimited,
+        Unavailable,
+    )
+}

@@ -1,0 +1,89 @@
+"""Domain events that cross the bus: one pydantic model each, in the common envelope.
+
+The routing key equals the event type. Adding a field is compatible; removing or renaming
+one needs a new `version`.
+"""
+
+from datetime import UTC, datetime
+from typing import Generic, Literal, TypeVar
+from uuid import UUID, uuid4
+
+from pydantic import BaseModel, Field
+
+from shared.people import Author
+
+PayloadT = TypeVar("PayloadT", bound=BaseModel)
+
+Importance = Literal["low", "normal", "high", "critical"]
+TicketStatus = Literal["new", "in_progress", "awaiting_reply", "resolved", "closed"]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Event(BaseModel, Generic[PayloadT]):
+    event_id: UUID = Field(default_factory=uuid4)
+    type: str
+    version: int = 1
+    occurred_at: datetime = Field(default_factory=utcnow)
+    correlation_id: str | None = None
+    payload: PayloadT
+
+
+class AttachmentRef(BaseModel):
+    """Claim-check: the file lives in the attachment store; only this travels."""
+
+    id: str
+    filename: str
+    content_type: str
+    size: int
+
+
+class TicketCreatedPayload(BaseModel):
+    number: str
+    account_id: str
+    author: Author
+    subject: str
+    importance: Importance
+    status: TicketStatus
+    sla_due_at: datetime
+    attachment: AttachmentRef | None = None
+
+
+class TicketCreated(Event[TicketCreatedPayload]):
+    type: Literal["ticket.created"] = "ticket.created"
+
+
+class ReplyPostedPayload(BaseModel):
+    ticket_number: str
+    account_id: str
+    ticket_owner_id: str
+    ticket_subject: str
+    message_id: str
+    author: Author
+    body: str
+    attachment: AttachmentRef | None = None
+
+
+class ReplyPosted(Event[ReplyPostedPayload]):
+    type: Literal["reply.posted"] = "reply.posted"
+
+
+class TicketChanges(BaseModel):
+    status: TicketStatus | None = None
+    subject: str | None = None
+
+
+class TicketUpdatedPayload(BaseModel):
+    number: str
+    account_id: str
+    ticket_owner_id: str
+    subject: str
+    status: TicketStatus
+    changes: TicketChanges
+    changed_by: Author
+
+
+class TicketUpdated(Event[TicketUpdatedPayload]):
+    type: Literal["ticket.updated"] = "ticket.updated"

@@ -1,0 +1,124 @@
+"""What every FastStream service shares: its status query, health endpoints and runner.
+
+Each service builds its broker and handlers; this module gives all of them the same
+readiness signal (`/healthz`, `/readyz` over HTTP for orchestrators, the `status` query
+over the broker for the gateway) and the same graceful start and stop.
+"""
+
+import logging
+import socket
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import uvicorn
+from faststream.asgi import AsgiFastStream, AsgiResponse, get
+from faststream.asgi.response import JSONResponse
+from faststream.rabbit import RabbitBroker, RabbitRouter
+
+from shared.rpc import ServiceStatus, StatusQuery, rpc_endpoint
+from shared.topology import (
+    DEAD_LETTER_EXCHANGE,
+    DEAD_LETTER_QUEUE,
+    EVENTS_EXCHANGE,
+    ServiceName,
+    rpc_queue,
+)
+
+ReadinessChecks = Callable[[], Awaitable[dict[str, bool]]]
+
+# In-flight messages get this long to finish on SIGTERM before the process exits.
+GRACEFUL_TIMEOUT_SECONDS = 15.0
+BROKER_PING_TIMEOUT_SECONDS = 2.0
+
+
+def status_router(service: ServiceName, checks: ReadinessChecks) -> RabbitRouter:
+    """The `status` query every service answers: who it is and whether its dependencies do."""
+    router = RabbitRouter()
+    instance = f"{socket.gethostname()}-{uuid.uuid4().hex[:8]}"
+    started_at = datetime.now(UTC)
+
+    @router.subscriber(rpc_queue(service, "status"))
+    @rpc_endpoint
+    async def report_status(query: StatusQuery) -> ServiceStatus:
+        return ServiceStatus(
+            service=service, instance=instance, started_at=started_at, checks=await checks()
+        )
+
+    return router
+
+
+def broker_checks(broker: RabbitBroker) -> ReadinessChecks:
+    async def checks() -> dict[str, bool]:
+        return {"broker": await broker.ping(BROKER_PING_TIMEOUT_SECONDS)}
+
+    return checks
+
+
+def combine_checks(*parts: ReadinessChecks) -> ReadinessChecks:
+    async def checks() -> dict[str, bool]:
+        result: dict[str, bool] = {}
+        for part in parts:
+            result.update(await part())
+        return result
+
+    return checks
+
+
+async def declare_event_topology(broker: RabbitBroker) -> None:
+    """Exchanges and the dead-letter queue, declared idempotently by every service."""
+    await broker.declare_exchange(EVENTS_EXCHANGE)
+    dead_letter_exchange = await broker.declare_exchange(DEAD_LETTER_EXCHANGE)
+    dead_letters = await broker.declare_queue(DEAD_LETTER_QUEUE)
+    await dead_letters.bind(dead_letter_exchange, routing_key=DEAD_LETTER_QUEUE.routing())
+
+
+def build_service_app(
+    service: ServiceName,
+    broker: RabbitBroker,
+    checks: ReadinessChecks,
+    logger: logging.Logger,
+    on_startup: Sequence[Callable[[], Awaitable[Any]]] = (),
+    after_startup: Sequence[Callable[[], Awaitable[Any]]] = (),
+    on_shutdown: Sequence[Callable[[], Awaitable[Any]]] = (),
+) -> AsgiFastStream:
+    broker.include_router(status_router(service, checks))
+
+    @get
+    async def healthz(scope: Any) -> AsgiResponse:
+        return JSONResponse({"status": "alive", "service": service})
+
+    @get
+    async def readyz(scope: Any) -> AsgiResponse:
+        result = await checks()
+        ready = all(result.values())
+        return JSONResponse({"ready": ready, "checks": result}, 200 if ready else 503)
+
+    async def declare_topology() -> None:
+        await declare_event_topology(broker)
+
+    async def announce_ready() -> None:
+        logger.info("service ready", extra={"event": "ready"})
+
+    return AsgiFastStream(
+        broker,
+        asgi_routes=[("/healthz", healthz), ("/readyz", readyz)],
+        asyncapi_path="/asyncapi",
+        logger=logger,
+        on_startup=list(on_startup),
+        after_startup=[declare_topology, *after_startup, announce_ready],
+        on_shutdown=list(on_shutdown),
+    )
+
+
+def run_service(app: AsgiFastStream, host: str, port: int) -> None:
+    """Serve the app; uvicorn turns SIGTERM/SIGINT into a graceful lifespan shutdown."""
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_config=None,
+        timeout_graceful_shutdown=int(GRACEFUL_TIMEOUT_SECONDS),
+        lifespan="on",
+    )

@@ -1,0 +1,88 @@
+"""One pydantic-settings `Settings` per process, read from HELPDESK_* environment variables."""
+
+from functools import lru_cache
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# A fixed secret is only acceptable because demo mode is for a laptop; production sets
+# HELPDESK_JWT_SECRET or HELPDESK_JWKS_URL (the gateway refuses to start otherwise).
+DEMO_JWT_SECRET = "helpdesk-demo-secret-not-for-production-use"
+
+
+class Contact(BaseModel):
+    """An alternative channel for one topic, shown in the Help menu and when chat is offline."""
+
+    topic: str
+    label_pl: str
+    label_en: str
+    phone: str
+    email: str
+
+
+DEFAULT_CONTACTS = [
+    Contact(
+        topic="general",
+        label_pl="Pomoc ogólna",
+        label_en="General help",
+        phone="+48 22 000 00 00",
+        email="pomoc@example.com",
+    ),
+    Contact(
+        topic="billing",
+        label_pl="Rozliczenia i faktury",
+        label_en="Billing and invoices",
+        phone="+48 22 000 00 01",
+        email="rozliczenia@example.com",
+    ),
+    Contact(
+        topic="extra_services",
+        label_pl="Usługi dodatkowe",
+        label_en="Extra services",
+        phone="+48 22 000 00 02",
+        email="uslugi@example.com",
+    ),
+]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HELPDESK_", extra="ignore")
+
+    rabbitmq_url: str = "amqp://guest:guest@127.0.0.1:5672/"
+    mongo_url: str = "mongodb://127.0.0.1:27017/"
+    mongo_db: str = "helpdesk"
+    gateway_host: str = "127.0.0.1"
+    # Where the FastStream services serve /healthz and /readyz (0.0.0.0 inside containers).
+    service_host: str = "127.0.0.1"
+    gateway_port: int = 8000
+    jwt_secret: str | None = None
+    jwks_url: str | None = None
+    jwt_audience: str | None = None
+    demo: bool = False
+    timezone: str = "Europe/Warsaw"
+    support_hours: str = "mon-fri 08:00-17:00"
+    holidays: str = "PL"
+    max_attachment_mb: int = Field(default=25, ge=1, le=1024)
+    rate_limits: bool = True
+    contacts: list[Contact] = Field(default_factory=lambda: list(DEFAULT_CONTACTS))
+    kb_url: str = "https://help.example.com/"
+    # How long the gateway waits for a service's answer before it tells the client 503.
+    rpc_timeout_seconds: float = Field(default=5.0, gt=0)
+    # Deadline on a publish: aio-pika hangs on a broken robust connection (aio-pika #636).
+    publish_timeout_seconds: float = Field(default=5.0, gt=0)
+    log_level: str = "INFO"
+    # Health/readiness port of each FastStream service (0 disables it).
+    tickets_port: int = 8001
+    notifications_port: int = 8002
+    chat_port: int = 8003
+
+    @property
+    def effective_jwt_secret(self) -> str | None:
+        if self.jwt_secret:
+            return self.jwt_secret
+        return DEMO_JWT_SECRET if self.demo else None
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

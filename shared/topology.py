@@ -1,0 +1,49 @@
+"""The broker topology, declared once: exchanges, event queues, dead letters, RPC queues."""
+
+from typing import Literal
+
+from faststream.rabbit import ExchangeType, QueueType, RabbitExchange, RabbitQueue
+
+ServiceName = Literal["tickets", "notifications", "chat"]
+
+EVENTS_EXCHANGE = RabbitExchange("helpdesk.events", type=ExchangeType.TOPIC, durable=True)
+
+# Dead letters keep their original routing key, so a replay can publish each one back
+# to the route it came from.
+DEAD_LETTER_EXCHANGE = RabbitExchange("helpdesk.dead-letter", type=ExchangeType.TOPIC, durable=True)
+DEAD_LETTER_QUEUE = RabbitQueue(
+    "helpdesk.dead-letters",
+    queue_type=QueueType.QUORUM,
+    durable=True,
+    routing_key="#",
+)
+
+# FastStream's own retry can redeliver forever (FastStream #1488, #1657). Quorum queues
+# count deliveries on the broker and dead-letter a message past this limit, which also
+# survives a consumer crash mid-handling.
+DELIVERY_LIMIT = 5
+
+
+def event_queue(consumer: str, routing_key: str) -> RabbitQueue:
+    """The durable queue of one consuming service and purpose, bound by routing key."""
+    return RabbitQueue(
+        f"{consumer}.{routing_key}",
+        queue_type=QueueType.QUORUM,
+        durable=True,
+        routing_key=routing_key,
+        arguments={
+            "x-delivery-limit": DELIVERY_LIMIT,
+            "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE.name,
+        },
+    )
+
+
+def rpc_queue(service: ServiceName, command: str) -> RabbitQueue:
+    """The queue a service answers one command or query on.
+
+    Transient on purpose: a request is only useful while the gateway still waits for it
+    (it also expires at the gateway's deadline). The queue goes away with its last
+    consumer, so a request to a service that is not running is returned by the broker at
+    once and the client hears 503 immediately instead of at the deadline.
+    """
+    return RabbitQueue(f"rpc.{service}.{command}", durable=False, auto_delete=True)

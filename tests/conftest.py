@@ -1,0 +1,157 @@
+"""Fixtures that start what the tests need: real servers, the four services, tokens.
+
+Integration tests run against the real RabbitMQ and MongoDB-wire server that
+deploy/servers.sh starts. A test session gets its own RabbitMQ virtual host and its own
+database, so it never meets a locally running help desk, and cleans both up afterwards.
+"""
+
+import subprocess
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+import jwt
+import pytest
+from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorDatabase
+from pymongo import MongoClient
+
+from deploy.probe import answers
+from shared.settings import Settings
+from tests.harness import ServiceProcess, free_port
+
+TEST_JWT_SECRET = "test-secret-" + uuid.uuid4().hex
+SERVER_HINT = "start them with `bash deploy/servers.sh start` (deploy/test.sh does it for you)"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that stop a shared server run last, so they cannot disturb the others."""
+    items.sort(key=lambda item: item.get_closest_marker("disruptive") is not None)
+
+
+def rabbitmqctl(*args: str) -> None:
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+
+
+@pytest.fixture(scope="session")
+def base_settings() -> Settings:
+    settings = Settings()
+    if not answers("amqp", settings.rabbitmq_url):
+        pytest.fail(f"RabbitMQ does not answer at {settings.rabbitmq_url}: {SERVER_HINT}")
+    if not answers("mongodb", settings.mongo_url):
+        pytest.fail(f"no MongoDB-wire server answers at {settings.mongo_url}: {SERVER_HINT}")
+    return settings
+
+
+@pytest.fixture(scope="session")
+def vhost(base_settings: Settings) -> Iterator[str]:
+    name = f"helpdesk-test-{uuid.uuid4().hex[:8]}"
+    rabbitmqctl("add_vhost", name)
+    rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
+    yield name
+    rabbitmqctl("delete_vhost", name)
+
+
+@dataclass
+class HelpDesk:
+    """The running help desk of this test session and how to reach it."""
+
+    env: dict[str, str]
+    settings: Settings
+    services: dict[str, ServiceProcess]
+    log_dir: Path
+
+    @property
+    def gateway_url(self) -> str:
+        return self.services["gateway"].url
+
+    def spawn(self, name: str, **env: str) -> ServiceProcess:
+        """Another instance of a service (a second gateway, a restarted consumer...)."""
+        port = free_port()
+        port_var = "GATEWAY_PORT" if name == "gateway" else f"{name.upper()}_PORT"
+        overrides = {f"HELPDESK_{port_var}": str(port), **env}
+        return ServiceProcess(name, {**self.env, **overrides}, port, self.log_dir)
+
+
+@pytest.fixture(scope="session")
+def system(
+    base_settings: Settings, vhost: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[HelpDesk]:
+    log_dir = tmp_path_factory.mktemp("service-logs")
+    database = f"helpdesk_test_{uuid.uuid4().hex[:8]}"
+    rabbitmq_url = base_settings.rabbitmq_url.rstrip("/") + "/" + quote(vhost, safe="")
+    env = {
+        "HELPDESK_RABBITMQ_URL": rabbitmq_url,
+        "HELPDESK_MONGO_URL": base_settings.mongo_url,
+        "HELPDESK_MONGO_DB": database,
+        "HELPDESK_JWT_SECRET": TEST_JWT_SECRET,
+        "HELPDESK_DEMO": "on",
+        "HELPDESK_SUPPORT_HOURS": "always",
+        "HELPDESK_RATE_LIMITS": "off",
+        "HELPDESK_RPC_TIMEOUT_SECONDS": "5",
+        "HELPDESK_LOG_LEVEL": "INFO",
+    }
+    probe = HelpDesk(env, base_settings, {}, log_dir)
+    services = {name: probe.spawn(name) for name in ("tickets", "notifications", "chat", "gateway")}
+    for service in services.values():
+        service.start(wait=False)
+    try:
+        for service in services.values():
+            service.wait_ready()
+        settings = base_settings.model_copy(
+            update={"rabbitmq_url": rabbitmq_url, "mongo_db": database}
+        )
+        yield HelpDesk(env, settings, services, log_dir)
+    finally:
+        for service in services.values():
+            service.stop()
+        with MongoClient(base_settings.mongo_url) as client:
+            client.drop_database(database)
+
+
+def make_token(
+    role: str = "user",
+    account_id: str | None = None,
+    user_id: str | None = None,
+    name: str = "Test User",
+    secret: str = TEST_JWT_SECRET,
+    lifetime: timedelta = timedelta(hours=1),
+    **extra: Any,
+) -> str:
+    now = datetime.now(UTC)
+    claims = {
+        "sub": user_id or f"user-{uuid.uuid4().hex[:8]}",
+        "name": name,
+        "account_id": account_id or f"account-{uuid.uuid4().hex[:8]}",
+        "role": role,
+        "iat": now,
+        "exp": now + lifetime,
+        **extra,
+    }
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def token() -> Callable[..., str]:
+    return make_token
+
+
+@pytest.fixture
+async def gateway(system: HelpDesk) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=system.gateway_url, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture
+def database(system: HelpDesk) -> Iterator[AsyncIOMotorDatabase[Any]]:
+    client: AsyncIOMotorClient[Any] = AsyncIOMotorClient(system.settings.mongo_url, tz_aware=True)
+    yield client[system.env["HELPDESK_MONGO_DB"]]
+    client.close()

@@ -1,0 +1,52 @@
+"""RabbitMQ stops and comes back: the gateway says unready, then everything reconnects."""
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+
+import httpx
+import pytest
+
+from tests.conftest import bearer, make_token, rabbitmqctl
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], within: float) -> float:
+    """Seconds until `check` holds; fails the test past `within` seconds."""
+    started = time.monotonic()
+    while time.monotonic() - started < within:
+        if await check():
+            return time.monotonic() - started
+        await asyncio.sleep(0.25)
+    pytest.fail(f"condition not reached within {within} s")
+
+
+@pytest.mark.disruptive
+async def test_readyz_goes_unready_without_broker_and_recovers(
+    gateway: httpx.AsyncClient,
+) -> None:
+    agent = bearer(make_token("agent"))
+
+    async def unready() -> bool:
+        response = await gateway.get("/readyz")
+        return response.status_code == 503 and response.json()["checks"]["broker"] is False
+
+    async def ready() -> bool:
+        return (await gateway.get("/readyz")).status_code == 200
+
+    async def services_answer() -> bool:
+        response = await gateway.get("/api/v1/agent/system", headers=agent)
+        return all(report["reachable"] for report in response.json()["services"])
+
+    assert await ready()
+    rabbitmqctl("stop_app")
+    try:
+        await eventually(unready, within=15)
+        started = time.monotonic()
+        during = await gateway.get("/api/v1/agent/system", headers=agent)
+        assert time.monotonic() - started < 6
+        assert not any(report["reachable"] for report in during.json()["services"])
+    finally:
+        rabbitmqctl("start_app")
+    await eventually(ready, within=60)
+    # Each service's consumers come back by themselves: the round trip works again.
+    await eventually(services_answer, within=60)
