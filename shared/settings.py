@@ -75,6 +75,16 @@ class Settings(BaseSettings):
     tickets_port: int = 8001
     notifications_port: int = 8002
     chat_port: int = 8003
+    # Live chat limits: they protect the one chat instance that holds every session.
+    chat_queue_limit: int = Field(default=100, ge=1)
+    # A user silent this long after their chat was accepted loses it (minutes; tests use less).
+    chat_idle_minutes: float = Field(default=10.0, gt=0)
+    chat_messages_per_minute: int = Field(default=60, ge=1)
+    chat_message_burst: int = Field(default=10, ge=1)
+    chat_starts_per_minute: int = Field(default=10, ge=1)
+    # Each gateway socket with chats checks in this often; the service drops chats whose
+    # socket missed three check-ins (its gateway died without saying so).
+    chat_heartbeat_seconds: float = Field(default=20.0, gt=0)
 
     @property
     def effective_jwt_secret(self) -> str | None:

@@ -47,3 +47,15 @@ def rpc_queue(service: ServiceName, command: str) -> RabbitQueue:
     once and the client hears 503 immediately instead of at the deadline.
     """
     return RabbitQueue(f"rpc.{service}.{command}", durable=False, auto_delete=True)
+
+# Live chat is transient by rule: a non-durable exchange, non-persistent messages, and
+# only exclusive auto-delete queues (one per gateway instance) bound to it.
+CHAT_EXCHANGE = RabbitExchange("helpdesk.chat", type=ExchangeType.TOPIC, durable=False)
+# Broadcasts every gateway instance binds: the agents' queue view and the service's restart.
+CHAT_QUEUE_KEY = "chat.queue"
+CHAT_RESTARTED_KEY = "chat.service_restarted"
+
+
+def chat_gateway_key(gateway_id: str) -> str:
+    """The routing key of chat notices for the sockets of one gateway instance."""
+    return f"chat.gateway.{gateway_id}"

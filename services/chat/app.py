@@ -1,13 +1,59 @@
-"""Builds the chat service: broker and handlers; it has no database on purpose."""
+"""Builds the chat service: broker, the in-memory room, handlers; it has no database on purpose."""
+
+import asyncio
+import uuid
+from datetime import timedelta
 
 from faststream.rabbit import RabbitBroker
+from faststream.rabbit.schemas import Channel
 
+from services.chat.domain import ChatLimits, ChatRoom
+from services.chat.handlers import Notifier, chat_router, run_sweeper, sweep_interval, utcnow
 from shared.logging import configure_logging
 from shared.service import broker_checks, build_service_app
 from shared.settings import get_settings
+from shared.topology import CHAT_EXCHANGE
 
 settings = get_settings()
 logger = configure_logging("chat", settings.log_level)
-broker = RabbitBroker(settings.rabbitmq_url, logger=logger)
+# Every chat message is transient, so publisher confirms would only add a round trip.
+broker = RabbitBroker(
+    settings.rabbitmq_url, logger=logger, default_channel=Channel(publisher_confirms=False)
+)
+room = ChatRoom(
+    ChatLimits(
+        queue_limit=settings.chat_queue_limit,
+        idle=timedelta(minutes=settings.chat_idle_minutes),
+        messages_per_minute=settings.chat_messages_per_minute,
+        message_burst=settings.chat_message_burst,
+        starts_per_minute=settings.chat_starts_per_minute,
+        liveness=timedelta(seconds=3 * settings.chat_heartbeat_seconds),
+    )
+)
+notifier = Notifier(broker, room, settings.publish_timeout_seconds, utcnow)
+broker.include_router(chat_router(room, notifier, utcnow))
+sweeper: set[asyncio.Task[None]] = set()
 
-app = build_service_app("chat", broker, broker_checks(broker), logger)
+
+async def announce_restart() -> None:
+    # Chats live in memory only: whatever gateways still hold from a previous run is gone.
+    await broker.declare_exchange(CHAT_EXCHANGE)
+    await notifier.announce_restart(uuid.uuid4().hex)
+    interval = sweep_interval(settings.chat_idle_minutes * 60, settings.chat_heartbeat_seconds)
+    sweeper.add(asyncio.create_task(run_sweeper(room, notifier, interval, utcnow)))
+
+
+async def end_every_chat() -> None:
+    for task in sweeper:
+        task.cancel()
+    await notifier.deliver(room.close_all())
+
+
+app = build_service_app(
+    "chat",
+    broker,
+    broker_checks(broker),
+    logger,
+    after_startup=[announce_restart],
+    on_shutdown=[end_every_chat],
+)

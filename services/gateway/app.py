@@ -7,7 +7,9 @@ from fastapi import FastAPI
 
 from services.gateway.auth import TokenVerifier
 from services.gateway.errors import install_error_handlers
+from services.gateway.push import PushConsumer
 from services.gateway.routes import demo, health, help, system
+from services.gateway.routes.chat import install_chat
 from services.gateway.rpc_client import RpcClient
 from shared.database import connect_database
 from shared.logging import configure_logging
@@ -19,12 +21,15 @@ def create_app(settings: Settings) -> FastAPI:
     logger = configure_logging("gateway", settings.log_level)
     rpc = RpcClient(settings.rabbitmq_url, settings.rpc_timeout_seconds)
     database = connect_database(settings)
+    push = PushConsumer(settings.rabbitmq_url, settings.rpc_timeout_seconds)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await rpc.connect()
+        await push.start()
         logger.info("gateway ready", extra={"event": "ready", "port": settings.gateway_port})
         yield
+        await push.close()
         await rpc.close()
         database.client.close()
 
@@ -42,6 +47,7 @@ def create_app(settings: Settings) -> FastAPI:
         settings.support_hours, settings.timezone, settings.holidays
     )
     install_error_handlers(app)
+    install_chat(app, push)
     for module in (health, help, demo, system):
         app.include_router(module.router)
     return app

@@ -1,0 +1,297 @@
+"""Live chat sessions as a pure state machine: queue, acceptance, messages, endings.
+
+Nothing here does I/O. Every operation takes the current time and returns the notices to
+deliver, so the handlers only publish them and the rules are unit-tested without a broker.
+The state is plain memory on purpose: a chat is never stored, and an ended chat leaves no
+trace behind (its text is never even kept: a line is delivered and forgotten).
+"""
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from shared.chat import (
+    AcceptChat,
+    AcceptedNotice,
+    ChatStats,
+    EndChat,
+    EndedNotice,
+    Endpoint,
+    EndReason,
+    MessageNotice,
+    Notice,
+    PostMessage,
+    PreChatForm,
+    QueuedNotice,
+    QueueItem,
+    QueueSnapshot,
+    Side,
+    StartChat,
+    StartReply,
+)
+from shared.errors import Conflict, NotFound, RateLimited
+
+
+@dataclass(frozen=True)
+class ChatLimits:
+    queue_limit: int
+    idle: timedelta
+    messages_per_minute: int
+    message_burst: int
+    starts_per_minute: int
+    # A socket that has not checked in for this long is treated as closed.
+    liveness: timedelta
+
+
+@dataclass(frozen=True)
+class Delivery:
+    to: Endpoint
+    notice: Notice
+
+
+@dataclass
+class TokenBucket:
+    """Allows `burst` actions at once, refilled at `per_minute`; cheap enough per chat side."""
+
+    per_minute: int
+    burst: int
+    tokens: float
+    updated: datetime
+
+    @classmethod
+    def full(cls, per_minute: int, burst: int, now: datetime) -> "TokenBucket":
+        return cls(per_minute, burst, float(burst), now)
+
+    def _refill(self, now: datetime) -> None:
+        elapsed = max((now - self.updated).total_seconds(), 0.0)
+        self.tokens = min(self.burst, self.tokens + elapsed * self.per_minute / 60)
+        self.updated = now
+
+    def take(self, now: datetime) -> bool:
+        self._refill(now)
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+    def is_full(self, now: datetime) -> bool:
+        self._refill(now)
+        return self.tokens >= self.burst
+
+
+@dataclass(eq=False)
+class Chat:
+    id: str
+    user: Endpoint
+    user_id: str
+    form: PreChatForm
+    queued_at: datetime
+    user_rate: TokenBucket
+    agent_rate: TokenBucket
+    user_active_at: datetime
+    agent: Endpoint | None = None
+    agent_name: str | None = None
+
+    def side_of(self, endpoint: Endpoint) -> Side | None:
+        if endpoint == self.user:
+            return "user"
+        if endpoint == self.agent:
+            return "agent"
+        return None
+
+    def parties(self) -> list[Endpoint]:
+        return [self.user] if self.agent is None else [self.user, self.agent]
+
+
+@dataclass
+class ChatRoom:
+    """Every chat of this service instance: the waiting queue and the conversations."""
+
+    limits: ChatLimits
+    new_id: Callable[[], str] = field(default=lambda: uuid.uuid4().hex)
+    chats: dict[str, Chat] = field(default_factory=dict)
+    # Chat ids in arrival order; a dict keeps insertion order and removes in O(1).
+    waiting: dict[str, None] = field(default_factory=dict)
+    by_endpoint: dict[Endpoint, set[str]] = field(default_factory=dict)
+    last_seen: dict[Endpoint, datetime] = field(default_factory=dict)
+    start_rates: dict[str, TokenBucket] = field(default_factory=dict)
+    # Bumped on every change of the waiting queue, so the agents' view is re-sent only then.
+    queue_version: int = 0
+
+    def start(self, command: StartChat, now: datetime) -> tuple[StartReply, list[Delivery]]:
+        if self.by_endpoint.get(command.endpoint):
+            raise Conflict("this chat window already has an open chat; end it first")
+        rate = self.start_rates.setdefault(
+            command.user_id, TokenBucket.full(self.limits.starts_per_minute, 1, now)
+        )
+        if not rate.take(now):
+            raise RateLimited("too many chats started; wait a minute and try again")
+        if len(self.waiting) >= self.limits.queue_limit:
+            return StartReply(outcome="busy"), []
+        chat = Chat(
+            id=self.new_id(),
+            user=command.endpoint,
+            user_id=command.user_id,
+            form=command.form,
+            queued_at=now,
+            user_rate=self._message_rate(now),
+            agent_rate=self._message_rate(now),
+            user_active_at=now,
+        )
+        self.chats[chat.id] = chat
+        self.waiting[chat.id] = None
+        self.queue_version += 1
+        self._link(chat.user, chat.id, now)
+        queued = QueuedNotice(chat_id=chat.id, position=len(self.waiting))
+        return StartReply(outcome="queued", chat_id=chat.id), [Delivery(chat.user, queued)]
+
+    def accept(self, command: AcceptChat, now: datetime) -> list[Delivery]:
+        chat = self.chats.get(command.chat_id)
+        if chat is None:
+            raise NotFound("this chat has ended")
+        if chat.agent is not None:
+            raise Conflict("another agent has already accepted this chat")
+        chat.agent = command.agent
+        chat.agent_name = command.agent_name
+        # The idle clock starts now: nobody expects the user to talk before an agent is there.
+        chat.user_active_at = now
+        self._link(command.agent, chat.id, now)
+        behind = self._leave_queue(chat.id)
+        to_user = AcceptedNotice(chat_id=chat.id, agent_name=command.agent_name)
+        to_agent = to_user.model_copy(
+            update={
+                "name": chat.form.name,
+                "phone": chat.form.phone,
+                "question": chat.form.question,
+            }
+        )
+        return [Delivery(chat.user, to_user), Delivery(command.agent, to_agent), *behind]
+
+    def post(self, command: PostMessage, now: datetime) -> list[Delivery]:
+        chat, side = self._chat_of(command.sender, command.chat_id)
+        self.last_seen[command.sender] = now
+        if chat.agent is None:
+            raise Conflict("wait until a support specialist accepts the chat")
+        rate = chat.user_rate if side == "user" else chat.agent_rate
+        if not rate.take(now):
+            raise RateLimited("too many messages; wait a moment")
+        if side == "user":
+            chat.user_active_at = now
+        line = MessageNotice(chat_id=chat.id, sender=side, text=command.text, at=now)
+        return [Delivery(party, line) for party in chat.parties()]
+
+    def end(self, command: EndChat, now: datetime) -> list[Delivery]:
+        chat, side = self._chat_of(command.by, command.chat_id)
+        reason: EndReason = "ended_by_user" if side == "user" else "ended_by_agent"
+        return self._close(chat, reason, chat.parties())
+
+    def socket_closed(self, endpoint: Endpoint) -> list[Delivery]:
+        """The socket is gone: each of its chats ends, and only the other side is told."""
+        deliveries: list[Delivery] = []
+        for chat_id in list(self.by_endpoint.get(endpoint, ())):
+            chat = self.chats[chat_id]
+            reason: EndReason = "user_left" if chat.side_of(endpoint) == "user" else "agent_left"
+            others = [party for party in chat.parties() if party != endpoint]
+            deliveries += self._close(chat, reason, others)
+        self.last_seen.pop(endpoint, None)
+        return deliveries
+
+    def heartbeat(self, endpoint: Endpoint, now: datetime) -> list[str]:
+        """The socket is alive; answer with the chats this service still has for it."""
+        chat_ids = sorted(self.by_endpoint.get(endpoint, ()))
+        if chat_ids:
+            self.last_seen[endpoint] = now
+        return chat_ids
+
+    def sweep(self, now: datetime) -> list[Delivery]:
+        """End chats whose user went silent and chats whose socket stopped checking in."""
+        deliveries: list[Delivery] = []
+        for chat in list(self.chats.values()):
+            if chat.agent is not None and now - chat.user_active_at > self.limits.idle:
+                deliveries += self._close(chat, "idle", chat.parties())
+        for endpoint, seen in list(self.last_seen.items()):
+            if now - seen > self.limits.liveness:
+                deliveries += self.socket_closed(endpoint)
+        # A full bucket holds no information; dropping it keeps memory bounded by activity.
+        for user_id, rate in list(self.start_rates.items()):
+            if rate.is_full(now):
+                del self.start_rates[user_id]
+        return deliveries
+
+    def close_all(self) -> list[Delivery]:
+        """The service is stopping: every chat ends and both sides are told."""
+        deliveries: list[Delivery] = []
+        for chat in list(self.chats.values()):
+            deliveries += self._close(chat, "service_restarted", chat.parties())
+        return deliveries
+
+    def snapshot(self, now: datetime) -> QueueSnapshot:
+        items = []
+        for chat_id in self.waiting:
+            chat = self.chats[chat_id]
+            waited = int((now - chat.queued_at).total_seconds())
+            items.append(
+                QueueItem(
+                    chat_id=chat.id,
+                    name=chat.form.name,
+                    question=chat.form.question,
+                    waiting_seconds=max(waited, 0),
+                )
+            )
+        return QueueSnapshot(items=items)
+
+    def _message_rate(self, now: datetime) -> TokenBucket:
+        return TokenBucket.full(self.limits.messages_per_minute, self.limits.message_burst, now)
+
+    def _chat_of(self, endpoint: Endpoint, chat_id: str | None) -> tuple[Chat, Side]:
+        """The chat a socket speaks in: a user's by its socket, an agent's by the id it names."""
+        ids = self.by_endpoint.get(endpoint, set())
+        if chat_id is None and len(ids) == 1:
+            chat_id = next(iter(ids))
+        if chat_id is None or chat_id not in ids:
+            raise NotFound("there is no such open chat")
+        chat = self.chats[chat_id]
+        side = chat.side_of(endpoint)
+        assert side is not None, "the endpoint index and the chat disagree"
+        return chat, side
+
+    def _link(self, endpoint: Endpoint, chat_id: str, now: datetime) -> None:
+        self.by_endpoint.setdefault(endpoint, set()).add(chat_id)
+        self.last_seen[endpoint] = now
+
+    def _unlink(self, endpoint: Endpoint, chat_id: str) -> None:
+        ids = self.by_endpoint.get(endpoint)
+        if ids is None:
+            return
+        ids.discard(chat_id)
+        if not ids:
+            del self.by_endpoint[endpoint]
+            self.last_seen.pop(endpoint, None)
+
+    def _leave_queue(self, chat_id: str) -> list[Delivery]:
+        """Take a chat out of the queue; everyone who was behind it hears their new place."""
+        if chat_id not in self.waiting:
+            return []
+        ids = list(self.waiting)
+        index = ids.index(chat_id)
+        del self.waiting[chat_id]
+        self.queue_version += 1
+        return [
+            Delivery(self.chats[other].user, QueuedNotice(chat_id=other, position=position))
+            for position, other in enumerate(ids[index + 1 :], start=index + 1)
+        ]
+
+    def _close(self, chat: Chat, reason: EndReason, tell: Iterable[Endpoint]) -> list[Delivery]:
+        deliveries = [
+            Delivery(party, EndedNotice(chat_id=chat.id, reason=reason)) for party in tell
+        ]
+        deliveries += self._leave_queue(chat.id)
+        for party in chat.parties():
+            self._unlink(party, chat.id)
+        del self.chats[chat.id]
+        return deliveries
+
+    def stats(self) -> ChatStats:
+        """What logs and operators may learn about the room: numbers, never names or text."""
+        return ChatStats(open_chats=len(self.chats), waiting=len(self.waiting))

@@ -1,0 +1,393 @@
+"""`WS /api/v1/chat` and `WS /api/v1/agent/chat`: the gateway's end of live chat.
+
+The gateway holds the sockets; the chat service holds the chats. A socket's commands go to
+the chat service over request/reply; its notices come back through this instance's push
+queue (services/gateway/push.py) and are forwarded to the client as they are. Nothing here
+keeps chat text beyond the socket's send buffer, and nothing here logs it.
+"""
+
+import asyncio
+import contextlib
+import logging
+import re
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any, ClassVar, Literal
+
+from fastapi import APIRouter, FastAPI, WebSocket
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+
+from services.gateway.auth import InvalidToken, TokenVerifier
+from services.gateway.push import PushConsumer
+from services.gateway.rpc_client import RpcClient
+from shared.chat import (
+    AcceptChat,
+    ChatPush,
+    EndChat,
+    EndedNotice,
+    Endpoint,
+    EndReason,
+    Heartbeat,
+    HeartbeatReply,
+    Id,
+    ListQueue,
+    MessageText,
+    Notice,
+    PostMessage,
+    PreChatForm,
+    QueueSnapshot,
+    Side,
+    SocketClosed,
+    StartChat,
+    StartReply,
+    Transient,
+)
+from shared.errors import HelpdeskError, NotFound
+from shared.people import Caller
+from shared.settings import Contact, Settings
+from shared.support_hours import SupportCalendar
+from shared.topology import CHAT_EXCHANGE, CHAT_QUEUE_KEY, CHAT_RESTARTED_KEY, chat_gateway_key
+
+router = APIRouter(tags=["chat"])
+logger = logging.getLogger("helpdesk.gateway.chat")
+
+CLOSE_BAD_TOKEN = 4401
+CLOSE_FORBIDDEN = 4403
+# RFC 6455 "try again later": the client did not read its notices fast enough.
+CLOSE_TOO_SLOW = 1013
+# The largest valid frame is a start form (100 + 1,000 characters) or a 2,000-character
+# line, in JSON; anything far beyond is refused before it is parsed.
+MAX_FRAME_CHARS = 10_000
+# Notices waiting for one slow socket; past this the socket is closed, not the gateway.
+OUTBOX_LIMIT = 256
+
+
+# What clients send: one model per frame type, validated before anything is asked.
+
+
+class StartFrame(PreChatForm):
+    type: Literal["start"]
+
+
+class TextFrame(Transient):
+    type: Literal["message"]
+    chat_id: Id | None = None
+    text: MessageText
+
+
+class EndFrame(Transient):
+    type: Literal["end"]
+    chat_id: Id | None = None
+
+
+class AcceptFrame(Transient):
+    type: Literal["accept"]
+    chat_id: Id
+
+
+class AgentTextFrame(TextFrame):
+    chat_id: Id
+
+
+class AgentEndFrame(EndFrame):
+    chat_id: Id
+
+
+UserFrame = Annotated[StartFrame | TextFrame | EndFrame, Field(discriminator="type")]
+AgentFrame = Annotated[AcceptFrame | AgentTextFrame | AgentEndFrame, Field(discriminator="type")]
+
+
+class OfflineFrame(BaseModel):
+    type: Literal["offline"] = "offline"
+    next_open: datetime
+    contacts: list[Contact]
+
+
+def describe(error: ValidationError) -> str:
+    """A validation error as the client should read it: field and reason, never the input."""
+    parts = []
+    for problem in error.errors(include_input=False, include_url=False):
+        field = next((str(part) for part in reversed(problem["loc"]) if isinstance(part, str)), "")
+        reason = problem["msg"].removeprefix("Value error, ")
+        parts.append(f"{field}: {reason}" if field and field != "type" else reason)
+    return "; ".join(parts)
+
+
+def as_text(frame: BaseModel) -> str:
+    return frame.model_dump_json(by_alias=True, exclude_none=True)
+
+
+class ChatSockets:
+    """This instance's chat sockets by id, and the pushes that reach them."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        rpc: RpcClient,
+        verifier: TokenVerifier,
+        calendar: SupportCalendar,
+        gateway_id: str,
+    ) -> None:
+        self.settings = settings
+        self.rpc = rpc
+        self.verifier = verifier
+        self.calendar = calendar
+        self.gateway_id = gateway_id
+        self.sockets: dict[str, ChatSocket] = {}
+
+    def bind(self, push: PushConsumer) -> None:
+        push.bind(CHAT_EXCHANGE, chat_gateway_key(self.gateway_id), self._on_notice)
+        push.bind(CHAT_EXCHANGE, CHAT_QUEUE_KEY, self._on_queue)
+        push.bind(CHAT_EXCHANGE, CHAT_RESTARTED_KEY, self._on_restart)
+
+    async def _on_notice(self, body: bytes) -> None:
+        push = ChatPush.model_validate_json(body)
+        socket = self.sockets.get(push.socket_id)
+        if socket is not None:
+            socket.on_notice(push.notice)
+
+    async def _on_queue(self, body: bytes) -> None:
+        # Serialized once for every agent: the view is the same for all of them.
+        text = as_text(QueueSnapshot.model_validate_json(body))
+        for socket in self.sockets.values():
+            if socket.side == "agent":
+                socket.send(text)
+
+    async def _on_restart(self, body: bytes) -> None:
+        for socket in self.sockets.values():
+            socket.end_locally(set(socket.chat_ids), "service_restarted")
+
+
+class ChatSocket:
+    """One connected chat socket; the user's and the agent's differ only in `handle`."""
+
+    side: ClassVar[Side]
+    frames: ClassVar[TypeAdapter[Any]]
+
+    def __init__(self, websocket: WebSocket, caller: Caller, hub: ChatSockets) -> None:
+        self.websocket = websocket
+        self.caller = caller
+        self.hub = hub
+        self.endpoint = Endpoint(gateway_id=hub.gateway_id, socket_id=uuid.uuid4().hex)
+        # The chats this socket is in, as the chat service's notices told it.
+        self.chat_ids: set[str] = set()
+        self.outbox: asyncio.Queue[str] = asyncio.Queue(OUTBOX_LIMIT)
+        self.too_slow = False
+
+    async def run(self) -> None:
+        self.hub.sockets[self.endpoint.socket_id] = self
+        tasks = [asyncio.create_task(self._write()), asyncio.create_task(self._heartbeat())]
+        try:
+            await self.greet()
+            await self._receive()
+        finally:
+            del self.hub.sockets[self.endpoint.socket_id]
+            for task in tasks:
+                task.cancel()
+            # The writer fails once the client is gone; that is the expected end, not news.
+            await asyncio.gather(*tasks, return_exceptions=True)
+            # Closing the window ends the chat at once (the manual's promise). If the chat
+            # service is down its chats are gone anyway, so a failure here changes nothing.
+            with contextlib.suppress(HelpdeskError):
+                await self.hub.rpc.call(
+                    "chat", "socket_closed", SocketClosed(endpoint=self.endpoint), type(None)
+                )
+
+    async def greet(self) -> None:
+        """What a socket of this side is sent as soon as it connects."""
+
+    async def handle(self, frame: Any) -> None:
+        raise NotImplementedError
+
+    def send(self, text: str) -> None:
+        try:
+            self.outbox.put_nowait(text)
+        except asyncio.QueueFull:
+            # A client that does not read would hold the gateway's memory: the writer closes
+            # the socket after its current frame, and the client may reconnect.
+            self.too_slow = True
+
+    def error(self, detail: str) -> None:
+        self.send(as_text(_ErrorFrame(detail=detail)))
+
+    def on_notice(self, notice: Notice) -> None:
+        if isinstance(notice, EndedNotice):
+            # Already told (a heartbeat found the chat gone first): say it only once.
+            if notice.chat_id not in self.chat_ids:
+                return
+            self.chat_ids.discard(notice.chat_id)
+        else:
+            self.chat_ids.add(notice.chat_id)
+        self.send(as_text(notice))
+
+    def end_locally(self, chat_ids: set[str], reason: EndReason) -> None:
+        """Tell the client chats ended that the chat service no longer has."""
+        for chat_id in sorted(chat_ids & self.chat_ids):
+            self.chat_ids.discard(chat_id)
+            self.send(as_text(EndedNotice(chat_id=chat_id, reason=reason)))
+
+    async def ask(self, command: str, request: BaseModel) -> None:
+        await self.hub.rpc.call("chat", command, request, type(None))
+
+    async def _receive(self) -> None:
+        while True:
+            message = await self.websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            text = message.get("text")
+            if text is None or len(text) > MAX_FRAME_CHARS:
+                self.error(f"send JSON text frames of at most {MAX_FRAME_CHARS} characters")
+                continue
+            try:
+                frame = self.frames.validate_json(text)
+            except ValidationError as error:
+                self.error(describe(error))
+                continue
+            try:
+                await self.handle(frame)
+            except NotFound as error:
+                self.error(error.message)
+                await self._reconcile()
+            except HelpdeskError as error:
+                self.error(error.message)
+
+    async def _write(self) -> None:
+        while not self.too_slow:
+            await self.websocket.send_text(await self.outbox.get())
+        await self.websocket.close(CLOSE_TOO_SLOW)
+
+    async def _heartbeat(self) -> None:
+        """Keeps this socket's chats alive in the chat service and finds ones it lost."""
+        while True:
+            await asyncio.sleep(self.hub.settings.chat_heartbeat_seconds)
+            if self.chat_ids:
+                with contextlib.suppress(HelpdeskError):
+                    await self._reconcile()
+
+    async def _reconcile(self) -> None:
+        believed = set(self.chat_ids)
+        reply = await self.hub.rpc.call(
+            "chat", "heartbeat", Heartbeat(endpoint=self.endpoint), HeartbeatReply
+        )
+        # Only chats that were open before the question and are unknown after it are lost.
+        self.end_locally(believed - set(reply.chat_ids), "service_restarted")
+
+
+class _ErrorFrame(BaseModel):
+    type: Literal["error"] = "error"
+    detail: str
+
+
+class _BusyFrame(BaseModel):
+    type: Literal["busy"] = "busy"
+
+
+class UserChatSocket(ChatSocket):
+    side = "user"
+    frames = TypeAdapter(UserFrame)
+
+    async def handle(self, frame: StartFrame | TextFrame | EndFrame) -> None:
+        if isinstance(frame, StartFrame):
+            await self._start(frame)
+        elif isinstance(frame, TextFrame):
+            await self.ask("message", PostMessage(sender=self.endpoint, text=frame.text))
+        else:
+            await self.ask("end", EndChat(by=self.endpoint))
+
+    async def _start(self, frame: StartFrame) -> None:
+        now = datetime.now(UTC)
+        calendar = self.hub.calendar
+        if not calendar.is_open(now):
+            offline = OfflineFrame(
+                next_open=calendar.next_open(now), contacts=self.hub.settings.contacts
+            )
+            self.send(as_text(offline))
+            return
+        command = StartChat(
+            endpoint=self.endpoint,
+            user_id=self.caller.id,
+            account_id=self.caller.account_id,
+            form=PreChatForm(name=frame.name, phone=frame.phone, question=frame.question),
+        )
+        reply = await self.hub.rpc.call("chat", "start", command, StartReply)
+        if reply.outcome == "busy":
+            self.send(as_text(_BusyFrame()))
+
+
+class AgentChatSocket(ChatSocket):
+    side = "agent"
+    frames = TypeAdapter(AgentFrame)
+
+    async def greet(self) -> None:
+        try:
+            snapshot = await self.hub.rpc.call("chat", "queue", ListQueue(), QueueSnapshot)
+        except HelpdeskError as error:
+            self.error(error.message)
+            return
+        self.send(as_text(snapshot))
+
+    async def handle(self, frame: AcceptFrame | AgentTextFrame | AgentEndFrame) -> None:
+        if isinstance(frame, AcceptFrame):
+            command: BaseModel = AcceptChat(
+                chat_id=frame.chat_id,
+                agent=self.endpoint,
+                agent_id=self.caller.id,
+                agent_name=self.caller.name,
+            )
+            await self.ask("accept", command)
+        elif isinstance(frame, AgentTextFrame):
+            command = PostMessage(sender=self.endpoint, chat_id=frame.chat_id, text=frame.text)
+            await self.ask("message", command)
+        else:
+            await self.ask("end", EndChat(by=self.endpoint, chat_id=frame.chat_id))
+
+
+async def _admit(websocket: WebSocket, token: str, agents_only: bool) -> Caller | None:
+    """Accept the socket, then check its token: a close code reaches only an open socket."""
+    await websocket.accept()
+    hub: ChatSockets = websocket.app.state.chat
+    try:
+        caller = hub.verifier.verify(token)
+    except InvalidToken:
+        await websocket.close(CLOSE_BAD_TOKEN, "invalid or missing token")
+        return None
+    if agents_only and caller.role != "agent":
+        await websocket.close(CLOSE_FORBIDDEN, "this needs a support agent's account")
+        return None
+    return caller
+
+
+@router.websocket("/api/v1/chat")
+async def user_chat(websocket: WebSocket, token: str = "") -> None:
+    if caller := await _admit(websocket, token, agents_only=False):
+        await UserChatSocket(websocket, caller, websocket.app.state.chat).run()
+
+
+@router.websocket("/api/v1/agent/chat")
+async def agent_chat(websocket: WebSocket, token: str = "") -> None:
+    if caller := await _admit(websocket, token, agents_only=True):
+        await AgentChatSocket(websocket, caller, websocket.app.state.chat).run()
+
+
+def install_chat(app: FastAPI, push: PushConsumer) -> None:
+    """Add both chat sockets to the app, fed by this instance's push queue."""
+    state = app.state
+    hub = ChatSockets(state.settings, state.rpc, state.verifier, state.calendar, push.instance_id)
+    hub.bind(push)
+    state.chat = hub
+    app.include_router(router)
+    logging.getLogger("uvicorn.error").addFilter(HideQueryTokens())
+
+
+class HideQueryTokens(logging.Filter):
+    """Uvicorn logs each socket handshake with its query string, where the token rides."""
+
+    _TOKEN = re.compile(r"(token=)[^&\s\"]+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                self._TOKEN.sub(r"\1[hidden]", arg) if isinstance(arg, str) else arg
+                for arg in record.args
+            )
+        return True

@@ -1,0 +1,217 @@
+"""Live chat on the bus: the gateway's commands to the chat service and the pushes back.
+
+Every model here is transient: it rides non-persistent messages on non-durable queues and
+is never written anywhere (DESIGN.md, "A chat is never stored").
+"""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+import phonenumbers
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+# A chat line is conversation, not a document: longer text belongs in a ticket.
+MESSAGE_MAX_CHARS = 2000
+NAME_MAX_CHARS = 100
+QUESTION_MAX_CHARS = 1000
+
+Side = Literal["user", "agent"]
+EndReason = Literal[
+    "ended_by_user",
+    "ended_by_agent",
+    # The user's window closed (or its socket died): the chat is deleted at once.
+    "user_left",
+    "agent_left",
+    "idle",
+    "service_restarted",
+]
+
+
+def _plausible_phone(text: str) -> str:
+    """Accept a number with its country code that could exist; return it as E.164."""
+    problem = "enter the number with its country code, e.g. +48 600 123 456"
+    try:
+        number = phonenumbers.parse(text, None)
+    except phonenumbers.NumberParseException:
+        raise ValueError(problem) from None
+    # "Possible" (right length for the country) rather than "valid" (an allocated range):
+    # range tables lag behind new allocations, and a live agent can still ask again.
+    if not phonenumbers.is_possible_number(number):
+        raise ValueError(problem)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _not_blank(text: str) -> str:
+    if not text.strip():
+        raise ValueError("the text is empty")
+    return text
+
+
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX_CHARS)
+]
+Phone = Annotated[str, StringConstraints(max_length=40), AfterValidator(_plausible_phone)]
+Question = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=QUESTION_MAX_CHARS)
+]
+MessageText = Annotated[
+    str, StringConstraints(min_length=1, max_length=MESSAGE_MAX_CHARS), AfterValidator(_not_blank)
+]
+Id = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class Transient(BaseModel):
+    """Base of every chat model: a validation error never repeats the text it rejected,
+    because such errors can reach a log line (and chat text, names and phones never may).
+    """
+
+    model_config = ConfigDict(hide_input_in_errors=True)
+
+
+class PreChatForm(Transient):
+    """What the user enters before the chat starts."""
+
+    name: Name
+    phone: Phone
+    question: Question
+
+
+class Endpoint(Transient):
+    """One socket on one gateway instance: where the chat service pushes a party's notices."""
+
+    model_config = ConfigDict(frozen=True)
+
+    gateway_id: Id
+    socket_id: Id
+
+
+# Commands, gateway → chat service (request/reply on `rpc_queue("chat", ...)`).
+
+
+class StartChat(Transient):
+    endpoint: Endpoint
+    user_id: Id
+    account_id: Id
+    form: PreChatForm
+
+
+class StartReply(Transient):
+    outcome: Literal["queued", "busy"]
+    chat_id: str | None = None
+
+
+class AcceptChat(Transient):
+    chat_id: Id
+    agent: Endpoint
+    agent_id: Id
+    agent_name: Id
+
+
+class PostMessage(Transient):
+    """A line from either side; a user's chat is found by its socket, an agent names it."""
+
+    sender: Endpoint
+    chat_id: Id | None = None
+    text: MessageText
+
+
+class EndChat(Transient):
+    by: Endpoint
+    chat_id: Id | None = None
+
+
+class SocketClosed(Transient):
+    endpoint: Endpoint
+
+
+class Heartbeat(Transient):
+    """A socket is still there; the reply names the chats the service still has for it."""
+
+    endpoint: Endpoint
+
+
+class HeartbeatReply(Transient):
+    chat_ids: list[str]
+
+
+class ListQueue(Transient):
+    pass
+
+
+class StatsQuery(Transient):
+    pass
+
+
+class ChatStats(Transient):
+    """How much the service holds: counts only, for operators, tests and logs."""
+
+    open_chats: int
+    waiting: int
+
+
+# Notices, chat service → one socket; the gateway forwards them to the client as they are.
+
+
+class QueuedNotice(Transient):
+    type: Literal["queued"] = "queued"
+    chat_id: str
+    position: int
+
+
+class AcceptedNotice(Transient):
+    """To the user: who took the chat. To the agent: also whom they are talking to."""
+
+    type: Literal["accepted"] = "accepted"
+    chat_id: str
+    agent_name: str
+    name: str | None = None
+    phone: str | None = None
+    question: str | None = None
+
+
+class MessageNotice(Transient):
+    model_config = ConfigDict(validate_by_name=True, serialize_by_alias=True)
+
+    type: Literal["message"] = "message"
+    chat_id: str
+    sender: Side = Field(alias="from")
+    text: str
+    at: datetime
+
+
+class EndedNotice(Transient):
+    type: Literal["ended"] = "ended"
+    chat_id: str
+    reason: EndReason
+
+
+Notice = Annotated[
+    QueuedNotice | AcceptedNotice | MessageNotice | EndedNotice, Field(discriminator="type")
+]
+
+
+class ChatPush(Transient):
+    """A notice addressed to one socket of the gateway instance the routing key names."""
+
+    socket_id: str
+    notice: Notice
+
+
+class QueueItem(Transient):
+    chat_id: str
+    name: str
+    question: str
+    waiting_seconds: int
+
+
+class QueueSnapshot(Transient):
+    """The waiting queue, first come first; broadcast to every agent on every change."""
+
+    type: Literal["queue"] = "queue"
+    items: list[QueueItem]
+
+
+class ServiceRestarted(Transient):
+    """The chat service started with empty memory: every chat that existed before is gone."""
+
+    instance: str

@@ -1,0 +1,1 @@
+"""Live chat: the domain rules, and the whole conversation through the real gateway."""

@@ -1,0 +1,140 @@
+"""The whole live chat through the gateway's sockets, against the real broker and services."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from shared.chat import ChatStats
+from tests.chat.conftest import ChatPeer, ConnectChat
+from tests.conftest import HelpDesk
+from tests.test_broker_outage import eventually
+
+Stats = Callable[[], Awaitable[ChatStats]]
+
+
+def lists(chat_id: str) -> Callable[[dict[str, object]], bool]:
+    def check(frame: dict[str, object]) -> bool:
+        items = frame["items"]
+        assert isinstance(items, list)
+        return any(item["chat_id"] == chat_id for item in items)
+
+    return check
+
+
+async def memory_is_empty(chat_stats: Stats) -> None:
+    async def empty() -> bool:
+        return (await chat_stats()).open_chats == 0
+
+    await eventually(empty, within=10)
+
+
+async def queued_chat(user: ChatPeer, agent: ChatPeer, question: str = "Jak?") -> str:
+    await user.start(question=question)
+    chat_id: str = (await user.expect("queued"))["chat_id"]
+    await agent.expect("queue", where=lists(chat_id))
+    return chat_id
+
+
+async def test_conversation_from_start_to_the_user_closing_the_window(
+    connect: ConnectChat, chat_stats: Stats
+) -> None:
+    agent = await connect(agent=True, name="Ewa (wsparcie)")
+    await agent.expect("queue")
+    user = await connect()
+    await user.start(name="Anna Kowalska", question="Jak wystawić fakturę?")
+    queued = await user.expect("queued")
+    assert queued["position"] == 1
+    chat_id = queued["chat_id"]
+    snapshot = await agent.expect("queue", where=lists(chat_id))
+    item = next(item for item in snapshot["items"] if item["chat_id"] == chat_id)
+    assert item["name"] == "Anna Kowalska"
+    assert item["question"] == "Jak wystawić fakturę?"
+    assert item["waiting_seconds"] >= 0
+
+    await agent.send(type="accept", chat_id=chat_id)
+    assert (await user.expect("accepted"))["agent_name"] == "Ewa (wsparcie)"
+    accepted = await agent.expect("accepted")
+    assert accepted["chat_id"] == chat_id
+    assert accepted["phone"] == "+48600123456"
+    # Accepted chats leave the queue every agent sees.
+    await agent.expect("queue", where=lambda frame: not lists(chat_id)(frame))
+
+    await user.send(type="message", text="Dzień dobry")
+    line = await agent.expect("message")
+    assert (line["chat_id"], line["from"], line["text"]) == (chat_id, "user", "Dzień dobry")
+    assert datetime.fromisoformat(line["at"]) <= datetime.now(UTC)
+    await agent.send(type="message", chat_id=chat_id, text="Witam, już pomagam")
+    reply = await user.expect("message", where=lambda frame: frame["from"] == "agent")
+    assert reply["text"] == "Witam, już pomagam"
+
+    await user.close()
+    ended = await agent.expect("ended")
+    assert (ended["chat_id"], ended["reason"]) == (chat_id, "user_left")
+    await memory_is_empty(chat_stats)
+
+
+async def test_either_side_can_end_and_an_agent_holds_several_chats(
+    connect: ConnectChat, chat_stats: Stats
+) -> None:
+    agent = await connect(agent=True)
+    first, second = await connect(), await connect()
+    chat_ids = [await queued_chat(user, agent) for user in (first, second)]
+    for chat_id in chat_ids:
+        await agent.send(type="accept", chat_id=chat_id)
+    await first.expect("accepted")
+    await second.expect("accepted")
+
+    await first.send(type="message", text="pierwszy")
+    await second.send(type="message", text="drugi")
+    texts = {}
+    for _ in chat_ids:
+        line = await agent.expect("message")
+        texts[line["chat_id"]] = line["text"]
+    assert texts == dict(zip(chat_ids, ["pierwszy", "drugi"], strict=True))
+
+    await first.send(type="end")
+    assert (await first.expect("ended"))["reason"] == "ended_by_user"
+    assert (await agent.expect("ended"))["chat_id"] == chat_ids[0]
+    await agent.send(type="end", chat_id=chat_ids[1])
+    assert (await second.expect("ended"))["reason"] == "ended_by_agent"
+    await memory_is_empty(chat_stats)
+
+
+async def test_offline_outside_support_hours_queues_nothing(
+    system: HelpDesk, connect: ConnectChat, chat_stats: Stats
+) -> None:
+    # Open one hour on a day three days away, no holidays: closed right now.
+    day = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[(datetime.now(UTC).weekday() + 3) % 7]
+    closed = system.spawn(
+        "gateway", HELPDESK_SUPPORT_HOURS=f"{day} 10:00-11:00", HELPDESK_HOLIDAYS="none"
+    ).start()
+    try:
+        before = await chat_stats()
+        user = await connect(gateway_url=closed.url)
+        await user.start()
+        offline = await user.expect("offline")
+        assert datetime.fromisoformat(offline["next_open"]) > datetime.now(UTC)
+        assert {contact["topic"] for contact in offline["contacts"]} >= {"general"}
+        assert all(contact["phone"] and contact["email"] for contact in offline["contacts"])
+        assert await chat_stats() == before
+        assert not [frame for frame in user.seen if frame["type"] == "queued"]
+    finally:
+        closed.stop()
+
+
+async def test_two_agents_racing_to_accept_exactly_one_wins(
+    connect: ConnectChat, chat_stats: Stats
+) -> None:
+    agents = [await connect(agent=True), await connect(agent=True)]
+    user = await connect()
+    chat_id = await queued_chat(user, agents[0])
+    await agents[1].expect("queue", where=lists(chat_id))
+    await asyncio.gather(*(agent.send(type="accept", chat_id=chat_id) for agent in agents))
+
+    outcomes = [await agent.expect("accepted", "error") for agent in agents]
+    assert sorted(frame["type"] for frame in outcomes) == ["accepted", "error"]
+    loser = next(frame for frame in outcomes if frame["type"] == "error")
+    assert "already accepted" in loser["detail"]
+    await user.expect("accepted")
+    await user.close()
+    await memory_is_empty(chat_stats)
