@@ -11,6 +11,7 @@ ErrorKind = Literal[
     "unsupported_type",
     "rate_limited",
     "unavailable",
+    "internal",
 ]
 
 
@@ -56,6 +57,12 @@ class Unavailable(HelpdeskError):
     kind = "unavailable"
 
 
+class InternalError(HelpdeskError):
+    """A bug in a service: reported to the caller at once rather than as a timeout."""
+
+    kind = "internal"
+
+
 ERRORS_BY_KIND: dict[str, type[HelpdeskError]] = {
     cls.kind: cls
     for cls in (
@@ -67,5 +74,6 @@ ERRORS_BY_KIND: dict[str, type[HelpdeskError]] = {
         UnsupportedType,
         RateLimited,
         Unavailable,
+        InternalError,
     )
 }

@@ -11,11 +11,9 @@ from uuid import UUID, uuid4
 from pydantic import BaseModel, Field
 
 from shared.people import Author
+from shared.vocabulary import Importance, TicketStatus
 
 PayloadT = TypeVar("PayloadT", bound=BaseModel)
-
-Importance = Literal["low", "normal", "high", "critical"]
-TicketStatus = Literal["new", "in_progress", "awaiting_reply", "resolved", "closed"]
 
 
 def utcnow() -> datetime:
@@ -64,6 +62,7 @@ class ReplyPostedPayload(BaseModel):
     author: Author
     body: str
     attachment: AttachmentRef | None = None
+    status: TicketStatus
 
 
 class ReplyPosted(Event[ReplyPostedPayload]):

@@ -10,6 +10,8 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
+from faststream import BaseMiddleware
+
 correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
 
 _RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
@@ -51,3 +53,15 @@ def configure_logging(service: str, level: str = "INFO") -> logging.Logger:
     for noisy in ("aiormq", "aio_pika", "uvicorn.access", "pymongo"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     return logging.getLogger(f"helpdesk.{service}")
+
+
+class CorrelationMiddleware(BaseMiddleware):
+    """Carries the request's correlation id from message headers into every log line."""
+
+    async def consume_scope(self, call_next: Any, msg: Any) -> Any:
+        headers = msg.headers or {}
+        token = correlation_id.set(headers.get("x-correlation-id") or msg.correlation_id)
+        try:
+            return await call_next(msg)
+        finally:
+            correlation_id.reset(token)

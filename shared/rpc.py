@@ -6,15 +6,18 @@ value (kind + message) and the gateway maps it to a status code in one place.
 
 import functools
 import inspect
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, ParamSpec
 
 from pydantic import BaseModel
+from pymongo.errors import ConnectionFailure
 
-from shared.errors import ErrorKind, HelpdeskError
+from shared.errors import ErrorKind, HelpdeskError, InternalError, Unavailable
 
 P = ParamSpec("P")
+logger = logging.getLogger("helpdesk.rpc")
 
 
 class RpcError(BaseModel):
@@ -41,7 +44,15 @@ def rpc_endpoint(
         try:
             result = await handler(*args, **kwargs)
         except HelpdeskError as error:
-            return RpcReply(ok=False, error=RpcError(kind=error.kind, message=error.message))
+            return _error_reply(error)
+        except (ConnectionFailure, TimeoutError) as error:
+            logger.warning("dependency unavailable", extra={"error": type(error).__name__})
+            return _error_reply(Unavailable("the database is not reachable; try again shortly"))
+        except Exception:
+            # A bug: logged with its traceback here, and the caller is told at once
+            # instead of waiting for its deadline. Nothing is retried or hidden.
+            logger.exception("rpc handler failed", extra={"handler": handler.__name__})
+            return _error_reply(InternalError("internal error; it has been logged"))
         if isinstance(result, BaseModel):
             result = result.model_dump(mode="json")
         return RpcReply(ok=True, result=result)
@@ -52,6 +63,10 @@ def rpc_endpoint(
         return_annotation=RpcReply
     )
     return wrapper
+
+
+def _error_reply(error: HelpdeskError) -> RpcReply:
+    return RpcReply(ok=False, error=RpcError(kind=error.kind, message=error.message))
 
 
 class StatusQuery(BaseModel):

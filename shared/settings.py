@@ -1,9 +1,12 @@
 """One pydantic-settings `Settings` per process, read from HELPDESK_* environment variables."""
 
 from functools import lru_cache
+from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.vocabulary import IMPORTANCES, Importance
 
 # A fixed secret is only acceptable because demo mode is for a laptop; production sets
 # HELPDESK_JWT_SECRET or HELPDESK_JWKS_URL (the gateway refuses to start otherwise).
@@ -45,6 +48,14 @@ DEFAULT_CONTACTS = [
 ]
 
 
+DEFAULT_SLA_HOURS: dict[Importance, float] = {
+    "critical": 1.0,
+    "high": 4.0,
+    "normal": 8.0,
+    "low": 16.0,
+}
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HELPDESK_", extra="ignore")
 
@@ -66,6 +77,10 @@ class Settings(BaseSettings):
     rate_limits: bool = True
     contacts: list[Contact] = Field(default_factory=lambda: list(DEFAULT_CONTACTS))
     kb_url: str = "https://help.example.com/"
+    # The knowledge base's articles and chapters.yaml; the repository's content/kb by default.
+    kb_dir: Path = Path(__file__).resolve().parents[1] / "content" / "kb"
+    # First-response targets per importance, in support hours (HELPDESK_SLA_HOURS as JSON).
+    sla_hours: dict[Importance, float] = Field(default_factory=lambda: dict(DEFAULT_SLA_HOURS))
     # How long the gateway waits for a service's answer before it tells the client 503.
     rpc_timeout_seconds: float = Field(default=5.0, gt=0)
     # Deadline on a publish: aio-pika hangs on a broken robust connection (aio-pika #636).
@@ -85,6 +100,16 @@ class Settings(BaseSettings):
     # Each gateway socket with chats checks in this often; the service drops chats whose
     # socket missed three check-ins (its gateway died without saying so).
     chat_heartbeat_seconds: float = Field(default=20.0, gt=0)
+
+    @field_validator("sla_hours")
+    @classmethod
+    def _every_importance_has_a_target(
+        cls, value: dict[Importance, float]
+    ) -> dict[Importance, float]:
+        missing = set(IMPORTANCES) - set(value)
+        if missing or any(hours <= 0 for hours in value.values()):
+            raise ValueError(f"SLA hours need a positive target for each of {IMPORTANCES}")
+        return value
 
     @property
     def effective_jwt_secret(self) -> str | None:

@@ -48,6 +48,7 @@ def rpc_queue(service: ServiceName, command: str) -> RabbitQueue:
     """
     return RabbitQueue(f"rpc.{service}.{command}", durable=False, auto_delete=True)
 
+
 # Live chat is transient by rule: a non-durable exchange, non-persistent messages, and
 # only exclusive auto-delete queues (one per gateway instance) bound to it.
 CHAT_EXCHANGE = RabbitExchange("helpdesk.chat", type=ExchangeType.TOPIC, durable=False)

@@ -5,6 +5,8 @@ deploy/servers.sh starts. A test session gets its own RabbitMQ virtual host and 
 database, so it never meets a locally running help desk, and cleans both up afterwards.
 """
 
+import asyncio
+import json
 import subprocess
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import aio_pika
 import httpx
 import jwt
 import pytest
@@ -22,6 +25,7 @@ from pymongo import MongoClient
 
 from deploy.probe import answers
 from shared.settings import Settings
+from shared.topology import EVENTS_EXCHANGE
 from tests.harness import ServiceProcess, free_port
 
 TEST_JWT_SECRET = "test-secret-" + uuid.uuid4().hex
@@ -155,3 +159,72 @@ def database(system: HelpDesk) -> Iterator[AsyncIOMotorDatabase[Any]]:
     client: AsyncIOMotorClient[Any] = AsyncIOMotorClient(system.settings.mongo_url, tz_aware=True)
     yield client[system.env["HELPDESK_MONGO_DB"]]
     client.close()
+
+
+@dataclass
+class Account:
+    """A fresh hotel account per test, so tests never see each other's tickets."""
+
+    account_id: str
+
+    def user(self, user_id: str | None = None, name: str = "Anna Kowalska") -> dict[str, str]:
+        return bearer(make_token("user", self.account_id, user_id, name))
+
+
+@pytest.fixture
+def account() -> Account:
+    return Account(f"hotel-{uuid.uuid4().hex[:10]}")
+
+
+@pytest.fixture
+def other_account() -> Account:
+    return Account(f"hotel-{uuid.uuid4().hex[:10]}")
+
+
+@pytest.fixture
+def agent() -> dict[str, str]:
+    return bearer(make_token("agent", "support", f"agent-{uuid.uuid4().hex[:6]}", "Ewa"))
+
+
+class EventLog:
+    """Every domain event published on the bus while a test runs, as decoded JSON."""
+
+    def __init__(self) -> None:
+        self.events: list[dict[str, Any]] = []
+
+    def of_type(self, event_type: str, **payload: Any) -> list[dict[str, Any]]:
+        return [
+            event
+            for event in self.events
+            if event["type"] == event_type
+            and all(event["payload"].get(key) == value for key, value in payload.items())
+        ]
+
+    async def wait_for(
+        self, event_type: str, count: int = 1, within: float = 10.0, **payload: Any
+    ) -> list[dict[str, Any]]:
+        deadline = asyncio.get_running_loop().time() + within
+        while len(self.of_type(event_type, **payload)) < count:
+            if asyncio.get_running_loop().time() > deadline:
+                pytest.fail(f"expected {count} {event_type} {payload}, got {self.events}")
+            await asyncio.sleep(0.05)
+        return self.of_type(event_type, **payload)
+
+
+@pytest.fixture
+async def event_log(system: HelpDesk) -> AsyncIterator[EventLog]:
+    log = EventLog()
+    connection = await aio_pika.connect(system.settings.rabbitmq_url)
+    channel = await connection.channel()
+    exchange = await channel.declare_exchange(
+        EVENTS_EXCHANGE.name, aio_pika.ExchangeType.TOPIC, durable=True
+    )
+    queue = await channel.declare_queue(exclusive=True, auto_delete=True)
+    await queue.bind(exchange, "#")
+
+    async def collect(message: aio_pika.abc.AbstractIncomingMessage) -> None:
+        log.events.append(json.loads(message.body))
+
+    await queue.consume(collect, no_ack=True)
+    yield log
+    await connection.close()

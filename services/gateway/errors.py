@@ -1,7 +1,9 @@
 """The one place where a domain error's kind becomes an HTTP status code."""
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 
 from shared.errors import ErrorKind, HelpdeskError
 
@@ -14,6 +16,7 @@ STATUS_BY_KIND: dict[ErrorKind, int] = {
     "unsupported_type": 415,
     "rate_limited": 429,
     "unavailable": 503,
+    "internal": 500,
 }
 
 
@@ -23,5 +26,15 @@ async def _helpdesk_error(request: Request, error: Exception) -> JSONResponse:
     return JSONResponse({"detail": error.message}, STATUS_BY_KIND[error.kind], headers=headers)
 
 
+async def _invalid_input(request: Request, error: Exception) -> JSONResponse:
+    """Models built from request data in an endpoint say no the way FastAPI's own do."""
+    assert isinstance(error, ValidationError)
+    return JSONResponse(
+        {"detail": jsonable_encoder(error.errors(include_url=False, include_context=False))},
+        422,
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HelpdeskError, _helpdesk_error)
+    app.add_exception_handler(ValidationError, _invalid_input)

@@ -1,18 +1,180 @@
-"""Every MongoDB call of the tickets service (motor), and the indexes its screens need."""
+"""Every MongoDB call of the tickets service (motor), and the indexes its screens need.
 
+One document per ticket, its messages embedded: a reply, the ticket's new status and the
+event announcing it are one single-document update (no multi-document transactions).
+"""
+
+from datetime import datetime
 from typing import Any
 
-from motor.motor_asyncio import AsyncIOMotorDatabase
+from bson import ObjectId
+from bson.errors import InvalidId
+from motor.motor_asyncio import AsyncIOMotorCollection, AsyncIOMotorDatabase
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo.errors import DuplicateKeyError
 
 from shared.database import database_answers
+from shared.events import Event
+from shared.outbox import outbox_fields, outbox_push
+
+ATTACHMENT_BUCKET = "attachments"
+# findAndModify takes no projection on FerretDB: updates return whole documents.
+# Heavy fields a list screen never shows.
+LIST_PROJECTION = {"messages": 0, "outbox": 0}
+
+# Every screen's query has an index: history by account with each filter combination,
+# newest update first, and the agents' queue by SLA due time.
+INDEXES: list[list[tuple[str, int]]] = [
+    [("account_id", ASCENDING), ("updated_at", DESCENDING)],
+    [("account_id", ASCENDING), ("status", ASCENDING), ("updated_at", DESCENDING)],
+    [("account_id", ASCENDING), ("subject", ASCENDING), ("updated_at", DESCENDING)],
+    [
+        ("account_id", ASCENDING),
+        ("status", ASCENDING),
+        ("subject", ASCENDING),
+        ("updated_at", DESCENDING),
+    ],
+    [("status", ASCENDING), ("sla_due_at", ASCENDING)],
+    [("sla_due_at", ASCENDING)],
+    [("messages.attachment.id", ASCENDING)],
+]
 
 
 class TicketStore:
     def __init__(self, database: AsyncIOMotorDatabase[Any]) -> None:
         self.database = database
+        self.tickets: AsyncIOMotorCollection[Any] = database["tickets"]
+        self.counters: AsyncIOMotorCollection[Any] = database["counters"]
+        self.creation_keys: AsyncIOMotorCollection[Any] = database["ticket_creation_keys"]
+        self.files: AsyncIOMotorCollection[Any] = database[f"{ATTACHMENT_BUCKET}.files"]
+        self.chunks: AsyncIOMotorCollection[Any] = database[f"{ATTACHMENT_BUCKET}.chunks"]
 
     async def ensure_indexes(self) -> None:
-        pass
+        for keys in INDEXES:
+            await self.tickets.create_index(keys)
 
     async def answers(self) -> bool:
         return await database_answers(self.database)
+
+    async def next_sequence(self, name: str) -> int:
+        counter = await self.counters.find_one_and_update(
+            {"_id": name},
+            {"$inc": {"value": 1}},
+            upsert=True,
+            return_document=ReturnDocument.AFTER,
+        )
+        value: int = counter["value"]
+        return value
+
+    async def insert(self, document: dict[str, Any], *events: Event[Any]) -> None:
+        await self.tickets.insert_one({**document, **outbox_fields(*events)})
+
+    async def reserve_key(self, key: str, at: datetime) -> bool:
+        """Claim an Idempotency-Key; False if an earlier request claimed it."""
+        try:
+            await self.creation_keys.insert_one({"_id": key, "number": None, "reserved_at": at})
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def complete_key(self, key: str, number: str) -> None:
+        await self.creation_keys.update_one({"_id": key}, {"$set": {"number": number}})
+
+    async def key_reservation(self, key: str) -> dict[str, Any] | None:
+        document: dict[str, Any] | None = await self.creation_keys.find_one({"_id": key})
+        return document
+
+    async def get(self, number: str) -> dict[str, Any] | None:
+        document: dict[str, Any] | None = await self.tickets.find_one(
+            {"_id": number}, {"outbox": 0}
+        )
+        return document
+
+    async def append_message(
+        self,
+        number: str,
+        message: dict[str, Any],
+        changes: dict[str, Any],
+        event: Event[Any],
+    ) -> dict[str, Any] | None:
+        """Add a reply unless one with the same idempotency key is there already."""
+        update = outbox_push(event)
+        update["$push"]["messages"] = message
+        update["$set"] = {**changes, "outbox_pending": True}
+        document: dict[str, Any] | None = await self.tickets.find_one_and_update(
+            {"_id": number, "messages.idem": {"$ne": message["idem"]}},
+            update,
+            return_document=ReturnDocument.AFTER,
+        )
+        return document
+
+    async def update_fields(
+        self, number: str, changes: dict[str, Any], event: Event[Any]
+    ) -> dict[str, Any] | None:
+        update = outbox_push(event)
+        update["$set"] = {**changes, "outbox_pending": True}
+        document: dict[str, Any] | None = await self.tickets.find_one_and_update(
+            {"_id": number},
+            update,
+            return_document=ReturnDocument.AFTER,
+        )
+        return document
+
+    async def mark_read(self, number: str, reader: str, at: datetime) -> None:
+        await self.tickets.update_one({"_id": number}, {"$set": {f"read_by.{reader}": at}})
+
+    async def page(
+        self,
+        query: dict[str, Any],
+        sort: list[tuple[str, int]],
+        skip: int,
+        limit: int,
+    ) -> tuple[list[dict[str, Any]], int]:
+        cursor = self.tickets.find(query, LIST_PROJECTION).sort(sort).skip(skip).limit(limit)
+        rows = [document async for document in cursor]
+        total = await self.tickets.count_documents(query)
+        return rows, total
+
+    async def subjects(self, account_id: str) -> list[str]:
+        values: list[str] = await self.tickets.distinct("subject", {"account_id": account_id})
+        return sorted(values, key=str.casefold)
+
+    async def explain(self, query: dict[str, Any], sort: list[tuple[str, int]]) -> dict[str, Any]:
+        result: dict[str, Any] = await self.database.command(
+            "explain", {"find": "tickets", "filter": query, "sort": dict(sort), "limit": 20}
+        )
+        return result
+
+    async def ticket_with_attachment(self, attachment_id: str) -> dict[str, Any] | None:
+        document: dict[str, Any] | None = await self.tickets.find_one(
+            {"messages.attachment.id": attachment_id}, {"account_id": 1}
+        )
+        return document
+
+    async def attachment_file(self, attachment_id: str) -> dict[str, Any] | None:
+        try:
+            file_id = ObjectId(attachment_id)
+        except InvalidId:
+            return None
+        document: dict[str, Any] | None = await self.files.find_one({"_id": file_id})
+        return document
+
+    async def link_attachment(self, attachment_id: str, number: str) -> bool:
+        """Claim an upload for a ticket; False if another ticket claimed it first."""
+        result = await self.files.update_one(
+            {"_id": ObjectId(attachment_id), "metadata.linked_to": {"$in": [None, number]}},
+            {"$set": {"metadata.linked_to": number}},
+        )
+        return result.matched_count == 1
+
+    async def purge_orphan_attachments(self, uploaded_before: datetime) -> int:
+        """Remove uploads that no ticket or reply linked (an abandoned form, a failed send)."""
+        orphans = self.files.find(
+            {"metadata.linked_to": None, "uploadDate": {"$lt": uploaded_before}}, {"_id": 1}
+        )
+        removed = 0
+        async for orphan in orphans:
+            await self.chunks.delete_many({"files_id": orphan["_id"]})
+            await self.files.delete_one({"_id": orphan["_id"], "metadata.linked_to": None})
+            removed += 1
+        return removed

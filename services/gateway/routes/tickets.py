@@ -1,0 +1,139 @@
+"""Tickets of the user's account: new ticket, history, preview, replies."""
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Header, Query, UploadFile, status
+
+from services.gateway.deps import Attachments, CurrentUser, Limiter, Rpc
+from services.gateway.uploads import chosen_file, limit_upload_size, refuse_second_file
+from shared.people import Caller
+from shared.tickets import (
+    IDEMPOTENCY_KEY_MAX,
+    PAGE_SIZE_MAX,
+    CreateTicket,
+    GetTicket,
+    HistoryPage,
+    HistoryQuery,
+    Message,
+    PostReply,
+    SubjectsQuery,
+    TicketDetail,
+)
+from shared.vocabulary import Importance, TicketStatus
+
+router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"])
+
+UPLOAD_CHECKS = [Depends(limit_upload_size), Depends(refuse_second_file)]
+ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"description": "no such ticket in your account"},
+    413: {"description": "attachment too large"},
+    415: {"description": "attachment type not accepted"},
+    422: {"description": "invalid field, or more than one file"},
+    503: {"description": "a service is unavailable; retry"},
+}
+# A burst of tickets from one person is a stuck client or abuse, not a real need.
+TICKETS_PER_MINUTE = "10/minute"
+
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=IDEMPOTENCY_KEY_MAX,
+        description="The same key from the same user returns the same result, never a copy.",
+    ),
+]
+AttachmentFile = Annotated[UploadFile | None, File(description="at most one file")]
+
+
+async def post_reply(
+    rpc: Rpc,
+    attachments: Attachments,
+    caller: Caller,
+    number: str,
+    message: str,
+    file: UploadFile | None,
+    idempotency_key: str | None,
+) -> Message:
+    """A reply from a user or an agent: validated first, then the file, then the reply."""
+    command = PostReply(
+        caller=caller, number=number, message=message, idempotency_key=idempotency_key
+    )
+    if upload := chosen_file(file):
+        command.attachment = await attachments.save(upload, caller)
+    return await rpc.call("tickets", "reply", command, Message)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, dependencies=UPLOAD_CHECKS, responses=ERRORS)
+async def create_ticket(
+    caller: CurrentUser,
+    rpc: Rpc,
+    attachments: Attachments,
+    limiter: Limiter,
+    subject: Annotated[str, Form(description="Komentarz / subject, 1-200 characters")],
+    message: Annotated[str, Form(description="Szczegółowy komunikat, 1-20,000 characters")],
+    importance: Annotated[Importance, Form(description="Ważność")] = "normal",
+    file: AttachmentFile = None,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> TicketDetail:
+    # Validate the text before storing any file, so bad input leaves nothing behind.
+    command = CreateTicket(
+        caller=caller,
+        subject=subject,
+        message=message,
+        importance=importance,
+        idempotency_key=idempotency_key,
+    )
+    limiter.check("ticket.create", caller.id, TICKETS_PER_MINUTE)
+    if upload := chosen_file(file):
+        command.attachment = await attachments.save(upload, caller)
+    return await rpc.call("tickets", "create", command, TicketDetail)
+
+
+@router.get("", responses=ERRORS)
+async def ticket_history(
+    caller: CurrentUser,
+    rpc: Rpc,
+    day: Annotated[date | None, Query(alias="date", description="YYYY-MM-DD, last update")] = None,
+    subject: Annotated[str | None, Query(max_length=200)] = None,
+    ticket_status: Annotated[TicketStatus | None, Query(alias="status")] = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=PAGE_SIZE_MAX)] = 20,
+) -> HistoryPage:
+    query = HistoryQuery(
+        caller=caller,
+        day=day,
+        subject=subject or None,
+        status=ticket_status,
+        page=page,
+        page_size=page_size,
+    )
+    return await rpc.call("tickets", "history", query, HistoryPage)
+
+
+@router.get("/subjects", responses=ERRORS)
+async def history_subjects(caller: CurrentUser, rpc: Rpc) -> list[str]:
+    return await rpc.call("tickets", "subjects", SubjectsQuery(caller=caller), list[str])
+
+
+@router.get("/{number}", responses=ERRORS)
+async def ticket_preview(caller: CurrentUser, rpc: Rpc, number: str) -> TicketDetail:
+    return await rpc.call("tickets", "get", GetTicket(caller=caller, number=number), TicketDetail)
+
+
+@router.post(
+    "/{number}/replies",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=UPLOAD_CHECKS,
+    responses={**ERRORS, 409: {"description": "the ticket is closed"}},
+)
+async def reply_to_ticket(
+    caller: CurrentUser,
+    rpc: Rpc,
+    attachments: Attachments,
+    number: str,
+    message: Annotated[str, Form(description="1-20,000 characters")],
+    file: AttachmentFile = None,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Message:
+    return await post_reply(rpc, attachments, caller, number, message, file, idempotency_key)

@@ -1,0 +1,77 @@
+"""Ticket rules: numbers, SLA clocks, statuses after replies, who may see what. No I/O."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from shared.errors import Conflict, NotFound
+from shared.people import Author, Caller
+from shared.support_hours import SupportCalendar
+from shared.vocabulary import Importance, TicketStatus
+
+NUMBER_PREFIX = "HD-"
+# Statuses in which the ball is in support's court: their SLA clock runs.
+WAITING_ON_SUPPORT: frozenset[TicketStatus] = frozenset({"new", "in_progress"})
+
+
+def ticket_number(sequence: int) -> str:
+    return f"{NUMBER_PREFIX}{sequence:06d}"
+
+
+@dataclass(frozen=True)
+class SlaPolicy:
+    """First-response targets per importance, counted in support hours."""
+
+    targets: dict[Importance, timedelta]
+    calendar: SupportCalendar
+
+    def due_at(self, importance: Importance, since: datetime) -> datetime:
+        return self.calendar.add_business_time(since, self.targets[importance])
+
+
+def status_after_reply(current: TicketStatus, author: Author) -> TicketStatus:
+    """Where a ticket goes when someone replies to it; a closed ticket takes no reply."""
+    if current == "closed":
+        raise Conflict("this ticket is closed; open a new ticket instead")
+    if author.role == "user" and current in ("awaiting_reply", "resolved"):
+        return "in_progress"
+    if author.role == "agent" and current == "new":
+        return "in_progress"
+    return current
+
+
+def next_sla_due(
+    status: TicketStatus,
+    importance: Importance,
+    previous_due: datetime | None,
+    now: datetime,
+    policy: SlaPolicy,
+    restart: bool,
+) -> datetime | None:
+    """The SLA clock: stopped while the user has the ball, running while support has it.
+
+    An agent's reply restarts it (the next response is due a full target later); anything
+    else keeps a running clock as it is, so a user cannot push support's deadline back.
+    """
+    if status not in WAITING_ON_SUPPORT:
+        return None
+    if restart or previous_due is None:
+        return policy.due_at(importance, now)
+    return previous_due
+
+
+def reader_key(user_id: str) -> str:
+    """A field-name-safe key per reader (user ids may hold '.' or '$')."""
+    return hashlib.sha256(user_id.encode()).hexdigest()[:24]
+
+
+def is_unread(last_support_reply_at: datetime | None, read_at: datetime | None) -> bool:
+    return last_support_reply_at is not None and (
+        read_at is None or read_at < last_support_reply_at
+    )
+
+
+def ensure_visible(ticket_account_id: str, caller: Caller, number: str) -> None:
+    """Users see their account's tickets only; another account's ticket does not exist."""
+    if caller.role != "agent" and caller.account_id != ticket_account_id:
+        raise NotFound(f"ticket {number} not found")

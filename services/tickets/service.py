@@ -1,0 +1,401 @@
+"""The tickets service's business functions: each validates, applies the rules, stores."""
+
+import asyncio
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from pymongo.errors import DuplicateKeyError
+
+from services.tickets import domain
+from services.tickets.store import TicketStore
+from shared.errors import Conflict, InvalidRequest, NotFound, Unavailable
+from shared.events import (
+    AttachmentRef,
+    ReplyPosted,
+    ReplyPostedPayload,
+    TicketChanges,
+    TicketCreated,
+    TicketCreatedPayload,
+    TicketUpdated,
+    TicketUpdatedPayload,
+)
+from shared.logging import correlation_id
+from shared.people import Caller
+from shared.tickets import (
+    AgentQueueQuery,
+    AttachmentQuery,
+    CreateTicket,
+    GetTicket,
+    HistoryPage,
+    HistoryQuery,
+    HistoryRow,
+    Message,
+    PostReply,
+    QueuePage,
+    QueueRow,
+    SubjectsQuery,
+    TicketDetail,
+    UpdateTicket,
+)
+from shared.vocabulary import TicketStatus
+
+Clock = Callable[[], datetime]
+# Collisions of ticket numbers are rare; this bounds the retries of one create.
+NUMBER_ATTEMPTS = 20
+# A retry that finds its key reserved waits this long for the first request to finish.
+KEY_WAIT_ATTEMPTS = 50
+KEY_WAIT_SECONDS = 0.1
+# Uploads nobody linked within this time are removed by the orphan purge.
+ORPHAN_GRACE = timedelta(hours=1)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class TicketService:
+    def __init__(
+        self,
+        store: TicketStore,
+        sla: domain.SlaPolicy,
+        events_written: Callable[[], None],
+        clock: Clock = _utcnow,
+    ) -> None:
+        self.store = store
+        self.sla = sla
+        self.events_written = events_written
+        self.clock = clock
+
+    async def create(self, command: CreateTicket) -> TicketDetail:
+        caller = command.caller
+        key = f"{caller.id}:{command.idempotency_key}" if command.idempotency_key else None
+        # The key is reserved by _id before anything else: a lookup by _id is served by
+        # the primary key on every MongoDB-wire server, and exactly one request wins it.
+        if key and not await self.store.reserve_key(key, self.clock()):
+            return await self._ticket_for_key(key, caller)
+        attachment = await self._checked_attachment(command.attachment, caller)
+        for _attempt in range(NUMBER_ATTEMPTS):
+            number = domain.ticket_number(await self.store.next_sequence("ticket"))
+            document, event = self._new_ticket(command, number, attachment, key)
+            try:
+                await self.store.insert(document, event)
+            except DuplicateKeyError:
+                # The number was handed out twice: FerretDB's findAndModify $inc is not
+                # atomic under concurrency (measured here), so the unique _id decides.
+                continue
+            if key:
+                await self.store.complete_key(key, number)
+            await self._link(attachment, number)
+            self.events_written()
+            return self._detail(document, caller)
+        raise Unavailable("could not allocate a ticket number; please retry")
+
+    async def _ticket_for_key(self, key: str, caller: Caller) -> TicketDetail:
+        """The ticket another request with the same key created (or is creating now)."""
+        for _attempt in range(KEY_WAIT_ATTEMPTS):
+            reservation = await self.store.key_reservation(key)
+            number = reservation and reservation.get("number")
+            if number and (ticket := await self.store.get(number)):
+                return self._detail(ticket, caller)
+            await asyncio.sleep(KEY_WAIT_SECONDS)
+        raise Conflict("a request with this Idempotency-Key is still in progress; retry")
+
+    def _new_ticket(
+        self,
+        command: CreateTicket,
+        number: str,
+        attachment: AttachmentRef | None,
+        creation_key: str | None,
+    ) -> tuple[dict[str, Any], TicketCreated]:
+        caller = command.caller
+        now = self.clock()
+        sla_due_at = self.sla.due_at(command.importance, now)
+        message = self._message(
+            caller, command.message, attachment, now, idem=creation_key or uuid.uuid4().hex
+        )
+        document = {
+            "_id": number,
+            "number": number,
+            "account_id": caller.account_id,
+            "author": caller.as_author().model_dump(),
+            "subject": command.subject,
+            "importance": command.importance,
+            "status": "new",
+            "created_at": now,
+            "updated_at": now,
+            "sla_due_at": sla_due_at,
+            "messages": [message],
+            "last_support_reply_at": None,
+            "read_by": {domain.reader_key(caller.id): now},
+        }
+        event = TicketCreated(
+            correlation_id=correlation_id.get(),
+            payload=TicketCreatedPayload(
+                number=number,
+                account_id=caller.account_id,
+                author=caller.as_author(),
+                subject=command.subject,
+                importance=command.importance,
+                status="new",
+                sla_due_at=sla_due_at,
+                attachment=attachment,
+            ),
+        )
+        return document, event
+
+    async def reply(self, command: PostReply) -> Message:
+        caller = command.caller
+        ticket = await self._visible_ticket(command.number, caller)
+        idem = f"{caller.id}:{command.idempotency_key or uuid.uuid4().hex}"
+        if previous := _message_with_idem(ticket, idem):
+            return Message.model_validate(previous)
+        status = domain.status_after_reply(ticket["status"], caller)
+        attachment = await self._checked_attachment(command.attachment, caller, ticket)
+        now = self.clock()
+        message = self._message(caller, command.message, attachment, now, idem=idem)
+        changes: dict[str, Any] = {
+            "status": status,
+            "updated_at": now,
+            "sla_due_at": self._next_due(ticket, status, now, restart=caller.role == "agent"),
+        }
+        if caller.role == "agent":
+            changes["last_support_reply_at"] = now
+        else:
+            changes[f"read_by.{domain.reader_key(caller.id)}"] = now
+        event = ReplyPosted(
+            correlation_id=correlation_id.get(),
+            payload=ReplyPostedPayload(
+                ticket_number=ticket["number"],
+                account_id=ticket["account_id"],
+                ticket_owner_id=ticket["author"]["id"],
+                ticket_subject=ticket["subject"],
+                message_id=message["id"],
+                author=caller.as_author(),
+                body=message["body"],
+                attachment=attachment,
+                status=status,
+            ),
+        )
+        updated = await self.store.append_message(ticket["number"], message, changes, event)
+        if updated is None:
+            # The same retry landed meanwhile; answer with what it stored.
+            ticket = await self._visible_ticket(command.number, caller)
+            if previous := _message_with_idem(ticket, idem):
+                return Message.model_validate(previous)
+            raise NotFound(f"ticket {command.number} not found")
+        await self._link(attachment, ticket["number"])
+        self.events_written()
+        return Message.model_validate(message)
+
+    async def get(self, query: GetTicket) -> TicketDetail:
+        ticket = await self._visible_ticket(query.number, query.caller)
+        detail = self._detail(ticket, query.caller)
+        if query.caller.role == "user":
+            # Opening the ticket is reading it: support's replies are no longer unread.
+            await self.store.mark_read(
+                ticket["number"], domain.reader_key(query.caller.id), self.clock()
+            )
+        return detail
+
+    async def update(self, command: UpdateTicket) -> TicketDetail:
+        ticket = await self._visible_ticket(command.number, command.caller)
+        changes = TicketChanges(
+            status=command.status if command.status != ticket["status"] else None,
+            subject=command.subject if command.subject != ticket["subject"] else None,
+        )
+        if changes.status is None and changes.subject is None:
+            return self._detail(ticket, command.caller)
+        now = self.clock()
+        status: TicketStatus = changes.status or ticket["status"]
+        fields: dict[str, Any] = {
+            **changes.model_dump(exclude_none=True),
+            "updated_at": now,
+            "sla_due_at": self._next_due(ticket, status, now, restart=False),
+        }
+        event = TicketUpdated(
+            correlation_id=correlation_id.get(),
+            payload=TicketUpdatedPayload(
+                number=ticket["number"],
+                account_id=ticket["account_id"],
+                ticket_owner_id=ticket["author"]["id"],
+                subject=command.subject or ticket["subject"],
+                status=status,
+                changes=changes,
+                changed_by=command.caller.as_author(),
+            ),
+        )
+        updated = await self.store.update_fields(ticket["number"], fields, event)
+        if updated is None:
+            raise NotFound(f"ticket {command.number} not found")
+        self.events_written()
+        return self._detail(updated, command.caller)
+
+    async def history(self, query: HistoryQuery) -> HistoryPage:
+        criteria: dict[str, Any] = {"account_id": query.caller.account_id}
+        if query.status:
+            criteria["status"] = query.status
+        if query.subject:
+            criteria["subject"] = query.subject
+        if query.day:
+            start = datetime.combine(query.day, time.min, self.sla.calendar.tz)
+            criteria["updated_at"] = {
+                "$gte": start.astimezone(UTC),
+                "$lt": (start + timedelta(days=1)).astimezone(UTC),
+            }
+        skip = (query.page - 1) * query.page_size
+        rows, total = await self.store.page(
+            criteria, [("updated_at", -1), ("_id", -1)], skip, query.page_size
+        )
+        reader = domain.reader_key(query.caller.id)
+        return HistoryPage(
+            items=[
+                HistoryRow(
+                    ordinal=skip + index + 1,
+                    number=row["number"],
+                    subject=row["subject"],
+                    status=row["status"],
+                    importance=row["importance"],
+                    updated_at=row["updated_at"],
+                    unread=domain.is_unread(
+                        row.get("last_support_reply_at"), row.get("read_by", {}).get(reader)
+                    ),
+                )
+                for index, row in enumerate(rows)
+            ],
+            total=total,
+            page=query.page,
+            page_size=query.page_size,
+        )
+
+    async def subjects(self, query: SubjectsQuery) -> list[str]:
+        return await self.store.subjects(query.caller.account_id)
+
+    async def queue(self, query: AgentQueueQuery) -> QueuePage:
+        criteria: dict[str, Any] = {
+            "status": query.status or {"$in": sorted(domain.WAITING_ON_SUPPORT)}
+        }
+        if query.importance:
+            criteria["importance"] = query.importance
+        if query.account_id:
+            criteria["account_id"] = query.account_id
+        if query.text and query.text.strip():
+            criteria["subject"] = {"$regex": _literal(query.text.strip()), "$options": "i"}
+        skip = (query.page - 1) * query.page_size
+        rows, total = await self.store.page(
+            criteria, [("sla_due_at", 1), ("_id", 1)], skip, query.page_size
+        )
+        return QueuePage(
+            items=[QueueRow.model_validate(row) for row in rows],
+            total=total,
+            page=query.page,
+            page_size=query.page_size,
+        )
+
+    async def attachment(self, query: AttachmentQuery) -> AttachmentRef:
+        """The attachment's metadata, if the caller may download it."""
+        missing = NotFound("attachment not found")
+        ticket = await self.store.ticket_with_attachment(query.attachment_id)
+        if ticket is None:
+            raise missing
+        if query.caller.role != "agent" and ticket["account_id"] != query.caller.account_id:
+            raise missing
+        file = await self.store.attachment_file(query.attachment_id)
+        if file is None:
+            raise missing
+        return _attachment_ref(file)
+
+    async def purge_orphan_attachments(self) -> int:
+        return await self.store.purge_orphan_attachments(self.clock() - ORPHAN_GRACE)
+
+    async def _visible_ticket(self, number: str, caller: Caller) -> dict[str, Any]:
+        ticket = await self.store.get(number)
+        if ticket is None:
+            raise NotFound(f"ticket {number} not found")
+        domain.ensure_visible(ticket["account_id"], caller, number)
+        return ticket
+
+    async def _checked_attachment(
+        self,
+        attachment: AttachmentRef | None,
+        caller: Caller,
+        ticket: dict[str, Any] | None = None,
+    ) -> AttachmentRef | None:
+        """The upload must exist, come from the caller's account and be nobody else's."""
+        if attachment is None:
+            return None
+        file = await self.store.attachment_file(attachment.id)
+        if file is None or file.get("metadata", {}).get("account_id") != caller.account_id:
+            raise InvalidRequest("the attachment was not found; upload it again")
+        linked_to = file["metadata"].get("linked_to")
+        if linked_to is not None and (ticket is None or linked_to != ticket["number"]):
+            raise Conflict("this attachment belongs to another ticket already")
+        return _attachment_ref(file)
+
+    async def _link(self, attachment: AttachmentRef | None, number: str) -> None:
+        if attachment is not None:
+            await self.store.link_attachment(attachment.id, number)
+
+    def _next_due(
+        self, ticket: dict[str, Any], status: TicketStatus, now: datetime, restart: bool
+    ) -> datetime | None:
+        return domain.next_sla_due(
+            status, ticket["importance"], ticket.get("sla_due_at"), now, self.sla, restart
+        )
+
+    @staticmethod
+    def _message(
+        caller: Caller,
+        body: str,
+        attachment: AttachmentRef | None,
+        now: datetime,
+        idem: str,
+    ) -> dict[str, Any]:
+        return {
+            "id": uuid.uuid4().hex,
+            "author": caller.as_author().model_dump(),
+            "body": body,
+            "attachment": attachment.model_dump() if attachment else None,
+            "created_at": now,
+            "idem": idem,
+        }
+
+    def _detail(self, ticket: dict[str, Any], caller: Caller) -> TicketDetail:
+        first = ticket["messages"][0]
+        due = ticket.get("sla_due_at")
+        read_at = ticket.get("read_by", {}).get(domain.reader_key(caller.id))
+        return TicketDetail(
+            number=ticket["number"],
+            subject=ticket["subject"],
+            message=first["body"],
+            importance=ticket["importance"],
+            status=ticket["status"],
+            created_at=ticket["created_at"],
+            updated_at=ticket["updated_at"],
+            account_id=ticket["account_id"],
+            author=ticket["author"],
+            attachment=first.get("attachment"),
+            sla_due_at=due,
+            expected_answer_by=due,
+            messages=[Message.model_validate(message) for message in ticket["messages"]],
+            unread=domain.is_unread(ticket.get("last_support_reply_at"), read_at),
+        )
+
+
+def _message_with_idem(ticket: dict[str, Any], idem: str) -> dict[str, Any] | None:
+    return next((m for m in ticket["messages"] if m.get("idem") == idem), None)
+
+
+def _attachment_ref(file: dict[str, Any]) -> AttachmentRef:
+    return AttachmentRef(
+        id=str(file["_id"]),
+        filename=file["filename"],
+        content_type=file["metadata"]["content_type"],
+        size=file["length"],
+    )
+
+
+def _literal(text: str) -> str:
+    """Escape regex metacharacters: agents search subjects for text, not patterns."""
+    return "".join(f"\\{char}" if char in r".^$*+?{}[]\|()" else char for char in text)

@@ -1,0 +1,36 @@
+"""Publishing domain events: persistent, confirmed, with a deadline."""
+
+import asyncio
+from typing import Any
+
+from aiormq.exceptions import AMQPError
+from faststream.rabbit import RabbitBroker
+
+from shared.outbox import PublishEvent
+from shared.topology import EVENTS_EXCHANGE
+
+
+class PublishFailed(ConnectionError):
+    """The broker did not confirm the event in time; it stays in the outbox."""
+
+
+def event_publisher(broker: RabbitBroker, timeout: float) -> PublishEvent:
+    async def publish(event: dict[str, Any]) -> None:
+        try:
+            # A deadline, because a publish on a broken robust connection hangs until the
+            # broker returns (aio-pika #636); the outbox retries later.
+            async with asyncio.timeout(timeout):
+                await broker.publish(
+                    event,
+                    exchange=EVENTS_EXCHANGE,
+                    routing_key=event["type"],
+                    persist=True,
+                    mandatory=False,
+                    message_id=event["event_id"],
+                    message_type=event["type"],
+                    correlation_id=event.get("correlation_id") or event["event_id"],
+                )
+        except (AMQPError, TimeoutError) as error:
+            raise PublishFailed(f"event {event['event_id']} not confirmed") from error
+
+    return publish

@@ -1,0 +1,9 @@
+"""The product's enumerations, as the API contract names them."""
+
+from typing import Literal, get_args
+
+Importance = Literal["low", "normal", "high", "critical"]
+TicketStatus = Literal["new", "in_progress", "awaiting_reply", "resolved", "closed"]
+
+IMPORTANCES: tuple[Importance, ...] = get_args(Importance)
+TICKET_STATUSES: tuple[TicketStatus, ...] = get_args(TicketStatus)
