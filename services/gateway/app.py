@@ -7,8 +7,9 @@ from fastapi import FastAPI
 
 from services.gateway.auth import TokenVerifier
 from services.gateway.errors import install_error_handlers
+from services.gateway.kb.service import KnowledgeBase
 from services.gateway.push import PushConsumer
-from services.gateway.routes import demo, health, help, system
+from services.gateway.routes import demo, health, help, kb, system
 from services.gateway.routes.chat import install_chat
 from services.gateway.rpc_client import RpcClient
 from shared.database import connect_database
@@ -43,12 +44,14 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.rpc = rpc
     app.state.database = database
     app.state.verifier = TokenVerifier(settings)
+    # Built before serving so a broken article stops the start instead of a later search.
+    app.state.kb = KnowledgeBase.load(settings.kb_dir)
     app.state.calendar = SupportCalendar.from_settings(
         settings.support_hours, settings.timezone, settings.holidays
     )
     install_error_handlers(app)
     install_chat(app, push)
-    for module in (health, help, demo, system):
+    for module in (health, help, demo, system, kb):
         app.include_router(module.router)
     return app
 

@@ -7,6 +7,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from motor.motor_asyncio import AsyncIOMotorDatabase
 
 from services.gateway.auth import InvalidToken, TokenVerifier
+from services.gateway.kb.service import KnowledgeBase as KnowledgeBaseIndex
 from services.gateway.rpc_client import RpcClient
 from shared.people import Caller
 from shared.settings import Settings
@@ -40,6 +41,11 @@ def get_database(request: Request) -> AsyncIOMotorDatabase[Any]:
     return database
 
 
+def get_knowledge_base(request: Request) -> KnowledgeBaseIndex:
+    kb: KnowledgeBaseIndex = request.app.state.kb
+    return kb
+
+
 def get_current_caller(
     verifier: Annotated[TokenVerifier, Depends(get_verifier)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -69,5 +75,6 @@ Rpc = Annotated[RpcClient, Depends(get_rpc)]
 Calendar = Annotated[SupportCalendar, Depends(get_calendar)]
 Verifier = Annotated[TokenVerifier, Depends(get_verifier)]
 Database = Annotated[AsyncIOMotorDatabase[Any], Depends(get_database)]
+KnowledgeBase = Annotated[KnowledgeBaseIndex, Depends(get_knowledge_base)]
 CurrentUser = Annotated[Caller, Depends(get_current_caller)]
 CurrentAgent = Annotated[Caller, Depends(get_current_agent)]

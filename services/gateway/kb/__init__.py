@@ -1,0 +1,1 @@
+"""The knowledge base (FAQ): Markdown articles, their chapters, and search over them."""
