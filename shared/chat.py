@@ -197,6 +197,16 @@ class ChatPush(Transient):
     notice: Notice
 
 
+class ChatPushes(Transient):
+    """Every notice of one change for one gateway instance, in order, as one message.
+
+    One message instead of one per socket: when the first of many waiting chats is
+    accepted, everyone behind it moves up, and that is hundreds of notices at once.
+    """
+
+    pushes: list[ChatPush]
+
+
 class QueueItem(Transient):
     chat_id: str
     name: str

@@ -5,7 +5,6 @@ import uuid
 from datetime import timedelta
 
 from faststream.rabbit import RabbitBroker
-from faststream.rabbit.schemas import Channel
 
 from services.chat.domain import ChatLimits, ChatRoom
 from services.chat.handlers import Notifier, chat_router, run_sweeper, sweep_interval, utcnow
@@ -16,10 +15,9 @@ from shared.topology import CHAT_EXCHANGE
 
 settings = get_settings()
 logger = configure_logging("chat", settings.log_level)
-# Every chat message is transient, so publisher confirms would only add a round trip.
-broker = RabbitBroker(
-    settings.rabbitmq_url, logger=logger, default_channel=Channel(publisher_confirms=False)
-)
+# Publisher confirms stay on (the default) although chat is transient: without them aiormq
+# logs every returned RPC reply at ERROR level with its body, names and questions included.
+broker = RabbitBroker(settings.rabbitmq_url, logger=logger)
 room = ChatRoom(
     ChatLimits(
         queue_limit=settings.chat_queue_limit,

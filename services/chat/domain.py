@@ -90,6 +90,8 @@ class Chat:
     user_rate: TokenBucket
     agent_rate: TokenBucket
     user_active_at: datetime
+    # The queue position the user last heard; moves are told in batches (position_updates).
+    told_position: int = 0
     agent: Endpoint | None = None
     agent_name: str | None = None
 
@@ -143,7 +145,8 @@ class ChatRoom:
         self.waiting[chat.id] = None
         self.queue_version += 1
         self._link(chat.user, chat.id, now)
-        queued = QueuedNotice(chat_id=chat.id, position=len(self.waiting))
+        chat.told_position = len(self.waiting)
+        queued = QueuedNotice(chat_id=chat.id, position=chat.told_position)
         return StartReply(outcome="queued", chat_id=chat.id), [Delivery(chat.user, queued)]
 
     def accept(self, command: AcceptChat, now: datetime) -> list[Delivery]:
@@ -157,7 +160,7 @@ class ChatRoom:
         # The idle clock starts now: nobody expects the user to talk before an agent is there.
         chat.user_active_at = now
         self._link(command.agent, chat.id, now)
-        behind = self._leave_queue(chat.id)
+        self._leave_queue(chat.id)
         to_user = AcceptedNotice(chat_id=chat.id, agent_name=command.agent_name)
         to_agent = to_user.model_copy(
             update={
@@ -166,7 +169,7 @@ class ChatRoom:
                 "question": chat.form.question,
             }
         )
-        return [Delivery(chat.user, to_user), Delivery(command.agent, to_agent), *behind]
+        return [Delivery(chat.user, to_user), Delivery(command.agent, to_agent)]
 
     def post(self, command: PostMessage, now: datetime) -> list[Delivery]:
         chat, side = self._chat_of(command.sender, command.chat_id)
@@ -226,6 +229,21 @@ class ChatRoom:
             deliveries += self._close(chat, "service_restarted", chat.parties())
         return deliveries
 
+    def position_updates(self) -> list[Delivery]:
+        """Tell everyone whose place in the queue changed since they last heard it.
+
+        Called once per burst of changes rather than per change: accepting the first of N
+        waiting chats would otherwise send N notices each time, N² for the whole queue.
+        """
+        deliveries = []
+        for position, chat_id in enumerate(self.waiting, start=1):
+            chat = self.chats[chat_id]
+            if chat.told_position != position:
+                chat.told_position = position
+                notice = QueuedNotice(chat_id=chat_id, position=position)
+                deliveries.append(Delivery(chat.user, notice))
+        return deliveries
+
     def snapshot(self, now: datetime) -> QueueSnapshot:
         items = []
         for chat_id in self.waiting:
@@ -269,24 +287,16 @@ class ChatRoom:
             del self.by_endpoint[endpoint]
             self.last_seen.pop(endpoint, None)
 
-    def _leave_queue(self, chat_id: str) -> list[Delivery]:
-        """Take a chat out of the queue; everyone who was behind it hears their new place."""
-        if chat_id not in self.waiting:
-            return []
-        ids = list(self.waiting)
-        index = ids.index(chat_id)
-        del self.waiting[chat_id]
-        self.queue_version += 1
-        return [
-            Delivery(self.chats[other].user, QueuedNotice(chat_id=other, position=position))
-            for position, other in enumerate(ids[index + 1 :], start=index + 1)
-        ]
+    def _leave_queue(self, chat_id: str) -> None:
+        if chat_id in self.waiting:
+            del self.waiting[chat_id]
+            self.queue_version += 1
 
     def _close(self, chat: Chat, reason: EndReason, tell: Iterable[Endpoint]) -> list[Delivery]:
         deliveries = [
             Delivery(party, EndedNotice(chat_id=chat.id, reason=reason)) for party in tell
         ]
-        deliveries += self._leave_queue(chat.id)
+        self._leave_queue(chat.id)
         for party in chat.parties():
             self._unlink(party, chat.id)
         del self.chats[chat.id]

@@ -16,6 +16,7 @@ from services.chat.domain import ChatRoom, Delivery
 from shared.chat import (
     AcceptChat,
     ChatPush,
+    ChatPushes,
     ChatStats,
     EndChat,
     Heartbeat,
@@ -41,8 +42,8 @@ from shared.topology import (
 Clock = Callable[[], datetime]
 logger = logging.getLogger("helpdesk.chat")
 
-# Many changes in a burst (a wave of starts) become one queue view for the agents.
-QUEUE_VIEW_DELAY_SECONDS = 0.1
+# Many queue changes in a burst (a wave of starts or accepts) are told once.
+QUEUE_MOVES_DELAY_SECONDS = 0.1
 
 
 def utcnow() -> datetime:
@@ -61,11 +62,9 @@ class Notifier:
         self._queue_view: asyncio.Task[None] | None = None
 
     async def deliver(self, deliveries: list[Delivery]) -> None:
-        for delivery in deliveries:
-            push = ChatPush(socket_id=delivery.to.socket_id, notice=delivery.notice)
-            await self._publish(push, chat_gateway_key(delivery.to.gateway_id))
+        await self._send(deliveries)
         if self.room.queue_version != self._published_version and self._queue_view is None:
-            self._queue_view = asyncio.create_task(self._publish_queue_soon())
+            self._queue_view = asyncio.create_task(self._queue_moved_soon())
 
     async def publish_queue(self) -> None:
         self._published_version = self.room.queue_version
@@ -74,12 +73,22 @@ class Notifier:
     async def announce_restart(self, instance: str) -> None:
         await self._publish(ServiceRestarted(instance=instance), CHAT_RESTARTED_KEY)
 
-    async def _publish_queue_soon(self) -> None:
+    async def _queue_moved_soon(self) -> None:
+        """New places for those waiting and a new view for the agents, once per burst."""
         try:
-            await asyncio.sleep(QUEUE_VIEW_DELAY_SECONDS)
+            await asyncio.sleep(QUEUE_MOVES_DELAY_SECONDS)
+            await self._send(self.room.position_updates())
             await self.publish_queue()
         finally:
             self._queue_view = None
+
+    async def _send(self, deliveries: list[Delivery]) -> None:
+        by_gateway: dict[str, list[ChatPush]] = {}
+        for delivery in deliveries:
+            push = ChatPush(socket_id=delivery.to.socket_id, notice=delivery.notice)
+            by_gateway.setdefault(delivery.to.gateway_id, []).append(push)
+        for gateway_id, pushes in by_gateway.items():
+            await self._publish(ChatPushes(pushes=pushes), chat_gateway_key(gateway_id))
 
     async def _publish(self, message: BaseModel, routing_key: str) -> None:
         # Not mandatory: a notice for a gateway that is gone has nobody to reach, and a

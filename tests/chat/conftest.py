@@ -35,10 +35,10 @@ class ChatPeer:
         self,
         *kinds: str,
         where: Callable[[dict[str, Any]], bool] = lambda frame: True,
-        timeout: float = FRAME_TIMEOUT,
+        within: float = FRAME_TIMEOUT,
     ) -> dict[str, Any]:
         """The next frame of one of `kinds` that satisfies `where`; all are kept in `seen`."""
-        async with asyncio.timeout(timeout):
+        async with asyncio.timeout(within):
             while True:
                 frame: dict[str, Any] = json.loads(await self.connection.recv())
                 self.seen.append(frame)

@@ -4,9 +4,11 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
+import websockets
+
 from shared.chat import ChatStats
-from tests.chat.conftest import ChatPeer, ConnectChat
-from tests.conftest import HelpDesk
+from tests.chat.conftest import ChatPeer, ConnectChat, socket_url
+from tests.conftest import HelpDesk, make_token
 from tests.test_broker_outage import eventually
 
 Stats = Callable[[], Awaitable[ChatStats]]
@@ -136,5 +138,86 @@ async def test_two_agents_racing_to_accept_exactly_one_wins(
     loser = next(frame for frame in outcomes if frame["type"] == "error")
     assert "already accepted" in loser["detail"]
     await user.expect("accepted")
+    await user.close()
+    await memory_is_empty(chat_stats)
+
+
+async def test_queue_positions_move_up_for_three_waiting_users(
+    connect: ConnectChat, chat_stats: Stats
+) -> None:
+    agent = await connect(agent=True)
+    users = [await connect() for _ in range(3)]
+    chat_ids = []
+    for expected, user in enumerate(users, start=1):
+        await user.start()
+        queued = await user.expect("queued")
+        assert queued["position"] == expected
+        chat_ids.append(queued["chat_id"])
+    snapshot = await agent.expect("queue", where=lambda frame: len(frame["items"]) >= 3)
+    assert [item["chat_id"] for item in snapshot["items"]][-3:] == chat_ids
+
+    await agent.send(type="accept", chat_id=chat_ids[0])
+    await users[0].expect("accepted")
+    assert (await users[1].expect("queued"))["position"] == 1
+    assert (await users[2].expect("queued"))["position"] == 2
+    # Someone ahead gives up (closes the window): the last one moves up again.
+    await users[1].close()
+    assert (await users[2].expect("queued"))["position"] == 1
+    for user in (users[0], users[2]):
+        await user.close()
+    await memory_is_empty(chat_stats)
+
+
+async def test_the_pre_chat_form_is_validated_with_clear_errors(connect: ConnectChat) -> None:
+    user = await connect()
+    await user.send(type="start", name="", phone="12", question="x" * 1001)
+    detail = (await user.expect("error"))["detail"]
+    assert "name" in detail and "phone" in detail and "question" in detail
+    assert "country code" in detail
+    await user.send(type="message", text="nikt nie słucha")
+    assert "no such open chat" in (await user.expect("error"))["detail"]
+    await user.send(type="start", name="Anna", phone="+48 600 123 456", question="Jak?")
+    await user.expect("queued")
+    await user.send(type="start", name="Anna", phone="+48 600 123 456", question="Znowu?")
+    assert "already has an open chat" in (await user.expect("error"))["detail"]
+    await user.send(type="message", text="x" * 2001)
+    assert "text" in (await user.expect("error"))["detail"]
+
+
+async def test_sockets_need_a_valid_token_and_the_console_an_agent(system: HelpDesk) -> None:
+    cases = [
+        ("/api/v1/chat", "not-a-token", 4401),
+        ("/api/v1/agent/chat", "not-a-token", 4401),
+        ("/api/v1/agent/chat", make_token("user"), 4403),
+    ]
+    for path, token, code in cases:
+        async with websockets.connect(socket_url(system.gateway_url, path, token)) as socket:
+            try:
+                await asyncio.wait_for(socket.recv(), timeout=5)
+            except websockets.ConnectionClosed as closed:
+                assert closed.rcvd is not None and closed.rcvd.code == code
+            else:
+                raise AssertionError(f"{path} answered instead of closing with {code}")
+
+
+async def test_restart_of_the_chat_service_ends_its_chats_on_both_sides(
+    system: HelpDesk, connect: ConnectChat, chat_stats: Stats
+) -> None:
+    agent = await connect(agent=True)
+    user = await connect()
+    chat_id = await queued_chat(user, agent)
+    await agent.send(type="accept", chat_id=chat_id)
+    await user.expect("accepted")
+    chat = system.services["chat"]
+    # Killed, not stopped: the service cannot say goodbye, its successor has to.
+    chat.stop(kill=True)
+    chat.start()
+    for peer in (user, agent):
+        ended = await peer.expect("ended", within=30)
+        assert (ended["chat_id"], ended["reason"]) == (chat_id, "service_restarted")
+    assert (await chat_stats()).open_chats == 0
+    # And the new instance serves the same sockets at once.
+    await user.start()
+    await user.expect("queued")
     await user.close()
     await memory_is_empty(chat_stats)

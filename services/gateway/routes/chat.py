@@ -22,7 +22,7 @@ from services.gateway.push import PushConsumer
 from services.gateway.rpc_client import RpcClient
 from shared.chat import (
     AcceptChat,
-    ChatPush,
+    ChatPushes,
     EndChat,
     EndedNotice,
     Endpoint,
@@ -136,15 +136,15 @@ class ChatSockets:
         self.sockets: dict[str, ChatSocket] = {}
 
     def bind(self, push: PushConsumer) -> None:
-        push.bind(CHAT_EXCHANGE, chat_gateway_key(self.gateway_id), self._on_notice)
+        push.bind(CHAT_EXCHANGE, chat_gateway_key(self.gateway_id), self._on_notices)
         push.bind(CHAT_EXCHANGE, CHAT_QUEUE_KEY, self._on_queue)
         push.bind(CHAT_EXCHANGE, CHAT_RESTARTED_KEY, self._on_restart)
 
-    async def _on_notice(self, body: bytes) -> None:
-        push = ChatPush.model_validate_json(body)
-        socket = self.sockets.get(push.socket_id)
-        if socket is not None:
-            socket.on_notice(push.notice)
+    async def _on_notices(self, body: bytes) -> None:
+        for push in ChatPushes.model_validate_json(body).pushes:
+            socket = self.sockets.get(push.socket_id)
+            if socket is not None:
+                socket.on_notice(push.notice)
 
     async def _on_queue(self, body: bytes) -> None:
         # Serialized once for every agent: the view is the same for all of them.
@@ -247,7 +247,9 @@ class ChatSocket:
                 await self.handle(frame)
             except NotFound as error:
                 self.error(error.message)
-                await self._reconcile()
+                # The service may have lost chats this socket still believes open.
+                with contextlib.suppress(HelpdeskError):
+                    await self._reconcile()
             except HelpdeskError as error:
                 self.error(error.message)
 

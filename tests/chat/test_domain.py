@@ -1,0 +1,186 @@
+"""The chat rules alone: queue, acceptance, limits and endings, in memory and in milliseconds."""
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from itertools import count
+
+import pytest
+
+from services.chat.domain import ChatLimits, ChatRoom, Delivery
+from shared.chat import (
+    AcceptChat,
+    EndChat,
+    Endpoint,
+    PostMessage,
+    PreChatForm,
+    StartChat,
+)
+from shared.errors import Conflict, NotFound, RateLimited
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+LIMITS = ChatLimits(
+    queue_limit=3,
+    idle=timedelta(minutes=10),
+    messages_per_minute=60,
+    message_burst=3,
+    starts_per_minute=10,
+    liveness=timedelta(seconds=60),
+)
+FORM = PreChatForm(name="Anna", phone="+48 600 123 456", question="Jak?")
+AGENT = Endpoint(gateway_id="g1", socket_id="agent")
+
+
+def room(limits: ChatLimits = LIMITS) -> ChatRoom:
+    ids = count(1)
+    return ChatRoom(limits, new_id=lambda: f"c{next(ids)}")
+
+
+def user(n: int) -> Endpoint:
+    return Endpoint(gateway_id="g1", socket_id=f"user{n}")
+
+
+def start(chats: ChatRoom, n: int, at: datetime = T0) -> str:
+    command = StartChat(endpoint=user(n), user_id=f"u{n}", account_id="a", form=FORM)
+    reply, _ = chats.start(command, at)
+    assert reply.chat_id is not None
+    return reply.chat_id
+
+
+def accept(chats: ChatRoom, chat_id: str, agent: Endpoint = AGENT) -> list[Delivery]:
+    command = AcceptChat(chat_id=chat_id, agent=agent, agent_id="ewa", agent_name="Ewa")
+    return chats.accept(command, T0)
+
+
+def positions(deliveries: list[Delivery]) -> dict[str, int]:
+    return {d.to.socket_id: d.notice.position for d in deliveries if d.notice.type == "queued"}
+
+
+def test_accepting_the_first_moves_everyone_behind_up_one_place() -> None:
+    chats = room()
+    first, _, _ = (start(chats, n) for n in (1, 2, 3))
+    assert positions(accept(chats, first)) == {}
+    assert positions(chats.position_updates()) == {"user2": 1, "user3": 2}
+    assert chats.position_updates() == []
+    assert [item.chat_id for item in chats.snapshot(T0).items] == ["c2", "c3"]
+
+
+def test_only_the_first_of_two_agents_accepting_gets_the_chat() -> None:
+    chats = room()
+    chat_id = start(chats, 1)
+    accept(chats, chat_id)
+    with pytest.raises(Conflict):
+        accept(chats, chat_id, Endpoint(gateway_id="g2", socket_id="other"))
+
+
+def test_past_the_queue_limit_the_answer_is_busy_and_nothing_is_kept() -> None:
+    chats = room()
+    for n in (1, 2, 3):
+        start(chats, n)
+    command = StartChat(endpoint=user(4), user_id="u4", account_id="a", form=FORM)
+    reply, deliveries = chats.start(command, T0)
+    assert (reply.outcome, deliveries) == ("busy", [])
+    assert chats.stats().open_chats == 3
+
+
+def test_one_open_chat_per_socket() -> None:
+    chats = room()
+    start(chats, 1)
+    with pytest.raises(Conflict):
+        start(chats, 1)
+
+
+def test_messages_reach_both_sides_and_are_rate_limited() -> None:
+    chats = room()
+    chat_id = start(chats, 1)
+    accept(chats, chat_id)
+    line = PostMessage(sender=user(1), text="Dzień dobry")
+    deliveries = chats.post(line, T0)
+    assert {d.to for d in deliveries} == {user(1), AGENT}
+    chats.post(line, T0)
+    chats.post(line, T0)
+    with pytest.raises(RateLimited):
+        chats.post(line, T0)
+    # A second later the bucket holds one more line (60 a minute).
+    chats.post(line, T0 + timedelta(seconds=1))
+
+
+def test_a_user_cannot_write_before_an_agent_accepts() -> None:
+    chats = room()
+    start(chats, 1)
+    with pytest.raises(Conflict):
+        chats.post(PostMessage(sender=user(1), text="halo?"), T0)
+
+
+def test_an_agent_only_speaks_in_chats_it_accepted() -> None:
+    chats = room()
+    chat_id = start(chats, 1)
+    stranger = Endpoint(gateway_id="g1", socket_id="stranger")
+    with pytest.raises(NotFound):
+        chats.post(PostMessage(sender=stranger, chat_id=chat_id, text="hej"), T0)
+    with pytest.raises(NotFound):
+        chats.end(EndChat(by=stranger, chat_id=chat_id), T0)
+
+
+def test_closing_the_users_socket_deletes_the_chat_and_tells_the_agent() -> None:
+    chats = room()
+    chat_id = start(chats, 1)
+    accept(chats, chat_id)
+    deliveries = chats.socket_closed(user(1))
+    assert [(d.to, d.notice.type) for d in deliveries] == [(AGENT, "ended")]
+    assert chats.stats().open_chats == 0
+    assert (chats.by_endpoint, chats.last_seen, chats.waiting) == ({}, {}, {})
+
+
+def test_an_agent_holds_several_chats_and_leaving_ends_them_all() -> None:
+    chats = room()
+    ids = [start(chats, n) for n in (1, 2)]
+    for chat_id in ids:
+        accept(chats, chat_id)
+    deliveries = chats.socket_closed(AGENT)
+    assert {(d.to.socket_id, d.notice.reason) for d in deliveries} == {  # type: ignore[union-attr]
+        ("user1", "agent_left"),
+        ("user2", "agent_left"),
+    }
+
+
+def test_a_user_silent_past_the_idle_limit_loses_the_chat() -> None:
+    # Both sockets stay alive (their gateway checks in); only the user says nothing.
+    chats = room(replace(LIMITS, liveness=timedelta(hours=1)))
+    chat_id = start(chats, 1)
+    accept(chats, chat_id)
+    assert chats.sweep(T0 + timedelta(minutes=9)) == []
+    ended = chats.sweep(T0 + timedelta(minutes=10, seconds=1))
+    assert {d.notice.reason for d in ended} == {"idle"}  # type: ignore[union-attr]
+    assert chats.stats().open_chats == 0
+
+
+def test_a_socket_that_stops_checking_in_is_treated_as_closed() -> None:
+    chats = room()
+    start(chats, 1)
+    assert chats.sweep(T0 + timedelta(seconds=59)) == []
+    chats.sweep(T0 + timedelta(seconds=61))
+    assert chats.stats().open_chats == 0
+
+
+def test_stopping_the_service_ends_every_chat_on_both_sides() -> None:
+    chats = room()
+    chat_id = start(chats, 1)
+    accept(chats, chat_id)
+    start(chats, 2)
+    reasons = {(d.to.socket_id, d.notice.reason) for d in chats.close_all()}  # type: ignore[union-attr]
+    assert reasons == {
+        ("user1", "service_restarted"),
+        ("agent", "service_restarted"),
+        ("user2", "service_restarted"),
+    }
+    assert chats.chats == {}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("name", ""), ("name", "x" * 101), ("phone", "600 123 456"), ("question", "x" * 1001)],
+)
+def test_the_pre_chat_form_refuses_out_of_range_values(field: str, value: str) -> None:
+    values = {"name": "Anna", "phone": "+48 600 123 456", "question": "Jak?", field: value}
+    with pytest.raises(ValueError, match=field):
+        PreChatForm(**values)

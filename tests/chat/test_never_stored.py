@@ -1,0 +1,121 @@
+"""A chat leaves no trace: not in the database, not in a file, not in the broker."""
+
+import asyncio
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import aio_pika
+from motor.motor_asyncio import AsyncIOMotorClient
+
+from tests.chat.conftest import ConnectChat
+from tests.chat.test_live_chat import Stats, memory_is_empty, queued_chat
+from tests.conftest import HelpDesk
+from tests.harness import ROOT
+
+# Where the project keeps data and logs (FerretDB's SQLite files, server logs), and where
+# a Debian RabbitMQ keeps its message store.
+DATA_DIRS = [ROOT / "var", Path("/var/lib/rabbitmq")]
+
+
+async def test_a_chat_is_found_in_no_database_file_or_queue_afterwards(
+    system: HelpDesk, connect: ConnectChat, chat_stats: Stats
+) -> None:
+    marker = f"marker{uuid.uuid4().hex}"
+    agent = await connect(agent=True)
+    user = await connect()
+    chat_id = await queued_chat(user, agent, question=f"Pytanie {marker}")
+    await agent.send(type="accept", chat_id=chat_id)
+    await user.expect("accepted")
+    await user.send(type="message", text=f"Od użytkownika {marker}")
+    await agent.expect("message")
+    await agent.send(type="message", chat_id=chat_id, text=f"Od agenta {marker}")
+    await user.expect("message", where=lambda frame: frame["from"] == "agent")
+    await user.close()
+    await agent.expect("ended")
+    await memory_is_empty(chat_stats)
+
+    assert await documents_with(marker, system.settings.mongo_url) == []
+    assert files_with(marker, [*DATA_DIRS, system.log_dir]) == []
+    assert await queued_messages_with(marker, system) == []
+
+
+async def documents_with(marker: str, mongo_url: str) -> list[str]:
+    """Every document of every collection of every database on the server, searched."""
+    client: AsyncIOMotorClient[Any] = AsyncIOMotorClient(mongo_url)
+    found = []
+    try:
+        for name in await client.list_database_names():
+            database = client[name]
+            for collection in await database.list_collection_names():
+                async for document in database[collection].find({}):
+                    if marker in json.dumps(document, default=str):
+                        found.append(f"{name}.{collection}")
+    finally:
+        client.close()
+    return found
+
+
+def files_with(marker: str, roots: list[Path]) -> list[str]:
+    needle = marker.encode()
+    return [str(path) for path in _files(roots) if needle in path.read_bytes()]
+
+
+def _files(roots: list[Path]) -> Iterator[Path]:
+    for root in roots:
+        if root.exists():
+            yield from (path for path in root.rglob("*") if path.is_file() and _readable(path))
+
+
+def _readable(path: Path) -> bool:
+    # Sockets, pipes and files of other users are not data files we could find text in.
+    try:
+        with path.open("rb"):
+            return True
+    except OSError:
+        return False
+
+
+async def queued_messages_with(marker: str, system: HelpDesk) -> list[str]:
+    """Every message waiting in the session's vhost, peeked at and put back."""
+    vhost = system.env["HELPDESK_RABBITMQ_URL"].rsplit("/", 1)[1].replace("%2F", "/")
+    process = await asyncio.create_subprocess_exec(
+        *["rabbitmqctl", "-q", "list_queues", "-p", vhost, "name", "messages", "exclusive"],
+        stdout=asyncio.subprocess.PIPE,
+    )
+    output, _ = await process.communicate()
+    assert process.returncode == 0
+    listing = output.decode()
+    found = []
+    connection = await aio_pika.connect(system.env["HELPDESK_RABBITMQ_URL"])
+    async with connection:
+        for line in listing.splitlines()[1:]:
+            name, count, exclusive = line.split("\t")
+            if int(count) == 0:
+                continue
+            # Another connection's exclusive queue cannot be read; a gateway's push queue is
+            # drained as it arrives, so anything still in it counts as found.
+            if exclusive == "true":
+                found.append(f"{name}: {count} unread")
+                continue
+            found += await _peek(connection, name, marker)
+    return found
+
+
+async def _peek(connection: aio_pika.abc.AbstractConnection, queue: str, marker: str) -> list[str]:
+    channel = await connection.channel()
+    declared = await channel.declare_queue(queue, passive=True)
+    taken = []
+    found = []
+    while (message := await declared.get(no_ack=False, fail=False)) is not None:
+        taken.append(message)
+        if marker.encode() in message.body:
+            found.append(queue)
+    # Other tests' messages go back where they were: this check only looks.
+    for message in taken:
+        await message.nack(requeue=True)
+    await asyncio.sleep(0)
+    await channel.close()
+    return found
