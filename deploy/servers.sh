@@ -2,8 +2,14 @@
 # Makes a RabbitMQ and a MongoDB-wire server answer on loopback, idempotently.
 #   - a server already answering at HELPDESK_RABBITMQ_URL / HELPDESK_MONGO_URL is reused;
 #   - otherwise RabbitMQ comes from Debian's package, started detached;
-#   - otherwise FerretDB v1.24.2 (MongoDB wire protocol on SQLite) is built with Go once,
-#     cached, and started with its data under var/.
+#   - otherwise the MongoDB-wire server named by HELPDESK_MONGO_SERVER is started with its
+#     data under var/:
+#       nx       (default) NX-27017 from PyPI, a MongoDB-wire server on SQLite;
+#       ferretdb FerretDB v1.24.2 on SQLite, built with Go once and cached.
+#     Why NX-27017 by default: FerretDB 1.24 applies an update as read-modify-write
+#     without a lock, so concurrent updates of one document are lost (measured here:
+#     50 concurrent $push on one document kept 4; NX-27017 kept 50). The help desk relies
+#     on single-document atomicity (replies, outbox, pop-up state), as MongoDB gives it.
 # Usage: deploy/servers.sh [start|stop|status]
 set -euo pipefail
 
@@ -14,6 +20,10 @@ FERRETDB_DATA="$VAR_DIR/ferretdb"
 FERRETDB_VERSION="v1.24.2"
 CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/helpdesk"
 FERRETDB_BIN="$CACHE_DIR/bin/ferretdb-$FERRETDB_VERSION"
+MONGO_SERVER="${HELPDESK_MONGO_SERVER:-nx}"
+NX_VERSION="0.8.1"
+NX_VENV="$CACHE_DIR/nx-27017-$NX_VERSION"
+NX_DATA="$VAR_DIR/nx-27017"
 RABBITMQ_URL="${HELPDESK_RABBITMQ_URL:-amqp://guest:guest@127.0.0.1:5672/}"
 MONGO_URL="${HELPDESK_MONGO_URL:-mongodb://127.0.0.1:27017/}"
 PROBE="python3 $ROOT/deploy/probe.py"
@@ -75,11 +85,38 @@ build_ferretdb() {
   rm -rf "$src"
 }
 
-start_ferretdb() {
+start_mongodb() {
   if $PROBE mongodb "$MONGO_URL"; then
     say "a MongoDB-wire server already answers at $MONGO_URL: reusing it"
     return
   fi
+  case "$MONGO_SERVER" in
+    nx) start_nx ;;
+    ferretdb) start_ferretdb ;;
+    *) die "HELPDESK_MONGO_SERVER must be nx or ferretdb, not $MONGO_SERVER" ;;
+  esac
+}
+
+start_nx() {
+  if [ ! -x "$NX_VENV/bin/nx-27017" ]; then
+    say "installing NX-27017 $NX_VERSION from PyPI (once; cached at $NX_VENV)"
+    python3 -m venv "$NX_VENV"
+    "$NX_VENV/bin/pip" install -q --disable-pip-version-check "nx-27017==$NX_VERSION"
+  fi
+  mkdir -p "$NX_DATA" "$LOG_DIR"
+  local port
+  port=$(mongo_port)
+  say "starting NX-27017 $NX_VERSION on 127.0.0.1:$port (SQLite data: $NX_DATA)"
+  nohup "$NX_VENV/bin/nx-27017" --data-dir "$NX_DATA" --host 127.0.0.1 -p "$port" \
+    --log-file "$LOG_DIR/nx-27017.log" --pid-file "$VAR_DIR/mongodb.pid.nx" \
+    >>"$LOG_DIR/nx-27017.log" 2>&1 &
+  echo $! > "$VAR_DIR/mongodb.pid"
+  $PROBE mongodb "$MONGO_URL" --wait 30 \
+    || die "NX-27017 did not answer within 30 s; see $LOG_DIR/nx-27017.log"
+  say "NX-27017 is up at $MONGO_URL (log: $LOG_DIR/nx-27017.log; stop: deploy/servers.sh stop)"
+}
+
+start_ferretdb() {
   build_ferretdb
   mkdir -p "$FERRETDB_DATA" "$LOG_DIR"
   local port
@@ -89,16 +126,16 @@ start_ferretdb() {
     --state-dir="$FERRETDB_DATA" --listen-addr="127.0.0.1:$port" \
     --telemetry=disable --debug-addr=- --log-level=warn \
     >>"$LOG_DIR/ferretdb.log" 2>&1 &
-  echo $! > "$VAR_DIR/ferretdb.pid"
+  echo $! > "$VAR_DIR/mongodb.pid"
   $PROBE mongodb "$MONGO_URL" --wait 30 \
     || die "FerretDB did not answer within 30 s; see $LOG_DIR/ferretdb.log"
   say "FerretDB is up at $MONGO_URL (log: $LOG_DIR/ferretdb.log; stop: deploy/servers.sh stop)"
 }
 
 stop_servers() {
-  if [ -f "$VAR_DIR/ferretdb.pid" ]; then
-    kill "$(cat "$VAR_DIR/ferretdb.pid")" 2>/dev/null && say "stopped FerretDB" || true
-    rm -f "$VAR_DIR/ferretdb.pid"
+  if [ -f "$VAR_DIR/mongodb.pid" ]; then
+    kill "$(cat "$VAR_DIR/mongodb.pid")" 2>/dev/null && say "stopped the MongoDB-wire server" || true
+    rm -f "$VAR_DIR/mongodb.pid"
   fi
   if command -v rabbitmqctl >/dev/null 2>&1 && rabbitmq-diagnostics -q ping >/dev/null 2>&1; then
     rabbitmqctl stop >/dev/null 2>&1 && say "stopped RabbitMQ" || true
@@ -111,7 +148,7 @@ status() {
 }
 
 case "${1:-start}" in
-  start) mkdir -p "$LOG_DIR"; start_rabbitmq; start_ferretdb ;;
+  start) mkdir -p "$LOG_DIR"; start_rabbitmq; start_mongodb ;;
   stop) stop_servers ;;
   status) status ;;
   *) die "usage: deploy/servers.sh [start|stop|status]" ;;

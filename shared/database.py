@@ -10,6 +10,7 @@ from shared.settings import Settings
 # Short server-selection timeout: with the database down, a request fails fast with 503
 # instead of hanging for pymongo's default 30 s.
 SERVER_SELECTION_TIMEOUT_MS = 3000
+SOCKET_TIMEOUT_MS = 15_000
 
 
 def connect_database(settings: Settings) -> AsyncIOMotorDatabase[Any]:
@@ -18,6 +19,8 @@ def connect_database(settings: Settings) -> AsyncIOMotorDatabase[Any]:
         tz_aware=True,
         serverSelectionTimeoutMS=SERVER_SELECTION_TIMEOUT_MS,
         connectTimeoutMS=SERVER_SELECTION_TIMEOUT_MS,
+        # A server that stops answering mid-request must not hold a handler forever.
+        socketTimeoutMS=SOCKET_TIMEOUT_MS,
     )
     return client[settings.mongo_db]
 

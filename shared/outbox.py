@@ -1,10 +1,15 @@
 """Transactional outbox without multi-document transactions.
 
 A pending event rides in the very document whose change it announces (`outbox` array,
-`outbox_pending` flag, both written by the same single-document update), so a write and
-its event are saved together or not at all. The relay publishes pending events with
-publisher confirms and only then removes them; if the broker is down it keeps retrying.
-A crash between publish and removal re-publishes: consumers are idempotent on event_id.
+`outbox_pending` flag), written by the same single-document write, so a change and its
+event are saved together or not at all. The relay publishes pending events with publisher
+confirms and only then removes them; while the broker is down it keeps retrying. A crash
+between publish and removal re-publishes: consumers are idempotent on event_id.
+
+Documents with an outbox are versioned (see `shared.versioned`): every write replaces the
+whole document if its version is still the one that was read. That is atomic on MongoDB
+and on the local MongoDB-wire server alike, where partial update operators are not
+always applied faithfully (see deploy/servers.sh).
 """
 
 import asyncio
@@ -17,6 +22,7 @@ from motor.motor_asyncio import AsyncIOMotorCollection
 from pymongo.errors import PyMongoError
 
 from shared.events import Event
+from shared.versioned import replace_versioned
 
 PublishEvent = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -26,26 +32,15 @@ BATCH = 100
 # The relay also rescans on this period, for events left by a crash or a broker outage.
 SCAN_SECONDS = 1.0
 MAX_BACKOFF_SECONDS = 10.0
+REMOVE_ATTEMPTS = 20
 
 logger = logging.getLogger("helpdesk.outbox")
 
 
-def outbox_push(*events: Event[Any]) -> dict[str, Any]:
-    """The update operators that add events to a document's outbox, for the same update."""
-    return {
-        "$push": {OUTBOX_FIELD: {"$each": [event.model_dump(mode="json") for event in events]}},
-    }
-
-
-def outbox_fields(*events: Event[Any]) -> dict[str, Any]:
-    """The outbox fields of a new document that announces itself."""
-    return {
-        OUTBOX_FIELD: [event.model_dump(mode="json") for event in events],
-        PENDING_FLAG: bool(events),
-    }
-
-
-PENDING_SET = {PENDING_FLAG: True}
+def with_events(document: dict[str, Any], *events: Event[Any]) -> dict[str, Any]:
+    """The document with these events added to its outbox, to be written in one go."""
+    outbox = [*document.get(OUTBOX_FIELD, []), *(e.model_dump(mode="json") for e in events)]
+    return {**document, OUTBOX_FIELD: outbox, PENDING_FLAG: bool(outbox)}
 
 
 class OutboxRelay:
@@ -73,21 +68,36 @@ class OutboxRelay:
     async def relay_pending(self) -> int:
         """Publish every pending event once; returns how many left the outbox."""
         sent = 0
-        cursor = self.collection.find(PENDING_SET, {OUTBOX_FIELD: 1}).limit(BATCH)
-        async for document in cursor:
+        cursor = self.collection.find({PENDING_FLAG: True}, {"_id": 1}).limit(BATCH)
+        pending_ids = [document["_id"] async for document in cursor]
+        for document_id in pending_ids:
+            document = await self.collection.find_one({"_id": document_id})
+            if document is None:
+                continue
+            published = set()
             for event in document.get(OUTBOX_FIELD, []):
                 await self.publish(event)
-                await self.collection.update_one(
-                    {"_id": document["_id"]},
-                    {"$pull": {OUTBOX_FIELD: {"event_id": event["event_id"]}}},
-                )
-                sent += 1
-            # Cleared only if nothing new was pushed meanwhile (same-document atomicity).
-            await self.collection.update_one(
-                {"_id": document["_id"], OUTBOX_FIELD: {"$size": 0}},
-                {"$set": {PENDING_FLAG: False}},
-            )
+                published.add(event["event_id"])
+            await self._remove(document_id, published)
+            sent += len(published)
         return sent
+
+    async def _remove(self, document_id: Any, published: set[str]) -> None:
+        """Take the published events out, keeping any that a concurrent write added."""
+        for _attempt in range(REMOVE_ATTEMPTS):
+            document = await self.collection.find_one({"_id": document_id})
+            if document is None:
+                return
+            remaining = [
+                event
+                for event in document.get(OUTBOX_FIELD, [])
+                if event["event_id"] not in published
+            ]
+            updated = {**document, OUTBOX_FIELD: remaining, PENDING_FLAG: bool(remaining)}
+            if await replace_versioned(self.collection, updated):
+                return
+        # Left pending: the next scan publishes them again, and consumers deduplicate.
+        logger.warning("outbox entry busy; retrying later", extra={"document": str(document_id)})
 
     async def _run(self) -> None:
         backoff = SCAN_SECONDS
@@ -98,7 +108,7 @@ class OutboxRelay:
                 if sent:
                     logger.info("outbox relayed", extra={"events": sent})
                 backoff = SCAN_SECONDS
-            except (PyMongoError, OSError, TimeoutError, ConnectionError) as error:
+            except (PyMongoError, ConnectionError) as error:
                 # Broker or database away: keep the events and try again, more slowly.
                 logger.warning(
                     "outbox relay paused", extra={"error": type(error).__name__, "retry": backoff}

@@ -228,3 +228,12 @@ async def event_log(system: HelpDesk) -> AsyncIterator[EventLog]:
     await queue.consume(collect, no_ack=True)
     yield log
     await connection.close()
+
+
+async def count(collection: Any, query: dict[str, Any]) -> int:
+    """Documents matching `query`, counted by reading them.
+
+    NX-27017 cannot count in a GridFS collection that does not exist yet ("no such column"),
+    where a find simply returns nothing.
+    """
+    return len([document async for document in collection.find(query, {"_id": 1})])

@@ -5,11 +5,22 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from services.gateway.attachments import AttachmentStore
 from services.gateway.auth import TokenVerifier
 from services.gateway.errors import install_error_handlers
 from services.gateway.kb.service import KnowledgeBase
 from services.gateway.push import PushConsumer
-from services.gateway.routes import demo, health, help, kb, system
+from services.gateway.ratelimit import RateLimiter
+from services.gateway.routes import (
+    agent,
+    attachments,
+    demo,
+    health,
+    help,
+    kb,
+    system,
+    tickets,
+)
 from services.gateway.routes.chat import install_chat
 from services.gateway.rpc_client import RpcClient
 from shared.database import connect_database
@@ -44,6 +55,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.rpc = rpc
     app.state.database = database
     app.state.verifier = TokenVerifier(settings)
+    app.state.attachments = AttachmentStore(database, settings.max_attachment_mb * 1024 * 1024)
+    app.state.limiter = RateLimiter(settings.rate_limits)
     # Built before serving so a broken article stops the start instead of a later search.
     app.state.kb = KnowledgeBase.load(settings.kb_dir)
     app.state.calendar = SupportCalendar.from_settings(
@@ -51,7 +64,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     install_error_handlers(app)
     install_chat(app, push)
-    for module in (health, help, demo, system, kb):
+    for module in (health, help, demo, system, tickets, attachments, agent, kb):
         app.include_router(module.router)
     return app
 

@@ -9,6 +9,7 @@ import re
 import unicodedata
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import puremagic
@@ -127,6 +128,9 @@ class AttachmentStore:
                 "account_id": caller.account_id,
                 "uploaded_by": caller.id,
                 "linked_to": None,
+                # Epoch milliseconds, for the orphan purge: NX-27017 stores GridFS's own
+                # uploadDate as text and refuses a date inside file metadata.
+                "uploaded_at_ms": int(datetime.now(UTC).timestamp() * 1000),
             },
         )
         size = 0
@@ -141,8 +145,9 @@ class AttachmentStore:
                 await stream.write(chunk)
                 chunk = await upload.read(COPY_CHUNK)
         except BaseException:
-            # Nothing half-saved: the partial file's chunks go with it.
-            await stream.abort()
+            # Nothing half-saved: the chunks written so far go. Deleted directly because
+            # GridFS's abort() fails on NX-27017 before the file document exists.
+            await self.database[f"{BUCKET}.chunks"].delete_many({"files_id": stream._id})
             raise
         await stream.close()
         return AttachmentRef(

@@ -6,8 +6,10 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from motor.motor_asyncio import AsyncIOMotorDatabase
 
+from services.gateway.attachments import AttachmentStore
 from services.gateway.auth import InvalidToken, TokenVerifier
 from services.gateway.kb.service import KnowledgeBase as KnowledgeBaseIndex
+from services.gateway.ratelimit import RateLimiter
 from services.gateway.rpc_client import RpcClient
 from shared.people import Caller
 from shared.settings import Settings
@@ -39,6 +41,16 @@ def get_verifier(request: Request) -> TokenVerifier:
 def get_database(request: Request) -> AsyncIOMotorDatabase[Any]:
     database: AsyncIOMotorDatabase[Any] = request.app.state.database
     return database
+
+
+def get_attachments(request: Request) -> AttachmentStore:
+    attachments: AttachmentStore = request.app.state.attachments
+    return attachments
+
+
+def get_limiter(request: Request) -> RateLimiter:
+    limiter: RateLimiter = request.app.state.limiter
+    return limiter
 
 
 def get_knowledge_base(request: Request) -> KnowledgeBaseIndex:
@@ -76,5 +88,7 @@ Calendar = Annotated[SupportCalendar, Depends(get_calendar)]
 Verifier = Annotated[TokenVerifier, Depends(get_verifier)]
 Database = Annotated[AsyncIOMotorDatabase[Any], Depends(get_database)]
 KnowledgeBase = Annotated[KnowledgeBaseIndex, Depends(get_knowledge_base)]
+Attachments = Annotated[AttachmentStore, Depends(get_attachments)]
+Limiter = Annotated[RateLimiter, Depends(get_limiter)]
 CurrentUser = Annotated[Caller, Depends(get_current_caller)]
 CurrentAgent = Annotated[Caller, Depends(get_current_agent)]

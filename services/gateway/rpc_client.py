@@ -110,7 +110,7 @@ class RpcClient:
         finally:
             self._pending.pop(request_id, None)
 
-    def _on_reply(self, message: AbstractIncomingMessage) -> None:
+    async def _on_reply(self, message: AbstractIncomingMessage) -> None:
         future = self._pending.get(message.correlation_id or "")
         if future is None or future.done():
             return

@@ -2,7 +2,7 @@
 
 import asyncio
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -13,6 +13,7 @@ from services.tickets.store import TicketStore
 from shared.errors import Conflict, InvalidRequest, NotFound, Unavailable
 from shared.events import (
     AttachmentRef,
+    Event,
     ReplyPosted,
     ReplyPostedPayload,
     TicketChanges,
@@ -22,6 +23,7 @@ from shared.events import (
     TicketUpdatedPayload,
 )
 from shared.logging import correlation_id
+from shared.outbox import with_events
 from shared.people import Caller
 from shared.tickets import (
     AgentQueueQuery,
@@ -39,6 +41,7 @@ from shared.tickets import (
     TicketDetail,
     UpdateTicket,
 )
+from shared.versioned import FIRST_VERSION, VERSION
 from shared.vocabulary import TicketStatus
 
 Clock = Callable[[], datetime]
@@ -47,12 +50,16 @@ NUMBER_ATTEMPTS = 20
 # A retry that finds its key reserved waits this long for the first request to finish.
 KEY_WAIT_ATTEMPTS = 50
 KEY_WAIT_SECONDS = 0.1
+# Concurrent changes of one ticket retry on a version conflict; a handful always suffices.
+WRITE_ATTEMPTS = 20
 # Uploads nobody linked within this time are removed by the orphan purge.
 ORPHAN_GRACE = timedelta(hours=1)
 
 
 def _utcnow() -> datetime:
-    return datetime.now(UTC)
+    # BSON dates hold milliseconds: answer with the time exactly as it will be stored.
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 class TicketService:
@@ -80,16 +87,17 @@ class TicketService:
             number = domain.ticket_number(await self.store.next_sequence("ticket"))
             document, event = self._new_ticket(command, number, attachment, key)
             try:
-                await self.store.insert(document, event)
+                await self.store.insert(with_events(document, event))
             except DuplicateKeyError:
                 # The number was handed out twice: FerretDB's findAndModify $inc is not
                 # atomic under concurrency (measured here), so the unique _id decides.
                 continue
             if key:
-                await self.store.complete_key(key, number)
+                await self.store.complete_key(key, number, self.clock())
             await self._link(attachment, number)
+            await self.store.mark_read(number, domain.reader_key(caller.id), document["created_at"])
             self.events_written()
-            return self._detail(document, caller)
+            return self._detail(document, None)
         raise Unavailable("could not allocate a ticket number; please retry")
 
     async def _ticket_for_key(self, key: str, caller: Caller) -> TicketDetail:
@@ -98,7 +106,7 @@ class TicketService:
             reservation = await self.store.key_reservation(key)
             number = reservation and reservation.get("number")
             if number and (ticket := await self.store.get(number)):
-                return self._detail(ticket, caller)
+                return self._detail(ticket, None)
             await asyncio.sleep(KEY_WAIT_SECONDS)
         raise Conflict("a request with this Idempotency-Key is still in progress; retry")
 
@@ -128,7 +136,7 @@ class TicketService:
             "sla_due_at": sla_due_at,
             "messages": [message],
             "last_support_reply_at": None,
-            "read_by": {domain.reader_key(caller.id): now},
+            VERSION: FIRST_VERSION,
         }
         event = TicketCreated(
             correlation_id=correlation_id.get(),
@@ -147,90 +155,112 @@ class TicketService:
 
     async def reply(self, command: PostReply) -> Message:
         caller = command.caller
-        ticket = await self._visible_ticket(command.number, caller)
         idem = f"{caller.id}:{command.idempotency_key or uuid.uuid4().hex}"
-        if previous := _message_with_idem(ticket, idem):
-            return Message.model_validate(previous)
-        status = domain.status_after_reply(ticket["status"], caller)
-        attachment = await self._checked_attachment(command.attachment, caller, ticket)
-        now = self.clock()
-        message = self._message(caller, command.message, attachment, now, idem=idem)
-        changes: dict[str, Any] = {
-            "status": status,
-            "updated_at": now,
-            "sla_due_at": self._next_due(ticket, status, now, restart=caller.role == "agent"),
-        }
-        if caller.role == "agent":
-            changes["last_support_reply_at"] = now
-        else:
-            changes[f"read_by.{domain.reader_key(caller.id)}"] = now
-        event = ReplyPosted(
-            correlation_id=correlation_id.get(),
-            payload=ReplyPostedPayload(
-                ticket_number=ticket["number"],
-                account_id=ticket["account_id"],
-                ticket_owner_id=ticket["author"]["id"],
-                ticket_subject=ticket["subject"],
-                message_id=message["id"],
-                author=caller.as_author(),
-                body=message["body"],
-                attachment=attachment,
-                status=status,
-            ),
-        )
-        updated = await self.store.append_message(ticket["number"], message, changes, event)
-        if updated is None:
-            # The same retry landed meanwhile; answer with what it stored.
-            ticket = await self._visible_ticket(command.number, caller)
-            if previous := _message_with_idem(ticket, idem):
-                return Message.model_validate(previous)
-            raise NotFound(f"ticket {command.number} not found")
-        await self._link(attachment, ticket["number"])
-        self.events_written()
-        return Message.model_validate(message)
+        message_id = uuid.uuid4().hex
+
+        async def add_reply(ticket: dict[str, Any]) -> tuple[dict[str, Any], Event[Any]] | None:
+            if _message_with_idem(ticket, idem):
+                return None
+            status = domain.status_after_reply(ticket["status"], caller)
+            attachment = await self._checked_attachment(command.attachment, caller, ticket)
+            now = self.clock()
+            message = self._message(caller, command.message, attachment, now, idem=idem)
+            message["id"] = message_id
+            changed = {
+                **ticket,
+                "status": status,
+                "updated_at": now,
+                "sla_due_at": self._next_due(ticket, status, now, restart=caller.role == "agent"),
+                "messages": [*ticket["messages"], message],
+            }
+            if caller.role == "agent":
+                changed["last_support_reply_at"] = now
+            event = ReplyPosted(
+                correlation_id=correlation_id.get(),
+                payload=ReplyPostedPayload(
+                    ticket_number=ticket["number"],
+                    account_id=ticket["account_id"],
+                    ticket_owner_id=ticket["author"]["id"],
+                    ticket_subject=ticket["subject"],
+                    message_id=message_id,
+                    author=caller.as_author(),
+                    body=message["body"],
+                    attachment=attachment,
+                    status=status,
+                ),
+            )
+            return changed, event
+
+        ticket = await self._change(command.number, caller, add_reply)
+        stored = _message_with_idem(ticket, idem)
+        assert stored is not None
+        if stored["attachment"]:
+            await self.store.link_attachment(stored["attachment"]["id"], ticket["number"])
+        if caller.role == "user":
+            await self.store.mark_read(ticket["number"], domain.reader_key(caller.id), self.clock())
+        return Message.model_validate(stored)
 
     async def get(self, query: GetTicket) -> TicketDetail:
         ticket = await self._visible_ticket(query.number, query.caller)
-        detail = self._detail(ticket, query.caller)
+        reader = domain.reader_key(query.caller.id)
+        read_at = (await self.store.read_marks([ticket["number"]], reader)).get(ticket["number"])
+        detail = self._detail(ticket, read_at)
         if query.caller.role == "user":
             # Opening the ticket is reading it: support's replies are no longer unread.
-            await self.store.mark_read(
-                ticket["number"], domain.reader_key(query.caller.id), self.clock()
-            )
+            await self.store.mark_read(ticket["number"], reader, self.clock())
         return detail
 
     async def update(self, command: UpdateTicket) -> TicketDetail:
-        ticket = await self._visible_ticket(command.number, command.caller)
-        changes = TicketChanges(
-            status=command.status if command.status != ticket["status"] else None,
-            subject=command.subject if command.subject != ticket["subject"] else None,
-        )
-        if changes.status is None and changes.subject is None:
-            return self._detail(ticket, command.caller)
-        now = self.clock()
-        status: TicketStatus = changes.status or ticket["status"]
-        fields: dict[str, Any] = {
-            **changes.model_dump(exclude_none=True),
-            "updated_at": now,
-            "sla_due_at": self._next_due(ticket, status, now, restart=False),
-        }
-        event = TicketUpdated(
-            correlation_id=correlation_id.get(),
-            payload=TicketUpdatedPayload(
-                number=ticket["number"],
-                account_id=ticket["account_id"],
-                ticket_owner_id=ticket["author"]["id"],
-                subject=command.subject or ticket["subject"],
-                status=status,
-                changes=changes,
-                changed_by=command.caller.as_author(),
-            ),
-        )
-        updated = await self.store.update_fields(ticket["number"], fields, event)
-        if updated is None:
-            raise NotFound(f"ticket {command.number} not found")
-        self.events_written()
-        return self._detail(updated, command.caller)
+        async def apply(ticket: dict[str, Any]) -> tuple[dict[str, Any], Event[Any]] | None:
+            changes = TicketChanges(
+                status=command.status if command.status != ticket["status"] else None,
+                subject=command.subject if command.subject != ticket["subject"] else None,
+            )
+            if changes.status is None and changes.subject is None:
+                return None
+            now = self.clock()
+            status: TicketStatus = changes.status or ticket["status"]
+            changed = {
+                **ticket,
+                **changes.model_dump(exclude_none=True),
+                "updated_at": now,
+                "sla_due_at": self._next_due(ticket, status, now, restart=False),
+            }
+            event = TicketUpdated(
+                correlation_id=correlation_id.get(),
+                payload=TicketUpdatedPayload(
+                    number=ticket["number"],
+                    account_id=ticket["account_id"],
+                    ticket_owner_id=ticket["author"]["id"],
+                    subject=changed["subject"],
+                    status=status,
+                    changes=changes,
+                    changed_by=command.caller.as_author(),
+                ),
+            )
+            return changed, event
+
+        ticket = await self._change(command.number, command.caller, apply)
+        return self._detail(ticket, None)
+
+    async def _change(
+        self,
+        number: str,
+        caller: Caller,
+        apply: Callable[[dict[str, Any]], Awaitable[tuple[dict[str, Any], Event[Any]] | None]],
+    ) -> dict[str, Any]:
+        """Read, change and write a ticket with its event; re-read if someone else won."""
+        for _attempt in range(WRITE_ATTEMPTS):
+            ticket = await self._visible_ticket(number, caller)
+            change = await apply(ticket)
+            if change is None:
+                return ticket
+            changed, event = change
+            changed = with_events(changed, event)
+            if await self.store.replace(changed):
+                self.events_written()
+                return changed
+        raise Unavailable("the ticket is being changed by others right now; please retry")
 
     async def history(self, query: HistoryQuery) -> HistoryPage:
         criteria: dict[str, Any] = {"account_id": query.caller.account_id}
@@ -249,6 +279,7 @@ class TicketService:
             criteria, [("updated_at", -1), ("_id", -1)], skip, query.page_size
         )
         reader = domain.reader_key(query.caller.id)
+        read_marks = await self.store.read_marks([row["number"] for row in rows], reader)
         return HistoryPage(
             items=[
                 HistoryRow(
@@ -259,7 +290,7 @@ class TicketService:
                     importance=row["importance"],
                     updated_at=row["updated_at"],
                     unread=domain.is_unread(
-                        row.get("last_support_reply_at"), row.get("read_by", {}).get(reader)
+                        row.get("last_support_reply_at"), read_marks.get(row["number"])
                     ),
                 )
                 for index, row in enumerate(rows)
@@ -296,13 +327,18 @@ class TicketService:
     async def attachment(self, query: AttachmentQuery) -> AttachmentRef:
         """The attachment's metadata, if the caller may download it."""
         missing = NotFound("attachment not found")
-        ticket = await self.store.ticket_with_attachment(query.attachment_id)
+        file = await self.store.attachment_file(query.attachment_id)
+        if file is None:
+            raise missing
+        number = file["metadata"].get("linked_to")
+        ticket = (
+            await self.store.get(number)
+            if number
+            else await self.store.ticket_referencing(query.attachment_id)
+        )
         if ticket is None:
             raise missing
         if query.caller.role != "agent" and ticket["account_id"] != query.caller.account_id:
-            raise missing
-        file = await self.store.attachment_file(query.attachment_id)
-        if file is None:
             raise missing
         return _attachment_ref(file)
 
@@ -361,10 +397,10 @@ class TicketService:
             "idem": idem,
         }
 
-    def _detail(self, ticket: dict[str, Any], caller: Caller) -> TicketDetail:
+    def _detail(self, ticket: dict[str, Any], read_at: datetime | None) -> TicketDetail:
+        """The ticket as its reader sees it; `read_at` is when that reader last opened it."""
         first = ticket["messages"][0]
         due = ticket.get("sla_due_at")
-        read_at = ticket.get("read_by", {}).get(domain.reader_key(caller.id))
         return TicketDetail(
             number=ticket["number"],
             subject=ticket["subject"],

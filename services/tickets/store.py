@@ -1,7 +1,8 @@
 """Every MongoDB call of the tickets service (motor), and the indexes its screens need.
 
 One document per ticket, its messages embedded: a reply, the ticket's new status and the
-event announcing it are one single-document update (no multi-document transactions).
+event announcing it are one single-document write (no multi-document transactions),
+versioned so concurrent changes never overwrite each other.
 """
 
 from datetime import datetime
@@ -14,11 +15,9 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from shared.database import database_answers
-from shared.events import Event
-from shared.outbox import outbox_fields, outbox_push
+from shared.versioned import replace_versioned
 
 ATTACHMENT_BUCKET = "attachments"
-# findAndModify takes no projection on FerretDB: updates return whole documents.
 # Heavy fields a list screen never shows.
 LIST_PROJECTION = {"messages": 0, "outbox": 0}
 
@@ -36,7 +35,6 @@ INDEXES: list[list[tuple[str, int]]] = [
     ],
     [("status", ASCENDING), ("sla_due_at", ASCENDING)],
     [("sla_due_at", ASCENDING)],
-    [("messages.attachment.id", ASCENDING)],
 ]
 
 
@@ -46,6 +44,7 @@ class TicketStore:
         self.tickets: AsyncIOMotorCollection[Any] = database["tickets"]
         self.counters: AsyncIOMotorCollection[Any] = database["counters"]
         self.creation_keys: AsyncIOMotorCollection[Any] = database["ticket_creation_keys"]
+        self.reads: AsyncIOMotorCollection[Any] = database["ticket_reads"]
         self.files: AsyncIOMotorCollection[Any] = database[f"{ATTACHMENT_BUCKET}.files"]
         self.chunks: AsyncIOMotorCollection[Any] = database[f"{ATTACHMENT_BUCKET}.chunks"]
 
@@ -66,8 +65,8 @@ class TicketStore:
         value: int = counter["value"]
         return value
 
-    async def insert(self, document: dict[str, Any], *events: Event[Any]) -> None:
-        await self.tickets.insert_one({**document, **outbox_fields(*events)})
+    async def insert(self, document: dict[str, Any]) -> None:
+        await self.tickets.insert_one(document)
 
     async def reserve_key(self, key: str, at: datetime) -> bool:
         """Claim an Idempotency-Key; False if an earlier request claimed it."""
@@ -77,51 +76,37 @@ class TicketStore:
             return False
         return True
 
-    async def complete_key(self, key: str, number: str) -> None:
-        await self.creation_keys.update_one({"_id": key}, {"$set": {"number": number}})
+    async def complete_key(self, key: str, number: str, at: datetime) -> None:
+        await self.creation_keys.replace_one(
+            {"_id": key}, {"_id": key, "number": number, "reserved_at": at}
+        )
 
     async def key_reservation(self, key: str) -> dict[str, Any] | None:
         document: dict[str, Any] | None = await self.creation_keys.find_one({"_id": key})
         return document
 
     async def get(self, number: str) -> dict[str, Any] | None:
-        document: dict[str, Any] | None = await self.tickets.find_one(
-            {"_id": number}, {"outbox": 0}
-        )
+        document: dict[str, Any] | None = await self.tickets.find_one({"_id": number})
         return document
 
-    async def append_message(
-        self,
-        number: str,
-        message: dict[str, Any],
-        changes: dict[str, Any],
-        event: Event[Any],
-    ) -> dict[str, Any] | None:
-        """Add a reply unless one with the same idempotency key is there already."""
-        update = outbox_push(event)
-        update["$push"]["messages"] = message
-        update["$set"] = {**changes, "outbox_pending": True}
-        document: dict[str, Any] | None = await self.tickets.find_one_and_update(
-            {"_id": number, "messages.idem": {"$ne": message["idem"]}},
-            update,
-            return_document=ReturnDocument.AFTER,
-        )
-        return document
-
-    async def update_fields(
-        self, number: str, changes: dict[str, Any], event: Event[Any]
-    ) -> dict[str, Any] | None:
-        update = outbox_push(event)
-        update["$set"] = {**changes, "outbox_pending": True}
-        document: dict[str, Any] | None = await self.tickets.find_one_and_update(
-            {"_id": number},
-            update,
-            return_document=ReturnDocument.AFTER,
-        )
-        return document
+    async def replace(self, document: dict[str, Any]) -> bool:
+        """Write the changed ticket unless someone changed it meanwhile."""
+        return await replace_versioned(self.tickets, document)
 
     async def mark_read(self, number: str, reader: str, at: datetime) -> None:
-        await self.tickets.update_one({"_id": number}, {"$set": {f"read_by.{reader}": at}})
+        # Read marks live apart from the ticket: opening a ticket never contends with
+        # a reply being written to it.
+        mark_id = f"{number}:{reader}"
+        await self.reads.replace_one(
+            {"_id": mark_id},
+            {"_id": mark_id, "number": number, "reader": reader, "at": at},
+            upsert=True,
+        )
+
+    async def read_marks(self, numbers: list[str], reader: str) -> dict[str, datetime]:
+        ids = [f"{number}:{reader}" for number in numbers]
+        cursor = self.reads.find({"_id": {"$in": ids}})
+        return {mark["number"]: mark["at"] async for mark in cursor}
 
     async def page(
         self,
@@ -145,9 +130,11 @@ class TicketStore:
         )
         return result
 
-    async def ticket_with_attachment(self, attachment_id: str) -> dict[str, Any] | None:
+    async def ticket_referencing(self, attachment_id: str) -> dict[str, Any] | None:
+        """The ticket one of whose messages carries the attachment (a scan: used only when
+        an upload's link is missing, e.g. after a crash between saving and linking)."""
         document: dict[str, Any] | None = await self.tickets.find_one(
-            {"messages.attachment.id": attachment_id}, {"account_id": 1}
+            {"messages.attachment.id": attachment_id}, {"_id": 1, "account_id": 1}
         )
         return document
 
@@ -170,10 +157,18 @@ class TicketStore:
     async def purge_orphan_attachments(self, uploaded_before: datetime) -> int:
         """Remove uploads that no ticket or reply linked (an abandoned form, a failed send)."""
         orphans = self.files.find(
-            {"metadata.linked_to": None, "uploadDate": {"$lt": uploaded_before}}, {"_id": 1}
+            {
+                "metadata.linked_to": None,
+                "metadata.uploaded_at_ms": {"$lt": int(uploaded_before.timestamp() * 1000)},
+            },
+            {"_id": 1},
         )
         removed = 0
         async for orphan in orphans:
+            attachment_id = str(orphan["_id"])
+            if ticket := await self.ticket_referencing(attachment_id):
+                await self.link_attachment(attachment_id, ticket["_id"])
+                continue
             await self.chunks.delete_many({"files_id": orphan["_id"]})
             await self.files.delete_one({"_id": orphan["_id"], "metadata.linked_to": None})
             removed += 1

@@ -8,9 +8,11 @@ from fastapi import FastAPI
 from services.gateway.app import create_app
 from shared.settings import Settings
 
+IN_PROCESS_SECRET = "in-process-secret-of-thirty-two-bytes-or-more"
+
 
 def in_process_gateway(**overrides: object) -> FastAPI:
-    settings = Settings(jwt_secret="in-process-secret", **overrides)  # type: ignore[arg-type]
+    settings = Settings(jwt_secret=IN_PROCESS_SECRET, **overrides)  # type: ignore[arg-type]
     return create_app(settings)
 
 

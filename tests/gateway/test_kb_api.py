@@ -6,9 +6,7 @@ import httpx
 import pytest
 
 from tests.conftest import bearer, make_token
-from tests.gateway.test_help_offline import in_process_gateway
-
-IN_PROCESS_SECRET = "in-process-secret"
+from tests.gateway.test_help_offline import IN_PROCESS_SECRET, in_process_gateway
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@
 import httpx
 import pytest
 
-from tests.conftest import Account, HelpDesk
+from tests.conftest import Account, HelpDesk, count
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(range(256)) * 4
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + b"0" * 2000
@@ -67,7 +67,7 @@ async def test_executable_is_415_and_nothing_is_saved(
     response = await create_with_file(gateway, account.user(), "raport.pdf", EXE, "application/pdf")
     assert response.status_code == 415
     files = database["attachments.files"]  # type: ignore[index]
-    assert await files.count_documents({"metadata.account_id": account.account_id}) == 0
+    assert await count(files, {"metadata.account_id": account.account_id}) == 0
     tickets = database["tickets"]  # type: ignore[index]
     assert await tickets.count_documents({"account_id": account.account_id}) == 0
 
@@ -127,7 +127,7 @@ async def test_too_large_is_413_and_leaves_no_partial_file(
     finally:
         small.stop()
     files = database["attachments.files"]  # type: ignore[index]
-    assert await files.count_documents({"metadata.account_id": account.account_id}) == 1
+    assert await count(files, {"metadata.account_id": account.account_id}) == 1
     # Aborted uploads took their chunks with them: no chunk without its file.
     chunks_left = database["attachments.chunks"]  # type: ignore[index]
     assert set(await chunks_left.distinct("files_id")) <= set(await files.distinct("_id"))

@@ -7,7 +7,7 @@ from datetime import datetime
 import httpx
 import pytest
 
-from tests.conftest import Account, EventLog, HelpDesk
+from tests.conftest import Account, EventLog, HelpDesk, count
 
 
 def ticket_form(**fields: str) -> dict[str, str]:
@@ -82,7 +82,7 @@ async def test_invalid_fields_are_422_and_save_nothing(
     tickets = database["tickets"]  # type: ignore[index]
     assert await tickets.count_documents({"account_id": account.account_id}) == 0
     files = database["attachments.files"]  # type: ignore[index]
-    assert await files.count_documents({"metadata.account_id": account.account_id}) == 0
+    assert await count(files, {"metadata.account_id": account.account_id}) == 0
 
 
 async def test_limits_at_the_edges_are_accepted(

@@ -1,0 +1,126 @@
+"""The agents' queue across accounts: SLA order, filters, status and subject changes."""
+
+import asyncio
+from datetime import datetime
+
+import httpx
+import pytest
+
+from tests.conftest import Account, EventLog
+
+
+async def create(
+    gateway: httpx.AsyncClient, headers: dict[str, str], subject: str, importance: str
+) -> str:
+    response = await gateway.post(
+        "/api/v1/tickets",
+        data={"subject": subject, "message": "...", "importance": importance},
+        headers=headers,
+    )
+    assert response.status_code == 201
+    number: str = response.json()["number"]
+    return number
+
+
+async def queue(
+    gateway: httpx.AsyncClient, agent: dict[str, str], **params: str
+) -> list[dict[str, object]]:
+    response = await gateway.get("/api/v1/agent/tickets", params=params, headers=agent)
+    assert response.status_code == 200, response.text
+    items: list[dict[str, object]] = response.json()["items"]
+    return items
+
+
+async def test_queue_across_accounts_is_sorted_by_sla_due_time(
+    gateway: httpx.AsyncClient, account: Account, other_account: Account, agent: dict[str, str]
+) -> None:
+    low = await create(gateway, account.user(), "Raport miesięczny", "low")
+    critical = await create(gateway, other_account.user(), "System nie działa", "critical")
+    normal = await create(gateway, account.user(), "Faktura", "normal")
+    mine = {low, critical, normal}
+    rows = [row for row in await queue(gateway, agent, page_size="100") if row["number"] in mine]
+    assert [row["number"] for row in rows] == [critical, normal, low]
+    dues = [datetime.fromisoformat(str(row["sla_due_at"])) for row in rows]
+    assert dues == sorted(dues)
+    assert {row["account_id"] for row in rows} == {account.account_id, other_account.account_id}
+
+
+async def test_queue_filters_by_status_importance_account_and_text(
+    gateway: httpx.AsyncClient, account: Account, other_account: Account, agent: dict[str, str]
+) -> None:
+    first = await create(gateway, account.user(), "Błąd przy [eksporcie] JPK", "high")
+    second = await create(gateway, account.user(), "Pytanie o cennik", "low")
+    await create(gateway, other_account.user(), "Eksport do księgowości", "high")
+    await gateway.patch(
+        f"/api/v1/agent/tickets/{second}", json={"status": "resolved"}, headers=agent
+    )
+    by_account = await queue(gateway, agent, account_id=account.account_id)
+    assert [row["number"] for row in by_account] == [first]
+    resolved = await queue(gateway, agent, account_id=account.account_id, status="resolved")
+    assert [row["number"] for row in resolved] == [second]
+    high = await queue(gateway, agent, account_id=account.account_id, importance="high")
+    assert [row["number"] for row in high] == [first]
+    # Text search is literal and case-insensitive, even with regex metacharacters.
+    text = await queue(gateway, agent, q="[EKSPORCIE]")
+    assert [row["number"] for row in text] == [first]
+
+
+async def test_users_cannot_use_agent_endpoints(
+    gateway: httpx.AsyncClient, account: Account
+) -> None:
+    number = await create(gateway, account.user(), "x", "low")
+    user = account.user()
+    assert (await gateway.get("/api/v1/agent/tickets", headers=user)).status_code == 403
+    patch = await gateway.patch(
+        f"/api/v1/agent/tickets/{number}", json={"status": "closed"}, headers=user
+    )
+    assert patch.status_code == 403
+    reply = await gateway.post(
+        f"/api/v1/agent/tickets/{number}/replies", data={"message": "x"}, headers=user
+    )
+    assert reply.status_code == 403
+
+
+async def test_status_and_subject_changes_update_time_and_publish_once(
+    gateway: httpx.AsyncClient, account: Account, agent: dict[str, str], event_log: EventLog
+) -> None:
+    number = await create(gateway, account.user("anna"), "Hasło", "normal")
+    before = (await gateway.get(f"/api/v1/tickets/{number}", headers=agent)).json()
+    changed = await gateway.patch(
+        f"/api/v1/agent/tickets/{number}",
+        json={"status": "resolved", "subject": "Reset hasła użytkownika"},
+        headers=agent,
+    )
+    assert changed.status_code == 200
+    ticket = changed.json()
+    assert ticket["status"] == "resolved"
+    assert ticket["subject"] == "Reset hasła użytkownika"
+    assert ticket["updated_at"] > before["updated_at"]
+    # The ball is in the user's court: no SLA clock runs.
+    assert ticket["sla_due_at"] is None
+    [event] = await event_log.wait_for("ticket.updated", number=number)
+    assert event["payload"]["changes"] == {
+        "status": "resolved",
+        "subject": "Reset hasła użytkownika",
+    }
+    assert event["payload"]["ticket_owner_id"] == "anna"
+    # The same change again is no change: no new event, no new update time.
+    again = await gateway.patch(
+        f"/api/v1/agent/tickets/{number}", json={"status": "resolved"}, headers=agent
+    )
+    assert again.json()["updated_at"] == ticket["updated_at"]
+    await asyncio.sleep(1.0)
+    assert len(event_log.of_type("ticket.updated", number=number)) == 1
+    subjects = await gateway.get("/api/v1/tickets/subjects", headers=account.user())
+    assert subjects.json() == ["Reset hasła użytkownika"]
+
+
+@pytest.mark.parametrize(
+    "body", [{"status": "lost"}, {"subject": ""}, {"subject": "x" * 201}, {"status": 5}]
+)
+async def test_bad_changes_are_422(
+    gateway: httpx.AsyncClient, account: Account, agent: dict[str, str], body: dict[str, object]
+) -> None:
+    number = await create(gateway, account.user(), "x", "low")
+    response = await gateway.patch(f"/api/v1/agent/tickets/{number}", json=body, headers=agent)
+    assert response.status_code == 422

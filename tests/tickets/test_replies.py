@@ -1,0 +1,131 @@
+"""Preview and replies: messages in order, statuses that follow replies, closed tickets."""
+
+import asyncio
+
+import httpx
+
+from tests.conftest import Account, EventLog
+
+
+async def new_ticket(gateway: httpx.AsyncClient, headers: dict[str, str]) -> str:
+    response = await gateway.post(
+        "/api/v1/tickets",
+        data={"subject": "Channel manager", "message": "Brak synchronizacji cen."},
+        headers=headers,
+    )
+    assert response.status_code == 201, response.text
+    number: str = response.json()["number"]
+    return number
+
+
+async def reply(
+    gateway: httpx.AsyncClient, number: str, headers: dict[str, str], text: str, agent: bool
+) -> httpx.Response:
+    path = f"/api/v1/{'agent/' if agent else ''}tickets/{number}/replies"
+    return await gateway.post(path, data={"message": text}, headers=headers)
+
+
+async def status_of(gateway: httpx.AsyncClient, number: str, headers: dict[str, str]) -> str:
+    status: str = (await gateway.get(f"/api/v1/tickets/{number}", headers=headers)).json()["status"]
+    return status
+
+
+async def test_preview_shows_every_message_in_order_with_authors(
+    gateway: httpx.AsyncClient, account: Account, agent: dict[str, str]
+) -> None:
+    anna = account.user("anna", "Anna Kowalska")
+    number = await new_ticket(gateway, anna)
+    await reply(gateway, number, agent, "Sprawdzamy to.", agent=True)
+    await reply(gateway, number, account.user("piotr", "Piotr Nowak"), "Dziękuję", agent=False)
+    ticket = (await gateway.get(f"/api/v1/tickets/{number}", headers=anna)).json()
+    assert [m["body"] for m in ticket["messages"]] == [
+        "Brak synchronizacji cen.",
+        "Sprawdzamy to.",
+        "Dziękuję",
+    ]
+    assert [m["author"]["role"] for m in ticket["messages"]] == ["user", "agent", "user"]
+    assert ticket["messages"][2]["author"]["name"] == "Piotr Nowak"
+    assert ticket["updated_at"] == ticket["messages"][2]["created_at"]
+
+
+async def test_agent_reply_moves_new_to_in_progress_and_user_reply_reopens_waiting(
+    gateway: httpx.AsyncClient, account: Account, agent: dict[str, str]
+) -> None:
+    anna = account.user("anna")
+    number = await new_ticket(gateway, anna)
+    await reply(gateway, number, agent, "Prosimy o zrzut ekranu.", agent=True)
+    assert await status_of(gateway, number, anna) == "in_progress"
+    await gateway.patch(
+        f"/api/v1/agent/tickets/{number}", json={"status": "awaiting_reply"}, headers=agent
+    )
+    assert await status_of(gateway, number, anna) == "awaiting_reply"
+    answered = await reply(gateway, number, anna, "W załączeniu.", agent=False)
+    assert answered.status_code == 201
+    assert await status_of(gateway, number, anna) == "in_progress"
+
+
+async def test_reply_to_closed_ticket_is_409(
+    gateway: httpx.AsyncClient, account: Account, agent: dict[str, str], database: object
+) -> None:
+    anna = account.user("anna")
+    number = await new_ticket(gateway, anna)
+    await gateway.patch(f"/api/v1/agent/tickets/{number}", json={"status": "closed"}, headers=agent)
+    refused = await reply(gateway, number, anna, "Jeszcze jedno", agent=False)
+    assert refused.status_code == 409
+    assert "new ticket" in refused.json()["detail"]
+    stored = await database["tickets"].find_one({"_id": number})  # type: ignore[index]
+    assert len(stored["messages"]) == 1
+
+
+async def test_reply_validation_is_422(gateway: httpx.AsyncClient, account: Account) -> None:
+    number = await new_ticket(gateway, account.user())
+    for text in ("", "   ", "x" * 20_001):
+        response = await reply(gateway, number, account.user(), text, agent=False)
+        assert response.status_code == 422
+
+
+async def test_unknown_ticket_is_404(gateway: httpx.AsyncClient, account: Account) -> None:
+    assert (
+        await gateway.get("/api/v1/tickets/HD-999999", headers=account.user())
+    ).status_code == 404
+    response = await reply(gateway, "HD-999999", account.user(), "?", agent=False)
+    assert response.status_code == 404
+
+
+async def test_reply_with_same_idempotency_key_is_stored_once(
+    gateway: httpx.AsyncClient, account: Account, event_log: EventLog
+) -> None:
+    anna = account.user("anna")
+    number = await new_ticket(gateway, anna)
+    headers = {**anna, "Idempotency-Key": "reply-1"}
+    responses = await asyncio.gather(
+        *(
+            gateway.post(
+                f"/api/v1/tickets/{number}/replies", data={"message": "Raz"}, headers=headers
+            )
+            for _ in range(3)
+        )
+    )
+    assert {response.status_code for response in responses} == {201}
+    assert len({response.json()["id"] for response in responses}) == 1
+    ticket = (await gateway.get(f"/api/v1/tickets/{number}", headers=anna)).json()
+    assert [m["body"] for m in ticket["messages"]] == ["Brak synchronizacji cen.", "Raz"]
+    await event_log.wait_for("reply.posted", ticket_number=number)
+    await asyncio.sleep(1.0)
+    assert len(event_log.of_type("reply.posted", ticket_number=number)) == 1
+
+
+async def test_reply_posted_event_names_author_owner_and_text(
+    gateway: httpx.AsyncClient, account: Account, agent: dict[str, str], event_log: EventLog
+) -> None:
+    number = await new_ticket(gateway, account.user("anna"))
+    await reply(gateway, number, agent, "Gotowe, proszę sprawdzić.", agent=True)
+    [event] = await event_log.wait_for("reply.posted", ticket_number=number)
+    payload = event["payload"]
+    assert payload["author"]["role"] == "agent"
+    assert payload["ticket_owner_id"] == "anna"
+    assert payload["account_id"] == account.account_id
+    assert payload["body"] == "Gotowe, proszę sprawdzić."
+    assert payload["ticket_subject"] == "Channel manager"
+    assert payload["status"] == "in_progress"
+    assert payload["attachment"] is None
