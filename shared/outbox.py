@@ -116,5 +116,12 @@ class OutboxRelay:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
                 continue
+            except Exception:
+                # This loop is the only way events leave: it must outlive any failure.
+                # The traceback is logged as an error; the events stay pending.
+                logger.exception("outbox relay failed", extra={"retry": backoff})
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
+                continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), SCAN_SECONDS)

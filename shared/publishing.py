@@ -3,7 +3,7 @@
 import asyncio
 from typing import Any
 
-from aiormq.exceptions import AMQPError
+from aiormq.exceptions import AMQPError, ChannelInvalidStateError
 from faststream.rabbit import RabbitBroker
 
 from shared.outbox import PublishEvent
@@ -30,7 +30,8 @@ def event_publisher(broker: RabbitBroker, timeout: float) -> PublishEvent:
                     message_type=event["type"],
                     correlation_id=event.get("correlation_id") or event["event_id"],
                 )
-        except (AMQPError, TimeoutError) as error:
+        # A closed channel while the robust connection reconnects is not an AMQPError.
+        except (AMQPError, ChannelInvalidStateError, TimeoutError) as error:
             raise PublishFailed(f"event {event['event_id']} not confirmed") from error
 
     return publish

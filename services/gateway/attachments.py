@@ -127,7 +127,6 @@ class AttachmentStore:
                 "content_type": content_type,
                 "account_id": caller.account_id,
                 "uploaded_by": caller.id,
-                "linked_to": None,
                 # Epoch milliseconds, for the orphan purge: NX-27017 stores GridFS's own
                 # uploadDate as text and refuses a date inside file metadata.
                 "uploaded_at_ms": int(datetime.now(UTC).timestamp() * 1000),

@@ -330,7 +330,7 @@ class TicketService:
         file = await self.store.attachment_file(query.attachment_id)
         if file is None:
             raise missing
-        number = file["metadata"].get("linked_to")
+        number = await self.store.attachment_link(query.attachment_id)
         ticket = (
             await self.store.get(number)
             if number
@@ -342,8 +342,8 @@ class TicketService:
             raise missing
         return _attachment_ref(file)
 
-    async def purge_orphan_attachments(self) -> int:
-        return await self.store.purge_orphan_attachments(self.clock() - ORPHAN_GRACE)
+    async def purge_orphan_attachments(self, grace: timedelta = ORPHAN_GRACE) -> int:
+        return await self.store.purge_orphan_attachments(self.clock() - grace)
 
     async def _visible_ticket(self, number: str, caller: Caller) -> dict[str, Any]:
         ticket = await self.store.get(number)
@@ -364,7 +364,7 @@ class TicketService:
         file = await self.store.attachment_file(attachment.id)
         if file is None or file.get("metadata", {}).get("account_id") != caller.account_id:
             raise InvalidRequest("the attachment was not found; upload it again")
-        linked_to = file["metadata"].get("linked_to")
+        linked_to = await self.store.attachment_link(attachment.id)
         if linked_to is not None and (ticket is None or linked_to != ticket["number"]):
             raise Conflict("this attachment belongs to another ticket already")
         return _attachment_ref(file)

@@ -47,6 +47,7 @@ class TicketStore:
         self.reads: AsyncIOMotorCollection[Any] = database["ticket_reads"]
         self.files: AsyncIOMotorCollection[Any] = database[f"{ATTACHMENT_BUCKET}.files"]
         self.chunks: AsyncIOMotorCollection[Any] = database[f"{ATTACHMENT_BUCKET}.chunks"]
+        self.links: AsyncIOMotorCollection[Any] = database["attachment_links"]
 
     async def ensure_indexes(self) -> None:
         for keys in INDEXES:
@@ -146,30 +147,38 @@ class TicketStore:
         document: dict[str, Any] | None = await self.files.find_one({"_id": file_id})
         return document
 
+    async def attachment_link(self, attachment_id: str) -> str | None:
+        """The ticket an upload belongs to, if one claimed it."""
+        link = await self.links.find_one({"_id": attachment_id})
+        return link["number"] if link else None
+
     async def link_attachment(self, attachment_id: str, number: str) -> bool:
-        """Claim an upload for a ticket; False if another ticket claimed it first."""
-        result = await self.files.update_one(
-            {"_id": ObjectId(attachment_id), "metadata.linked_to": {"$in": [None, number]}},
-            {"$set": {"metadata.linked_to": number}},
-        )
-        return result.matched_count == 1
+        """Claim an upload for a ticket; False if another ticket claimed it first.
+
+        The claim is its own document keyed by the upload's id (insert-unique, so exactly
+        one ticket wins) rather than a field of the GridFS file: NX-27017 accepts no
+        updates of GridFS files documents.
+        """
+        try:
+            await self.links.insert_one({"_id": attachment_id, "number": number})
+        except DuplicateKeyError:
+            return await self.attachment_link(attachment_id) == number
+        return True
 
     async def purge_orphan_attachments(self, uploaded_before: datetime) -> int:
         """Remove uploads that no ticket or reply linked (an abandoned form, a failed send)."""
-        orphans = self.files.find(
-            {
-                "metadata.linked_to": None,
-                "metadata.uploaded_at_ms": {"$lt": int(uploaded_before.timestamp() * 1000)},
-            },
-            {"_id": 1},
-        )
+        cutoff_ms = int(uploaded_before.timestamp() * 1000)
+        candidates = self.files.find({"metadata.uploaded_at_ms": {"$lt": cutoff_ms}}, {"_id": 1})
         removed = 0
-        async for orphan in orphans:
-            attachment_id = str(orphan["_id"])
+        async for candidate in candidates:
+            attachment_id = str(candidate["_id"])
+            if await self.attachment_link(attachment_id):
+                continue
             if ticket := await self.ticket_referencing(attachment_id):
+                # Saved but not linked (a crash in between): link it now, never delete it.
                 await self.link_attachment(attachment_id, ticket["_id"])
                 continue
-            await self.chunks.delete_many({"files_id": orphan["_id"]})
-            await self.files.delete_one({"_id": orphan["_id"], "metadata.linked_to": None})
+            await self.chunks.delete_many({"files_id": candidate["_id"]})
+            await self.files.delete_one({"_id": candidate["_id"]})
             removed += 1
         return removed
