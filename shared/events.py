@@ -86,3 +86,67 @@ class TicketUpdatedPayload(BaseModel):
 
 class TicketUpdated(Event[TicketUpdatedPayload]):
     type: Literal["ticket.updated"] = "ticket.updated"
+
+
+class PopupView(BaseModel):
+    """A pop-up as its user sees it; every pop-up event carries it as it is after the change."""
+
+    number: str
+    account_id: str
+    user_id: str
+    title: str
+    body: str
+    ticket_number: str | None = None
+    created_at: datetime
+    read: bool
+    snoozed_until: datetime | None = None
+    deleted: bool
+
+
+class PopupCreated(Event[PopupView]):
+    type: Literal["popup.created"] = "popup.created"
+
+
+class PopupSnoozed(Event[PopupView]):
+    type: Literal["popup.snoozed"] = "popup.snoozed"
+
+
+class PopupReminded(Event[PopupView]):
+    type: Literal["popup.reminded"] = "popup.reminded"
+
+
+class PopupRead(Event[PopupView]):
+    type: Literal["popup.read"] = "popup.read"
+
+
+class PopupDeleted(Event[PopupView]):
+    type: Literal["popup.deleted"] = "popup.deleted"
+
+
+PopupEvent = PopupCreated | PopupSnoozed | PopupReminded | PopupRead | PopupDeleted
+POPUP_EVENTS: tuple[type[PopupEvent], ...] = (
+    PopupCreated,
+    PopupSnoozed,
+    PopupReminded,
+    PopupRead,
+    PopupDeleted,
+)
+
+
+class AnnouncementPayload(BaseModel):
+    """An agent's announcement; no user_id and no account_id means everyone."""
+
+    announcement_id: str
+    title: str
+    body: str
+    user_id: str | None = None
+    account_id: str | None = None
+    created_at: datetime
+
+    def reaches(self, account_id: str, user_id: str) -> bool:
+        """Everyone, one account, or one user (within one account if both are given)."""
+        return self.account_id in (None, account_id) and self.user_id in (None, user_id)
+
+
+class AnnouncementPublished(Event[AnnouncementPayload]):
+    type: Literal["announcement.published"] = "announcement.published"

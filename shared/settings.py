@@ -100,6 +100,10 @@ class Settings(BaseSettings):
     # Each gateway socket with chats checks in this often; the service drops chats whose
     # socket missed three check-ins (its gateway died without saying so).
     chat_heartbeat_seconds: float = Field(default=20.0, gt=0)
+    # Pop-up sockets send a frame this often: proxies close connections idle for ~60 s.
+    stream_heartbeat_seconds: float = Field(default=25.0, gt=0)
+    # How often the notifications service looks for snoozed pop-ups that are due again.
+    reminder_scan_seconds: float = Field(default=1.0, gt=0)
 
     @field_validator("sla_hours")
     @classmethod

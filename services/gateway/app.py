@@ -18,10 +18,12 @@ from services.gateway.routes import (
     health,
     help,
     kb,
+    popups,
     system,
     tickets,
 )
 from services.gateway.routes.chat import install_chat
+from services.gateway.routes.stream import install_streams
 from services.gateway.rpc_client import RpcClient
 from shared.database import connect_database
 from shared.logging import configure_logging
@@ -64,8 +66,10 @@ def create_app(settings: Settings) -> FastAPI:
     )
     install_error_handlers(app)
     install_chat(app, push)
-    for module in (health, help, demo, system, tickets, attachments, agent, kb):
+    install_streams(app, push)
+    for module in (health, help, demo, system, tickets, attachments, agent, kb, popups):
         app.include_router(module.router)
+    app.include_router(popups.announcements)
     return app
 
 

@@ -31,7 +31,7 @@ class PushConsumer:
         self.timeout = timeout
         self.instance_id = instance_id or uuid.uuid4().hex
         self._bindings: list[tuple[RabbitExchange, str]] = []
-        self._handlers: dict[tuple[str, str], PushHandler] = {}
+        self._handlers: dict[tuple[str, str], list[PushHandler]] = {}
         self._connection: AbstractRobustConnection | None = None
         self._queue: AbstractQueue | None = None
 
@@ -43,12 +43,15 @@ class PushConsumer:
         """Receive `routing_key` from `exchange` and hand each message's body to `handler`.
 
         Called while the app is built, before `start`. Keys are matched exactly (no
-        wildcards), so each message has exactly one handler.
+        wildcards); several handlers of one key (the chat console and the agents' stream
+        both show the chat queue) each get every message, in the order they were bound.
         """
         if self._queue is not None:
             raise RuntimeError("bind every routing key before the push consumer starts")
-        self._handlers[(exchange.name, routing_key)] = handler
-        self._bindings.append((exchange, routing_key))
+        route = (exchange.name, routing_key)
+        if route not in self._handlers:
+            self._bindings.append((exchange, routing_key))
+        self._handlers.setdefault(route, []).append(handler)
 
     async def start(self) -> None:
         self._connection = await aio_pika.connect_robust(self.url, timeout=self.timeout)
@@ -76,8 +79,9 @@ class PushConsumer:
     async def _dispatch(self, message: AbstractIncomingMessage) -> None:
         # A handler that raises has a bug; the message is dropped, never redelivered in a loop.
         async with message.process(requeue=False):
-            handler = self._handlers.get((message.exchange or "", message.routing_key or ""))
-            if handler is None:
+            handlers = self._handlers.get((message.exchange or "", message.routing_key or ""))
+            if handlers is None:
                 logger.warning("push without a handler", extra={"route": message.routing_key})
                 return
-            await handler(message.body)
+            for handler in handlers:
+                await handler(message.body)

@@ -1,18 +1,111 @@
-"""Every MongoDB call of the notifications service (motor), and its indexes."""
+"""Every MongoDB call of the notifications service (motor), and the indexes its screens need.
 
+One document per pop-up, keyed by what caused it (`_id`: the event, or the announcement and
+person), so consuming a cause twice finds the pop-up already there. Its number is unique
+too. State changes replace the whole document, versioned, with their event in its outbox.
+"""
+
+from datetime import datetime
 from typing import Any
 
-from motor.motor_asyncio import AsyncIOMotorDatabase
+from motor.motor_asyncio import AsyncIOMotorCollection, AsyncIOMotorDatabase
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
 
 from shared.database import database_answers
+from shared.versioned import replace_versioned
+
+OWNER = [("account_id", ASCENDING), ("user_id", ASCENDING)]
+NEWEST = ("created_at", DESCENDING)
+# Ties of created_at are broken by number, so pages never overlap.
+NEWEST_FIRST = [NEWEST, ("number", DESCENDING)]
+# Every screen's query has an index: active pop-ups, the whole history, one ticket's
+# pop-ups, the announcements a person already has, and the reminder scan. (`_id` in a
+# compound index makes NX-27017 refuse every insert: "JSON path error near '_id'".)
+POPUP_INDEXES: list[list[tuple[str, int]]] = [
+    [*OWNER, ("deleted", ASCENDING), ("visible_at", ASCENDING)],
+    [*OWNER, *NEWEST_FIRST],
+    [*OWNER, ("ticket_number", ASCENDING), *NEWEST_FIRST],
+    [*OWNER, ("announcement_id", ASCENDING)],
+    [("remind_pending", ASCENDING), ("visible_at", ASCENDING)],
+]
+ANNOUNCEMENT_INDEXES: list[list[tuple[str, int]]] = [
+    [("account_id", ASCENDING), ("user_id", ASCENDING), ("created_at", ASCENDING)],
+]
 
 
 class PopupStore:
     def __init__(self, database: AsyncIOMotorDatabase[Any]) -> None:
         self.database = database
+        self.popups: AsyncIOMotorCollection[Any] = database["popups"]
+        self.announcements: AsyncIOMotorCollection[Any] = database["announcements"]
+        self.counters: AsyncIOMotorCollection[Any] = database["popup_counters"]
 
     async def ensure_indexes(self) -> None:
-        pass
+        await self.popups.create_index("number", unique=True)
+        for keys in POPUP_INDEXES:
+            await self.popups.create_index(keys)
+        for keys in ANNOUNCEMENT_INDEXES:
+            await self.announcements.create_index(keys)
 
     async def answers(self) -> bool:
         return await database_answers(self.database)
+
+    async def next_sequence(self) -> int:
+        counter = await self.counters.find_one_and_update(
+            {"_id": "popup"},
+            {"$inc": {"value": 1}},
+            upsert=True,
+            return_document=ReturnDocument.AFTER,
+        )
+        value: int = counter["value"]
+        return value
+
+    async def insert(self, document: dict[str, Any]) -> None:
+        await self.popups.insert_one(document)
+
+    async def by_key(self, key: str) -> dict[str, Any] | None:
+        document: dict[str, Any] | None = await self.popups.find_one({"_id": key})
+        return document
+
+    async def owned(self, account_id: str, user_id: str, number: str) -> dict[str, Any] | None:
+        document: dict[str, Any] | None = await self.popups.find_one(
+            {"number": number, "account_id": account_id, "user_id": user_id}
+        )
+        return document
+
+    async def replace(self, document: dict[str, Any]) -> bool:
+        return await replace_versioned(self.popups, document)
+
+    async def page(
+        self, query: dict[str, Any], skip: int, limit: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        cursor = self.popups.find(query, {"outbox": 0}).sort(NEWEST_FIRST).skip(skip).limit(limit)
+        rows = [document async for document in cursor]
+        return rows, await self.popups.count_documents(query)
+
+    async def due(self, now: datetime, limit: int) -> list[dict[str, Any]]:
+        cursor = self.popups.find({"remind_pending": True, "visible_at": {"$lte": now}})
+        return [document async for document in cursor.limit(limit)]
+
+    async def announcement_ids_of(self, account_id: str, user_id: str) -> set[str]:
+        cursor = self.popups.find(
+            {"account_id": account_id, "user_id": user_id, "announcement_id": {"$ne": None}},
+            {"announcement_id": 1},
+        )
+        return {document["announcement_id"] async for document in cursor}
+
+    async def insert_announcement(self, document: dict[str, Any]) -> None:
+        await self.announcements.insert_one(document)
+
+    async def announcement(self, announcement_id: str) -> dict[str, Any] | None:
+        document: dict[str, Any] | None = await self.announcements.find_one(
+            {"_id": announcement_id}, {"outbox": 0}
+        )
+        return document
+
+    async def announcements_for(self, account_id: str, user_id: str) -> list[dict[str, Any]]:
+        cursor = self.announcements.find(
+            {"account_id": {"$in": [None, account_id]}, "user_id": {"$in": [None, user_id]}},
+            {"outbox": 0},
+        ).sort("created_at", ASCENDING)
+        return [document async for document in cursor]

@@ -9,7 +9,6 @@ keeps chat text beyond the socket's send buffer, and nothing here logs it.
 import asyncio
 import contextlib
 import logging
-import re
 import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar, Literal
@@ -17,9 +16,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from fastapi import APIRouter, FastAPI, WebSocket
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
-from services.gateway.auth import InvalidToken, TokenVerifier
+from services.gateway.auth import TokenVerifier
 from services.gateway.push import PushConsumer
 from services.gateway.rpc_client import RpcClient
+from services.gateway.sockets import SocketOutbox, admit, hide_query_tokens
 from shared.chat import (
     AcceptChat,
     ChatPushes,
@@ -51,15 +51,9 @@ from shared.topology import CHAT_EXCHANGE, CHAT_QUEUE_KEY, CHAT_RESTARTED_KEY, c
 router = APIRouter(tags=["chat"])
 logger = logging.getLogger("helpdesk.gateway.chat")
 
-CLOSE_BAD_TOKEN = 4401
-CLOSE_FORBIDDEN = 4403
-# RFC 6455 "try again later": the client did not read its notices fast enough.
-CLOSE_TOO_SLOW = 1013
 # The largest valid frame is a start form (100 + 1,000 characters) or a 2,000-character
 # line, in JSON; anything far beyond is refused before it is parsed.
 MAX_FRAME_CHARS = 10_000
-# Notices waiting for one slow socket; past this the socket is closed, not the gateway.
-OUTBOX_LIMIT = 256
 
 
 # What clients send: one model per frame type, validated before anything is asked.
@@ -171,12 +165,14 @@ class ChatSocket:
         self.endpoint = Endpoint(gateway_id=hub.gateway_id, socket_id=uuid.uuid4().hex)
         # The chats this socket is in, as the chat service's notices told it.
         self.chat_ids: set[str] = set()
-        self.outbox: asyncio.Queue[str] = asyncio.Queue(OUTBOX_LIMIT)
-        self.too_slow = False
+        self.outbox = SocketOutbox()
 
     async def run(self) -> None:
         self.hub.sockets[self.endpoint.socket_id] = self
-        tasks = [asyncio.create_task(self._write()), asyncio.create_task(self._heartbeat())]
+        tasks = [
+            asyncio.create_task(self.outbox.write(self.websocket)),
+            asyncio.create_task(self._heartbeat()),
+        ]
         try:
             await self.greet()
             await self._receive()
@@ -200,12 +196,7 @@ class ChatSocket:
         raise NotImplementedError
 
     def send(self, text: str) -> None:
-        try:
-            self.outbox.put_nowait(text)
-        except asyncio.QueueFull:
-            # A client that does not read would hold the gateway's memory: the writer closes
-            # the socket after its current frame, and the client may reconnect.
-            self.too_slow = True
+        self.outbox.send(text)
 
     def error(self, detail: str) -> None:
         self.send(as_text(_ErrorFrame(detail=detail)))
@@ -252,11 +243,6 @@ class ChatSocket:
                     await self._reconcile()
             except HelpdeskError as error:
                 self.error(error.message)
-
-    async def _write(self) -> None:
-        while not self.too_slow:
-            await self.websocket.send_text(await self.outbox.get())
-        await self.websocket.close(CLOSE_TOO_SLOW)
 
     async def _heartbeat(self) -> None:
         """Keeps this socket's chats alive in the chat service and finds ones it lost."""
@@ -345,18 +331,8 @@ class AgentChatSocket(ChatSocket):
 
 
 async def _admit(websocket: WebSocket, token: str, agents_only: bool) -> Caller | None:
-    """Accept the socket, then check its token: a close code reaches only an open socket."""
-    await websocket.accept()
     hub: ChatSockets = websocket.app.state.chat
-    try:
-        caller = hub.verifier.verify(token)
-    except InvalidToken:
-        await websocket.close(CLOSE_BAD_TOKEN, "invalid or missing token")
-        return None
-    if agents_only and caller.role != "agent":
-        await websocket.close(CLOSE_FORBIDDEN, "this needs a support agent's account")
-        return None
-    return caller
+    return await admit(websocket, hub.verifier, token, agents_only)
 
 
 @router.websocket("/api/v1/chat")
@@ -378,18 +354,4 @@ def install_chat(app: FastAPI, push: PushConsumer) -> None:
     hub.bind(push)
     state.chat = hub
     app.include_router(router)
-    logging.getLogger("uvicorn.error").addFilter(HideQueryTokens())
-
-
-class HideQueryTokens(logging.Filter):
-    """Uvicorn logs each socket handshake with its query string, where the token rides."""
-
-    _TOKEN = re.compile(r"(token=)[^&\s\"]+")
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple):
-            record.args = tuple(
-                self._TOKEN.sub(r"\1[hidden]", arg) if isinstance(arg, str) else arg
-                for arg in record.args
-            )
-        return True
+    hide_query_tokens()

@@ -1,0 +1,227 @@
+"""`WS /api/v1/stream` and `WS /api/v1/agent/stream`: events pushed to this instance's sockets.
+
+Every gateway instance binds the events its sockets show to its own push queue
+(services/gateway/push.py) and hands each to the sockets it holds: a user's pop-ups and
+ticket events to every socket of that user (each tab, each device), ticket and chat-queue
+events to every agent's socket. Another instance does the same for its own sockets, so a
+user with tabs on two instances gets the pop-up in all of them.
+"""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, WebSocket
+from pydantic import BaseModel
+
+from services.gateway.auth import TokenVerifier
+from services.gateway.push import PushConsumer
+from services.gateway.rpc_client import RpcClient
+from services.gateway.sockets import SocketOutbox, admit, hide_query_tokens
+from shared.chat import ListQueue, QueueSnapshot
+from shared.errors import HelpdeskError
+from shared.events import (
+    POPUP_EVENTS,
+    AnnouncementPublished,
+    Event,
+    PopupView,
+    ReplyPosted,
+    TicketCreated,
+    TicketUpdated,
+)
+from shared.people import Caller
+from shared.popups import DeliverAnnouncements, Popup, Recipient
+from shared.topology import CHAT_EXCHANGE, CHAT_QUEUE_KEY, EVENTS_EXCHANGE
+
+router = APIRouter(tags=["stream"])
+logger = logging.getLogger("helpdesk.gateway.stream")
+
+UserKey = tuple[str, str]
+# Recipients per request when an announcement reaches many connected users at once.
+DELIVERY_CHUNK = 500
+
+
+class Frame(BaseModel):
+    type: str
+    data: dict[str, Any]
+
+
+def frame_text(kind: str, data: BaseModel) -> str:
+    return Frame(type=kind, data=data.model_dump(mode="json")).model_dump_json()
+
+
+class StreamSocket:
+    """One connected stream socket: it only listens; the hub decides what it is sent."""
+
+    def __init__(self, websocket: WebSocket, caller: Caller) -> None:
+        self.websocket = websocket
+        self.caller = caller
+        self.outbox = SocketOutbox()
+
+    @property
+    def key(self) -> UserKey:
+        return (self.caller.account_id, self.caller.id)
+
+    async def serve(self, heartbeat_seconds: float) -> None:
+        tasks = [
+            asyncio.create_task(self.outbox.write(self.websocket)),
+            asyncio.create_task(self._heartbeat(heartbeat_seconds)),
+        ]
+        try:
+            # Nothing a client sends means anything here; reading notices the disconnect.
+            while (await self.websocket.receive())["type"] != "websocket.disconnect":
+                pass
+        finally:
+            for task in tasks:
+                task.cancel()
+            # The writer fails once the client is gone; that is the expected end, not news.
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _heartbeat(self, seconds: float) -> None:
+        # A frame now and then keeps proxies and load balancers from closing a quiet socket.
+        while True:
+            await asyncio.sleep(seconds)
+            self.outbox.send('{"type":"heartbeat"}')
+
+
+class StreamHub:
+    """This instance's stream sockets: users' by account and id, and the agents'."""
+
+    def __init__(self, rpc: RpcClient, verifier: TokenVerifier, heartbeat_seconds: float) -> None:
+        self.rpc = rpc
+        self.verifier = verifier
+        self.heartbeat_seconds = heartbeat_seconds
+        self.users: dict[UserKey, set[StreamSocket]] = {}
+        self.agents: set[StreamSocket] = set()
+
+    def bind(self, push: PushConsumer) -> None:
+        for kind in POPUP_EVENTS:
+            push.bind(EVENTS_EXCHANGE, _routing_key(kind), self._on_popup)
+        push.bind(EVENTS_EXCHANGE, _routing_key(ReplyPosted), self._on_reply)
+        push.bind(EVENTS_EXCHANGE, _routing_key(TicketUpdated), self._on_ticket_updated)
+        push.bind(EVENTS_EXCHANGE, _routing_key(TicketCreated), self._on_ticket_created)
+        push.bind(EVENTS_EXCHANGE, _routing_key(AnnouncementPublished), self._on_announcement)
+        push.bind(CHAT_EXCHANGE, CHAT_QUEUE_KEY, self._on_chat_queue)
+
+    async def serve_user(self, socket: StreamSocket) -> None:
+        self.users.setdefault(socket.key, set()).add(socket)
+        try:
+            # Announcements to an account or everyone become this user's pop-ups now, if
+            # they have not already; they arrive on this socket as `popup.created`.
+            await self._deliver([Recipient(account_id=socket.key[0], user_id=socket.key[1])])
+            await socket.serve(self.heartbeat_seconds)
+        finally:
+            sockets = self.users[socket.key]
+            sockets.discard(socket)
+            if not sockets:
+                del self.users[socket.key]
+
+    async def serve_agent(self, socket: StreamSocket) -> None:
+        self.agents.add(socket)
+        try:
+            with contextlib.suppress(HelpdeskError):
+                snapshot = await self.rpc.call("chat", "queue", ListQueue(), QueueSnapshot)
+                socket.outbox.send(_chat_queue_text(snapshot))
+            await socket.serve(self.heartbeat_seconds)
+        finally:
+            self.agents.discard(socket)
+
+    def _to_user(self, account_id: str, user_id: str, text: str) -> None:
+        for socket in self.users.get((account_id, user_id), ()):
+            socket.outbox.send(text)
+
+    def _to_agents(self, text: str) -> None:
+        for socket in self.agents:
+            socket.outbox.send(text)
+
+    async def _on_popup(self, body: bytes) -> None:
+        event = Event[PopupView].model_validate_json(body)
+        popup = event.payload
+        # Serialized once for all of the user's sockets, in the API's item shape.
+        self._to_user(popup.account_id, popup.user_id, frame_text(event.type, _item(popup)))
+
+    async def _on_reply(self, body: bytes) -> None:
+        reply = ReplyPosted.model_validate_json(body)
+        text = frame_text(reply.type, reply.payload)
+        self._to_user(reply.payload.account_id, reply.payload.ticket_owner_id, text)
+        self._to_agents(text)
+
+    async def _on_ticket_updated(self, body: bytes) -> None:
+        update = TicketUpdated.model_validate_json(body)
+        text = frame_text(update.type, update.payload)
+        self._to_user(update.payload.account_id, update.payload.ticket_owner_id, text)
+        self._to_agents(text)
+
+    async def _on_ticket_created(self, body: bytes) -> None:
+        created = TicketCreated.model_validate_json(body)
+        self._to_agents(frame_text(created.type, created.payload))
+
+    async def _on_chat_queue(self, body: bytes) -> None:
+        if self.agents:
+            self._to_agents(_chat_queue_text(QueueSnapshot.model_validate_json(body)))
+
+    async def _on_announcement(self, body: bytes) -> None:
+        announcement = AnnouncementPublished.model_validate_json(body).payload
+        reached = [key for key in self.users if announcement.reaches(*key)]
+        for start in range(0, len(reached), DELIVERY_CHUNK):
+            recipients = [
+                Recipient(account_id=account_id, user_id=user_id)
+                for account_id, user_id in reached[start : start + DELIVERY_CHUNK]
+            ]
+            await self._deliver(recipients, announcement.announcement_id)
+
+    async def _deliver(
+        self, recipients: list[Recipient], announcement_id: str | None = None
+    ) -> None:
+        command = DeliverAnnouncements(recipients=recipients, announcement_id=announcement_id)
+        try:
+            await self.rpc.call("notifications", "deliver", command, type(None))
+        except HelpdeskError as error:
+            # Not lost: the pop-ups are made when these users next list or reconnect.
+            logger.warning("announcement delivery deferred", extra={"error": error.message})
+
+
+def _routing_key(kind: type[Event[Any]]) -> str:
+    routing_key: str = kind.model_fields["type"].default
+    return routing_key
+
+
+def _item(popup: PopupView) -> Popup:
+    return Popup.model_validate(popup.model_dump())
+
+
+def _chat_queue_text(snapshot: QueueSnapshot) -> str:
+    return Frame(
+        type="chat.queue", data=snapshot.model_dump(mode="json", exclude={"type"})
+    ).model_dump_json()
+
+
+SocketServer = Callable[[StreamHub, StreamSocket], Awaitable[None]]
+
+
+async def _stream(websocket: WebSocket, token: str, agents_only: bool, serve: SocketServer) -> None:
+    hub: StreamHub = websocket.app.state.stream
+    if caller := await admit(websocket, hub.verifier, token, agents_only):
+        await serve(hub, StreamSocket(websocket, caller))
+
+
+@router.websocket("/api/v1/stream")
+async def user_stream(websocket: WebSocket, token: str = "") -> None:
+    await _stream(websocket, token, False, StreamHub.serve_user)
+
+
+@router.websocket("/api/v1/agent/stream")
+async def agent_stream(websocket: WebSocket, token: str = "") -> None:
+    await _stream(websocket, token, True, StreamHub.serve_agent)
+
+
+def install_streams(app: FastAPI, push: PushConsumer) -> None:
+    """Add both stream sockets to the app, fed by this instance's push queue."""
+    state = app.state
+    hub = StreamHub(state.rpc, state.verifier, state.settings.stream_heartbeat_seconds)
+    hub.bind(push)
+    state.stream = hub
+    app.include_router(router)
+    hide_query_tokens()

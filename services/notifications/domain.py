@@ -1,0 +1,106 @@
+"""Pop-up rules: which events make a pop-up, its number and text, when it comes back. No I/O."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from shared.errors import Conflict, InvalidRequest
+from shared.events import AnnouncementPayload, ReplyPostedPayload, TicketUpdatedPayload
+from shared.popups import DEFAULT_SNOOZE_MINUTES, SnoozeChoice
+from shared.vocabulary import TicketStatus
+
+NUMBER_PREFIX = "P-"
+# A reminder further out than this is a typo, not a plan (the client offers up to a week).
+LONGEST_SNOOZE = timedelta(days=30)
+
+# Status changes that put the ball in the user's court: each is worth interrupting them.
+STATUS_TITLES: dict[TicketStatus, str] = {
+    "resolved": "Zgłoszenie {number} zostało rozwiązane",
+    "awaiting_reply": "Zgłoszenie {number} czeka na Twoją odpowiedź",
+}
+STATUS_BODIES: dict[TicketStatus, str] = {
+    "resolved": "Wsparcie techniczne oznaczyło zgłoszenie „{subject}” jako rozwiązane.",
+    "awaiting_reply": "Wsparcie techniczne prosi o odpowiedź w zgłoszeniu „{subject}”.",
+}
+
+
+@dataclass(frozen=True)
+class PopupDraft:
+    """A pop-up to make, with the key that makes making it twice impossible."""
+
+    key: str
+    account_id: str
+    user_id: str
+    title: str
+    body: str
+    ticket_number: str | None = None
+    announcement_id: str | None = None
+
+
+def popup_number(sequence: int) -> str:
+    return f"{NUMBER_PREFIX}{sequence:06d}"
+
+
+def from_reply(event_id: str, reply: ReplyPostedPayload) -> PopupDraft | None:
+    """An agent's answer pops up for the ticket's author; the user's own replies do not."""
+    if reply.author.role != "agent":
+        return None
+    return PopupDraft(
+        key=f"event:{event_id}",
+        account_id=reply.account_id,
+        user_id=reply.ticket_owner_id,
+        title=f"Odpowiedź w zgłoszeniu {reply.ticket_number}: {reply.ticket_subject}",
+        body=reply.body,
+        ticket_number=reply.ticket_number,
+    )
+
+
+def from_status_change(event_id: str, update: TicketUpdatedPayload) -> PopupDraft | None:
+    status = update.changes.status
+    if status is None or status not in STATUS_TITLES:
+        return None
+    return PopupDraft(
+        key=f"event:{event_id}",
+        account_id=update.account_id,
+        user_id=update.ticket_owner_id,
+        title=STATUS_TITLES[status].format(number=update.number),
+        body=STATUS_BODIES[status].format(subject=update.subject),
+        ticket_number=update.number,
+    )
+
+
+def from_announcement(
+    announcement: AnnouncementPayload, account_id: str, user_id: str
+) -> PopupDraft:
+    # One pop-up per announcement and person: the key is the same for every gateway and
+    # every retry that asks for it. Hashed, because ids are the host application's text.
+    person = hashlib.sha256(f"{account_id}\n{user_id}".encode()).hexdigest()[:24]
+    return PopupDraft(
+        key=f"announcement:{announcement.announcement_id}:{person}",
+        account_id=account_id,
+        user_id=user_id,
+        title=announcement.title,
+        body=announcement.body,
+        announcement_id=announcement.announcement_id,
+    )
+
+
+def remind_at(choice: SnoozeChoice, now: datetime) -> datetime:
+    """When a snoozed pop-up comes back."""
+    if choice.until is None:
+        return now + timedelta(minutes=choice.minutes or DEFAULT_SNOOZE_MINUTES)
+    if choice.until <= now:
+        raise InvalidRequest("until: the reminder time must be in the future")
+    if choice.until - now > LONGEST_SNOOZE:
+        raise InvalidRequest("until: at most 30 days ahead")
+    return choice.until
+
+
+def ensure_not_deleted(deleted: bool, number: str) -> None:
+    if deleted:
+        raise Conflict(f"pop-up {number} was deleted; it only stays in history")
+
+
+def stored_precision(moment: datetime) -> datetime:
+    """`moment` as BSON keeps it (milliseconds), so a reply equals what a later read finds."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)

@@ -1,0 +1,289 @@
+"""The notifications service's business functions: make pop-ups, change them, remind."""
+
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from pymongo.errors import DuplicateKeyError
+
+from services.notifications import domain
+from services.notifications.store import PopupStore
+from shared.errors import NotFound, Unavailable
+from shared.events import (
+    AnnouncementPayload,
+    AnnouncementPublished,
+    PopupCreated,
+    PopupDeleted,
+    PopupEvent,
+    PopupRead,
+    PopupReminded,
+    PopupSnoozed,
+    PopupView,
+    ReplyPosted,
+    TicketUpdated,
+)
+from shared.logging import correlation_id
+from shared.outbox import with_events
+from shared.people import Caller
+from shared.popups import (
+    Announce,
+    Announcement,
+    DeliverAnnouncements,
+    ListPopups,
+    Popup,
+    PopupAction,
+    PopupPage,
+    Recipient,
+    Snoozed,
+    SnoozePopup,
+)
+from shared.versioned import FIRST_VERSION, VERSION
+
+Clock = Callable[[], datetime]
+Change = tuple[dict[str, Any], PopupEvent] | None
+# Collisions of pop-up numbers are rare; this bounds the retries of one creation.
+NUMBER_ATTEMPTS = 20
+# Concurrent changes of one pop-up retry on a version conflict; a handful always suffices.
+WRITE_ATTEMPTS = 20
+# Reminders made due per scan: the rest wait for the next scan a moment later.
+REMIND_BATCH = 200
+
+
+def _utcnow() -> datetime:
+    return domain.stored_precision(datetime.now(UTC))
+
+
+class PopupService:
+    def __init__(
+        self,
+        store: PopupStore,
+        popups_written: Callable[[], None],
+        announcements_written: Callable[[], None],
+        clock: Clock = _utcnow,
+    ) -> None:
+        self.store = store
+        self.popups_written = popups_written
+        self.announcements_written = announcements_written
+        self.clock = clock
+
+    async def on_reply_posted(self, event: ReplyPosted) -> None:
+        if draft := domain.from_reply(str(event.event_id), event.payload):
+            await self.make(draft)
+
+    async def on_ticket_updated(self, event: TicketUpdated) -> None:
+        if draft := domain.from_status_change(str(event.event_id), event.payload):
+            await self.make(draft)
+
+    async def make(self, draft: domain.PopupDraft) -> dict[str, Any]:
+        """Create the pop-up once: a second call with the same key returns the first one."""
+        if existing := await self.store.by_key(draft.key):
+            return existing
+        for _attempt in range(NUMBER_ATTEMPTS):
+            number = domain.popup_number(await self.store.next_sequence())
+            document = self._new_popup(draft, number)
+            try:
+                await self.store.insert(with_events(document, self._event(PopupCreated, document)))
+            except DuplicateKeyError:
+                # Either the key (another delivery of the same cause won) or the number
+                # (FerretDB's $inc is not atomic under concurrency) was taken.
+                if existing := await self.store.by_key(draft.key):
+                    return existing
+                continue
+            self.popups_written()
+            return document
+        raise Unavailable("could not allocate a pop-up number; please retry")
+
+    def _new_popup(self, draft: domain.PopupDraft, number: str) -> dict[str, Any]:
+        now = self.clock()
+        return {
+            "_id": draft.key,
+            "number": number,
+            "account_id": draft.account_id,
+            "user_id": draft.user_id,
+            "title": draft.title,
+            "body": draft.body,
+            "ticket_number": draft.ticket_number,
+            "announcement_id": draft.announcement_id,
+            "created_at": now,
+            "read": False,
+            "read_at": None,
+            "snoozed_until": None,
+            # Shown from this time on; a snooze moves it, and the reminder scan looks at
+            # pop-ups whose `remind_pending` time has come.
+            "visible_at": now,
+            "remind_pending": False,
+            "deleted": False,
+            "deleted_at": None,
+            VERSION: FIRST_VERSION,
+        }
+
+    async def announce(self, command: Announce) -> Announcement:
+        announcement = AnnouncementPayload(
+            announcement_id=uuid.uuid4().hex,
+            title=command.title,
+            body=command.body,
+            user_id=command.user_id,
+            account_id=command.account_id,
+            created_at=self.clock(),
+        )
+        document = {
+            "_id": announcement.announcement_id,
+            **announcement.model_dump(exclude={"announcement_id"}),
+            "sent_by": command.caller.as_author().model_dump(),
+            VERSION: FIRST_VERSION,
+        }
+        published = AnnouncementPublished(correlation_id=correlation_id.get(), payload=announcement)
+        await self.store.insert_announcement(with_events(document, published))
+        self.announcements_written()
+        if announcement.user_id and announcement.account_id:
+            # The one person is known: the pop-up need not wait for them to show up.
+            recipient = Recipient(account_id=announcement.account_id, user_id=announcement.user_id)
+            await self.make(domain.from_announcement(announcement, **recipient.model_dump()))
+        return Announcement(
+            id=announcement.announcement_id,
+            **announcement.model_dump(exclude={"announcement_id"}),
+        )
+
+    async def deliver_announcements(self, command: DeliverAnnouncements) -> None:
+        """Make the pop-ups of announcements the recipients have not got yet.
+
+        Announcements to an account or to everyone are stored once and become a person's
+        pop-up when that person is seen (lists pop-ups, connects, or is connected when one
+        is published): the help desk has no list of the host application's users.
+        """
+        one = await self._announcement(command.announcement_id)
+        for recipient in command.recipients:
+            if command.announcement_id is None:
+                wanted = await self._missing_announcements(recipient)
+            else:
+                wanted = [one] if one and one.reaches(**recipient.model_dump()) else []
+            for announcement in wanted:
+                await self.make(domain.from_announcement(announcement, **recipient.model_dump()))
+
+    async def _announcement(self, announcement_id: str | None) -> AnnouncementPayload | None:
+        document = announcement_id and await self.store.announcement(announcement_id)
+        return _announcement(document) if document else None
+
+    async def _missing_announcements(self, recipient: Recipient) -> list[AnnouncementPayload]:
+        have = await self.store.announcement_ids_of(recipient.account_id, recipient.user_id)
+        meant = await self.store.announcements_for(recipient.account_id, recipient.user_id)
+        return [_announcement(document) for document in meant if document["_id"] not in have]
+
+    async def list(self, query: ListPopups) -> PopupPage:
+        caller = query.caller
+        await self.deliver_announcements(DeliverAnnouncements(recipients=[_recipient(caller)]))
+        criteria: dict[str, Any] = {"account_id": caller.account_id, "user_id": caller.id}
+        if query.state == "active":
+            criteria |= {"deleted": False, "visible_at": {"$lte": self.clock()}}
+        if query.ticket_number:
+            criteria["ticket_number"] = query.ticket_number
+        skip = (query.page - 1) * query.page_size
+        rows, total = await self.store.page(criteria, skip, query.page_size)
+        return PopupPage(
+            items=[Popup.model_validate(row) for row in rows],
+            total=total,
+            page=query.page,
+            page_size=query.page_size,
+        )
+
+    async def snooze(self, command: SnoozePopup) -> Snoozed:
+        at = domain.stored_precision(domain.remind_at(command.choice, self.clock()))
+
+        def apply(popup: dict[str, Any]) -> Change:
+            domain.ensure_not_deleted(bool(popup["deleted"]), popup["number"])
+            changed = {**popup, "snoozed_until": at, "visible_at": at, "remind_pending": True}
+            return changed, self._event(PopupSnoozed, changed)
+
+        await self._change(self._owned(command), apply)
+        return Snoozed(snoozed_until=at)
+
+    async def read(self, command: PopupAction) -> Popup:
+        def apply(popup: dict[str, Any]) -> Change:
+            if popup["read"]:
+                return None
+            changed = {**popup, "read": True, "read_at": self.clock()}
+            return changed, self._event(PopupRead, changed)
+
+        return Popup.model_validate(await self._change(self._owned(command), apply))
+
+    async def delete(self, command: PopupAction) -> Popup:
+        def apply(popup: dict[str, Any]) -> Change:
+            if popup["deleted"]:
+                return None
+            # Hidden, never removed: history keeps it, and a pending reminder is dropped.
+            changed = {
+                **popup,
+                "deleted": True,
+                "deleted_at": self.clock(),
+                "remind_pending": False,
+                "snoozed_until": None,
+            }
+            return changed, self._event(PopupDeleted, changed)
+
+        return Popup.model_validate(await self._change(self._owned(command), apply))
+
+    async def remind_due(self) -> int:
+        """Bring back every snoozed pop-up whose time has come; how many came back."""
+        reminded = 0
+        for due in await self.store.due(self.clock(), REMIND_BATCH):
+
+            def apply(popup: dict[str, Any]) -> Change:
+                # Another instance of this service may have reminded it meanwhile.
+                if not popup["remind_pending"] or popup["visible_at"] > self.clock():
+                    return None
+                changed = {**popup, "remind_pending": False, "snoozed_until": None}
+                return changed, self._event(PopupReminded, changed)
+
+            changed = await self._change(self._keyed(due["_id"]), apply)
+            reminded += not changed["remind_pending"]
+        return reminded
+
+    def _owned(self, command: PopupAction | SnoozePopup) -> Callable[[], Awaitable[Any]]:
+        caller = command.caller
+
+        async def load() -> dict[str, Any]:
+            popup = await self.store.owned(caller.account_id, caller.id, command.number)
+            if popup is None:
+                # Someone else's pop-up does not exist, as far as this caller can tell.
+                raise NotFound(f"pop-up {command.number} not found")
+            return popup
+
+        return load
+
+    def _keyed(self, key: str) -> Callable[[], Awaitable[Any]]:
+        async def load() -> dict[str, Any]:
+            popup = await self.store.by_key(key)
+            assert popup is not None, "pop-ups are never removed"
+            return popup
+
+        return load
+
+    async def _change(
+        self,
+        load: Callable[[], Awaitable[dict[str, Any]]],
+        apply: Callable[[dict[str, Any]], Change],
+    ) -> dict[str, Any]:
+        """Read, change and write a pop-up with its event; re-read if someone else won."""
+        for _attempt in range(WRITE_ATTEMPTS):
+            popup = await load()
+            change = apply(popup)
+            if change is None:
+                return popup
+            changed, event = change
+            if await self.store.replace(with_events(changed, event)):
+                self.popups_written()
+                return changed
+        raise Unavailable("the pop-up is being changed elsewhere right now; please retry")
+
+    @staticmethod
+    def _event(kind: type[PopupEvent], popup: dict[str, Any]) -> PopupEvent:
+        return kind(correlation_id=correlation_id.get(), payload=PopupView.model_validate(popup))
+
+
+def _recipient(caller: Caller) -> Recipient:
+    return Recipient(account_id=caller.account_id, user_id=caller.id)
+
+
+def _announcement(document: dict[str, Any]) -> AnnouncementPayload:
+    return AnnouncementPayload.model_validate({**document, "announcement_id": document["_id"]})

@@ -1,0 +1,116 @@
+"""The contract between the gateway and the notifications service: commands, queries, views."""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, model_validator
+
+from shared.people import Caller
+from shared.tickets import PAGE_SIZE_MAX
+
+TITLE_MAX = 200
+BODY_MAX = 20_000
+# Remind later: at most a week ahead, as the client's choices offer.
+SNOOZE_MINUTES_MAX = 7 * 24 * 60
+DEFAULT_SNOOZE_MINUTES = 30
+
+PopupState = Literal["active", "all"]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX)]
+Body = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=BODY_MAX)]
+PersonId = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class Popup(BaseModel):
+    """One pop-up in the API's words (`PopupView` without whom it is addressed to)."""
+
+    number: str
+    title: str
+    body: str
+    ticket_number: str | None = None
+    created_at: datetime
+    read: bool
+    snoozed_until: datetime | None = None
+    deleted: bool
+
+
+class PopupPage(BaseModel):
+    items: list[Popup]
+    total: int
+    page: int
+    page_size: int
+
+
+class ListPopups(BaseModel):
+    caller: Caller
+    state: PopupState = "active"
+    ticket_number: str | None = Field(default=None, max_length=200)
+    page: int = Field(default=1, ge=1)
+    page_size: int = Field(default=20, ge=1, le=PAGE_SIZE_MAX)
+
+
+class SnoozeChoice(BaseModel):
+    """Remind later: in `minutes`, or at `until`; neither means the default half hour."""
+
+    minutes: int | None = Field(default=None, ge=1, le=SNOOZE_MINUTES_MAX)
+    until: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def _one_or_the_other(self) -> "SnoozeChoice":
+        if self.minutes is not None and self.until is not None:
+            raise ValueError("give either minutes or until, not both")
+        return self
+
+
+class SnoozePopup(BaseModel):
+    caller: Caller
+    number: str
+    choice: SnoozeChoice
+
+
+class Snoozed(BaseModel):
+    snoozed_until: datetime
+
+
+class PopupAction(BaseModel):
+    """Preview (read) or Delete of one of the caller's pop-ups."""
+
+    caller: Caller
+    number: str
+
+
+class AnnouncementFields(BaseModel):
+    """What an agent writes; no user_id and no account_id means everyone."""
+
+    title: Title
+    body: Body
+    user_id: PersonId | None = None
+    account_id: PersonId | None = None
+
+
+class Announce(AnnouncementFields):
+    caller: Caller
+
+
+class Announcement(BaseModel):
+    id: str
+    title: str
+    body: str
+    user_id: str | None
+    account_id: str | None
+    created_at: datetime
+
+
+class Recipient(BaseModel):
+    account_id: PersonId
+    user_id: PersonId
+
+
+class DeliverAnnouncements(BaseModel):
+    """Make the pop-ups of announcements these users have not got yet.
+
+    `announcement_id` narrows it to one (a gateway's connected users when it is
+    published); without it, every announcement meant for them (a user connecting).
+    """
+
+    recipients: list[Recipient] = Field(max_length=1000)
+    announcement_id: str | None = None
