@@ -23,6 +23,7 @@ from services.gateway.routes import (
     tickets,
 )
 from services.gateway.routes.chat import install_chat
+from services.gateway.routes.pages import install_pages
 from services.gateway.routes.stream import install_streams
 from services.gateway.rpc_client import RpcClient
 from shared.database import connect_database
@@ -70,6 +71,7 @@ def create_app(settings: Settings) -> FastAPI:
     for module in (health, help, demo, system, tickets, attachments, agent, kb, popups):
         app.include_router(module.router)
     app.include_router(popups.announcements)
+    install_pages(app)
     return app
 
 

@@ -1,0 +1,289 @@
+// The Help menu: the button, the panel with its four sections, the chat window and the
+// pop-ups. Each section keeps its own state and re-renders itself on a language change.
+import { Api, ApiError } from "../lib/api.js";
+import { h, fill } from "../lib/dom.js";
+import { lang, onLangChange, setLang, setTimeZone, t } from "../lib/i18n.js";
+import { ChatWindow, ChatSection } from "./chat.js";
+import { HoursSection, supportLine } from "./hours.js";
+import { FaqSection } from "./faq.js";
+import { HistorySection } from "./history.js";
+import { PopupCenter } from "./popups.js";
+import { TicketSection } from "./ticket.js";
+
+const SECTIONS = [
+  { id: "faq", label: "faq", icon: "?" },
+  { id: "chat", label: "chat", icon: "✉" },
+  { id: "ticket", label: "new_ticket", icon: "+" },
+  { id: "history", label: "history", icon: "≡" },
+];
+// The history table and a ticket's thread need room; the other sections read better narrow.
+const WIDE_SECTIONS = new Set(["history"]);
+
+class HelpDesk {
+  constructor(options) {
+    this.options = options;
+    this.api = null;
+    this.info = null;
+    this.config = null;
+    this.current = "home";
+    this.sections = {};
+    this.button = this.buildButton();
+    this.panel = null;
+    this.previousFocus = null;
+    if (options.lang) setLang(options.lang);
+    onLangChange(() => this.renderAll());
+  }
+
+  /** Sign in with a token from the host (or from the demo endpoint) and go live. */
+  async start({ token }) {
+    this.stop();
+    this.api = new Api(this.options.api, token);
+    this.button.disabled = false;
+    const [info, config] = await Promise.all([
+      this.api.get("/api/v1/help"),
+      this.api.get("/web/config.json"),
+    ]);
+    this.info = info;
+    this.config = config;
+    setTimeZone(info.support_hours.timezone);
+    this.buildPanel();
+    this.chatWindow = new ChatWindow(this);
+    this.popups = new PopupCenter(this);
+    this.popups.start();
+  }
+
+  setToken(token) {
+    return this.start({ token });
+  }
+
+  stop() {
+    this.popups?.stop();
+    this.chatWindow?.destroy();
+    this.panel?.remove();
+    this.panel = null;
+    this.sections = {};
+    this.current = "home";
+  }
+
+  buildButton() {
+    const button = h(
+      "button",
+      {
+        type: "button",
+        class: "hd-help-button",
+        "aria-haspopup": "dialog",
+        "aria-expanded": "false",
+        disabled: true,
+        onclick: () => (this.isOpen() ? this.close() : this.open()),
+      },
+      h("span", { class: "hd-help-icon", "aria-hidden": "true" }, "?"),
+      h("span", { class: "hd-help-label" }, t("help")),
+    );
+    const slot = this.options.mount && document.querySelector(this.options.mount);
+    if (slot) {
+      slot.append(button);
+    } else {
+      button.classList.add("hd-floating");
+      document.body.append(button);
+    }
+    return button;
+  }
+
+  buildPanel() {
+    this.sections = {
+      home: new HomeView(this),
+      faq: new FaqSection(this),
+      chat: new ChatSection(this),
+      ticket: new TicketSection(this),
+      history: new HistorySection(this),
+      hours: new HoursSection(this),
+    };
+    this.body = h("div", { class: "hd-body" });
+    this.nav = h("nav", { class: "hd-nav" });
+    this.footer = h("footer", { class: "hd-footer" });
+    this.heading = h("h2", { class: "hd-title", id: "hd-panel-title" });
+    this.langButton = h("button", {
+      type: "button",
+      class: "hd-lang",
+      onclick: () => setLang(lang() === "pl" ? "en" : "pl"),
+    });
+    this.closeButton = h("button", {
+      type: "button",
+      class: "hd-icon-button",
+      onclick: () => this.close(),
+    });
+    this.panel = h(
+      "section",
+      {
+        class: "hd-root hd-panel",
+        role: "dialog",
+        "aria-labelledby": "hd-panel-title",
+        hidden: true,
+        onkeydown: (event) => {
+          if (event.key === "Escape" && !event.defaultPrevented) this.close();
+        },
+      },
+      h(
+        "header",
+        { class: "hd-header" },
+        h(
+          "button",
+          { type: "button", class: "hd-home", onclick: () => this.show("home") },
+          this.heading,
+        ),
+        this.langButton,
+        this.closeButton,
+      ),
+      this.nav,
+      this.body,
+      this.footer,
+    );
+    document.body.append(this.panel);
+    this.renderAll();
+  }
+
+  renderAll() {
+    this.button.querySelector(".hd-help-label").textContent = t("help");
+    this.button.setAttribute("lang", lang());
+    if (!this.panel) return;
+    this.panel.setAttribute("lang", lang());
+    this.heading.textContent = t("help");
+    this.langButton.textContent = lang() === "pl" ? "EN" : "PL";
+    this.langButton.setAttribute("aria-label", t("language_label"));
+    this.closeButton.textContent = "×";
+    this.closeButton.setAttribute("aria-label", t("close"));
+    for (const section of Object.values(this.sections)) section.render();
+    this.chatWindow?.render();
+    this.popups?.render();
+    this.renderNav();
+    this.renderFooter();
+    this.show(this.current, undefined, { focus: false });
+  }
+
+  renderNav() {
+    fill(
+      this.nav,
+      SECTIONS.map(({ id, label, icon }) =>
+        h(
+          "button",
+          {
+            type: "button",
+            class: "hd-tab",
+            dataset: { section: id },
+            "aria-current": this.current === id ? "page" : false,
+            onclick: () => this.show(id),
+          },
+          h("span", { class: "hd-tab-icon", "aria-hidden": "true" }, icon),
+          t(label),
+        ),
+      ),
+    );
+  }
+
+  renderFooter() {
+    fill(
+      this.footer,
+      supportLine(this.info),
+      h(
+        "button",
+        { type: "button", class: "hd-link-button", onclick: () => this.show("hours") },
+        t("hours_contacts"),
+      ),
+    );
+  }
+
+  isOpen() {
+    return Boolean(this.panel && !this.panel.hidden);
+  }
+
+  /** Open the panel at a section; `argument` goes to the section (an article, a ticket). */
+  open(section = this.current, argument) {
+    if (!this.panel) return;
+    this.previousFocus = document.activeElement;
+    this.panel.hidden = false;
+    this.button.setAttribute("aria-expanded", "true");
+    this.show(section, argument);
+  }
+
+  close() {
+    if (!this.panel || this.panel.hidden) return;
+    this.panel.hidden = true;
+    this.button.setAttribute("aria-expanded", "false");
+    (this.previousFocus?.isConnected ? this.previousFocus : this.button).focus();
+  }
+
+  show(id, argument, { focus = true } = {}) {
+    if (!this.panel) return;
+    if (id === "chat" && this.chatWindow?.active()) {
+      // A chat in progress lives in its window; opening the section again brings it up.
+      this.chatWindow.expand();
+      this.close();
+      return;
+    }
+    this.current = id;
+    const section = this.sections[id];
+    if (argument !== undefined) section.enter?.(argument);
+    fill(this.body, section.root);
+    this.panel.classList.toggle("hd-wide", WIDE_SECTIONS.has(id));
+    for (const tab of this.nav.querySelectorAll(".hd-tab")) {
+      if (tab.dataset.section === id) tab.setAttribute("aria-current", "page");
+      else tab.removeAttribute("aria-current");
+    }
+    section.shown?.();
+    if (focus && !this.panel.hidden) {
+      const target = section.root.querySelector("[data-autofocus]") || this.heading.parentElement;
+      target.focus();
+    }
+  }
+
+  /** A failed call as a sentence for the user; a 401 means the host's token has expired. */
+  describe(error) {
+    if (!(error instanceof ApiError)) return t("error_generic", { detail: String(error) });
+    if (error.status === 0) return t("error_network");
+    if (error.status === 401) return t("error_session");
+    return t("error_generic", { detail: error.detail });
+  }
+}
+
+/** The menu's first screen: the four sections as cards, and whether support is in. */
+class HomeView {
+  constructor(desk) {
+    this.desk = desk;
+    this.root = h("div", { class: "hd-home-view" });
+  }
+
+  render() {
+    const cards = [
+      ["faq", "faq_long", "faq_hint", "?"],
+      ["chat", "chat", "chat_hint", "✉"],
+      ["ticket", "new_ticket", "ticket_hint", "+"],
+      ["history", "history", "history_hint", "≡"],
+    ];
+    fill(
+      this.root,
+      h("p", { class: "hd-lead" }, t("menu_intro")),
+      h(
+        "div",
+        { class: "hd-cards" },
+        cards.map(([id, title, hint, icon], index) =>
+          h(
+            "button",
+            {
+              type: "button",
+              class: `hd-card hd-card-${id}`,
+              "data-autofocus": index === 0 ? true : false,
+              onclick: () => this.desk.show(id),
+            },
+            h("span", { class: "hd-card-icon", "aria-hidden": "true" }, icon),
+            h("span", { class: "hd-card-title" }, t(title)),
+            h("span", { class: "hd-card-hint" }, t(hint)),
+          ),
+        ),
+      ),
+    );
+  }
+}
+
+export function createHelpDesk(options) {
+  return new HelpDesk(options);
+}

@@ -1,0 +1,399 @@
+// Live chat: the section in the menu, and the chat window docked at the bottom.
+// The conversation lives only in this page's memory and the socket: closing the window
+// (or the page) ends the chat, and nothing of it is saved unless the user turns it into
+// a ticket, which pre-fills the New ticket form from this copy.
+import { h, fill, labelled } from "../lib/dom.js";
+import { formatDateTime, formatTime, t } from "../lib/i18n.js";
+import { contactList, supportLine } from "./hours.js";
+
+const SUBJECT_MAX = 200;
+const ENDED_REASONS = {
+  ended_by_agent: "chat_ended_agent",
+  agent_left: "chat_ended_agent",
+  service_restarted: "chat_ended_restart",
+  connection: "chat_ended_restart",
+};
+
+/** The signed-in person's name from the token, to pre-fill the chat form. */
+function nameFromToken(token) {
+  try {
+    const payload = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    const json = decodeURIComponent(
+      [...atob(payload)].map((char) => `%${char.charCodeAt(0).toString(16).padStart(2, "0")}`).join(""),
+    );
+    return JSON.parse(json).name || "";
+  } catch {
+    return "";
+  }
+}
+
+export class ChatSection {
+  constructor(desk) {
+    this.desk = desk;
+    this.root = h("div", { class: "hd-section hd-chat-section" });
+  }
+
+  render() {
+    const info = this.desk.info;
+    if (!info.chat_available) {
+      fill(this.root, offlineView(this.desk, info.next_open, info.contacts));
+      return;
+    }
+    fill(
+      this.root,
+      supportLine(info),
+      h("p", {}, t("chat_hint")),
+      h("p", { class: "hd-warning", role: "note" }, t("chat_warning")),
+      h(
+        "div",
+        { class: "hd-actions" },
+        h(
+          "button",
+          {
+            type: "button",
+            class: "hd-button hd-primary hd-open-chat",
+            "data-autofocus": true,
+            onclick: () => {
+              this.desk.close();
+              this.desk.chatWindow.open();
+            },
+          },
+          t("chat_start"),
+        ),
+      ),
+    );
+  }
+}
+
+function offlineView(desk, nextOpen, contacts) {
+  return h(
+    "div",
+    { class: "hd-offline", role: "status" },
+    h("h3", { tabindex: "-1", "data-autofocus": true }, t("chat_offline")),
+    h("p", {}, t("chat_offline_next", { when: formatDateTime(nextOpen) })),
+    h("p", {}, t("chat_offline_ticket")),
+    h(
+      "div",
+      { class: "hd-actions" },
+      h("button", { type: "button", class: "hd-button hd-primary", onclick: () => desk.open("ticket") }, t("new_ticket")),
+    ),
+    h("h4", {}, t("contacts")),
+    contactList(contacts),
+  );
+}
+
+function lineView(line) {
+  if (line.from === "system") return h("li", { class: "hd-line hd-line-system" }, line.text);
+  return h(
+    "li",
+    { class: `hd-line hd-line-${line.from}` },
+    h("span", { class: "hd-line-text" }, line.text),
+    h("time", { datetime: line.at }, formatTime(line.at)),
+  );
+}
+
+export class ChatWindow {
+  constructor(desk) {
+    this.desk = desk;
+    this.form = { name: nameFromToken(desk.api.token), phone: "", question: "" };
+    this.reset();
+    this.minimized = false;
+    this.node = h("section", {
+      class: "hd-root hd-chat-window",
+      role: "dialog",
+      "aria-labelledby": "hd-chat-title",
+      hidden: true,
+      onkeydown: (event) => {
+        if (event.key === "Escape") this.minimize(true);
+      },
+    });
+    document.body.append(this.node);
+  }
+
+  reset() {
+    this.state = "form";
+    this.lines = [];
+    this.position = null;
+    this.agent = null;
+    this.endedReason = null;
+    this.error = null;
+    this.offline = null;
+  }
+
+  /** A chat that holds a conversation: closing it would lose something. */
+  active() {
+    return !this.node.hidden && this.state !== "form";
+  }
+
+  open() {
+    this.node.hidden = false;
+    this.minimized = false;
+    this.render();
+    this.node.querySelector("[data-autofocus]")?.focus();
+  }
+
+  expand() {
+    this.minimize(false);
+  }
+
+  minimize(minimized) {
+    this.minimized = minimized;
+    this.render();
+    if (!minimized) this.node.querySelector("[data-autofocus]")?.focus();
+  }
+
+  /** Close the window: the chat ends and its text is dropped, as the warning says. */
+  closeWindow() {
+    this.hangUp();
+    this.reset();
+    this.node.hidden = true;
+    this.desk.button.focus();
+  }
+
+  destroy() {
+    this.hangUp();
+    this.node.remove();
+  }
+
+  hangUp() {
+    if (!this.socket) return;
+    const socket = this.socket;
+    this.socket = null;
+    if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "end" }));
+    socket.close();
+  }
+
+  start(event) {
+    event.preventDefault();
+    if (!event.target.checkValidity()) {
+      event.target.reportValidity();
+      return;
+    }
+    this.error = null;
+    this.state = "connecting";
+    this.render();
+    const socket = new WebSocket(this.desk.api.socketUrl("/api/v1/chat"));
+    this.socket = socket;
+    socket.onopen = () => socket.send(JSON.stringify({ type: "start", ...this.form }));
+    socket.onmessage = (message) => this.receive(JSON.parse(message.data));
+    socket.onclose = () => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      if (["connecting", "queued", "live"].includes(this.state)) this.end("connection");
+    };
+  }
+
+  receive(frame) {
+    switch (frame.type) {
+      case "queued":
+        this.state = "queued";
+        this.position = frame.position;
+        break;
+      case "accepted":
+        this.state = "live";
+        this.agent = frame.agent_name;
+        this.lines.push({ from: "system", text: t("chat_accepted", { agent: frame.agent_name }), at: new Date().toISOString() });
+        break;
+      case "message":
+        this.lines.push({ from: frame.from, text: frame.text, at: frame.at });
+        // Appended, not re-rendered: the user may be typing in the composer.
+        if (this.appendLine(this.lines[this.lines.length - 1])) return;
+        break;
+      case "ended":
+        this.end(frame.reason);
+        return;
+      case "offline":
+        this.offline = frame;
+        this.state = "offline";
+        this.hangUp();
+        break;
+      case "busy":
+        this.state = "busy";
+        this.hangUp();
+        break;
+      case "error":
+        // A refused start (e.g. a phone without its country code) returns to the form.
+        if (this.state === "connecting") {
+          this.state = "form";
+          this.hangUp();
+        }
+        this.error = frame.detail;
+        break;
+      default:
+        return;
+    }
+    this.render();
+  }
+
+  end(reason) {
+    this.state = "ended";
+    this.endedReason = reason;
+    this.hangUp();
+    this.render();
+  }
+
+  say(event) {
+    event.preventDefault();
+    const input = event.target.elements.text;
+    const text = input.value.trim();
+    if (!text || !this.socket) return;
+    this.socket.send(JSON.stringify({ type: "message", text }));
+    input.value = "";
+  }
+
+  /** The conversation as a ticket's subject and message, from this page's copy only. */
+  toTicket() {
+    const question = this.form.question.trim();
+    const subject = t("chat_transcript_subject", { question }).slice(0, SUBJECT_MAX);
+    const who = { user: t("chat_you"), agent: this.agent || t("chat_support") };
+    const lines = [
+      t("chat_transcript_intro"),
+      "",
+      `[${t("chat_question")}] ${question}`,
+      ...this.lines
+        .filter((line) => line.from !== "system")
+        .map((line) => `[${formatTime(line.at)}] ${who[line.from]}: ${line.text}`),
+    ];
+    this.minimize(true);
+    this.desk.open("ticket", { subject, message: lines.join("\n") });
+  }
+
+  render() {
+    if (this.node.hidden) return;
+    this.node.classList.toggle("hd-minimized", this.minimized);
+    const header = h(
+      "header",
+      { class: "hd-chat-header" },
+      h("h2", { id: "hd-chat-title" }, t("chat_title"), this.state === "queued" ? ` · ${this.position}` : ""),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "hd-icon-button",
+          "aria-label": this.minimized ? t("chat_expand") : t("chat_minimize"),
+          "aria-expanded": String(!this.minimized),
+          onclick: () => this.minimize(!this.minimized),
+        },
+        this.minimized ? "▴" : "▾",
+      ),
+      h("button", { type: "button", class: "hd-icon-button hd-chat-close", "aria-label": t("close"), onclick: () => this.closeWindow() }, "×"),
+    );
+    if (this.minimized) {
+      fill(this.node, header);
+      return;
+    }
+    fill(this.node, header, h("p", { class: "hd-warning hd-chat-warning", role: "note" }, t("chat_warning")), this.body());
+    const log = this.node.querySelector(".hd-chat-log");
+    if (log) log.scrollTop = log.scrollHeight;
+  }
+
+  body() {
+    switch (this.state) {
+      case "form":
+        return this.formView();
+      case "connecting":
+        return h("p", { class: "hd-chat-status", role: "status" }, t("chat_connecting"));
+      case "offline":
+        return offlineView(this.desk, this.offline.next_open, this.offline.contacts);
+      case "busy":
+        return h(
+          "div",
+          { class: "hd-chat-status", role: "status" },
+          h("p", {}, t("chat_busy")),
+          h("div", { class: "hd-actions" }, this.newChatButton(), this.ticketButton(t("new_ticket"), () => this.desk.open("ticket"))),
+        );
+      default:
+        return this.conversationView();
+    }
+  }
+
+  formView() {
+    const field = (key, label, attributes, hint) => {
+      const control = h(attributes.rows ? "textarea" : "input", {
+        name: key,
+        required: true,
+        oninput: (event) => (this.form[key] = event.target.value),
+        ...attributes,
+      });
+      control.value = this.form[key];
+      return labelled(label, control, hint);
+    };
+    return h(
+      "form",
+      { class: "hd-form hd-chat-form", onsubmit: (event) => this.start(event) },
+      field("name", t("chat_name"), { type: "text", maxlength: "100", autocomplete: "name", "data-autofocus": true }),
+      field("phone", t("chat_phone"), { type: "tel", maxlength: "40", autocomplete: "tel", placeholder: "+48 600 123 456" }, t("chat_phone_hint")),
+      field("question", t("chat_question"), { rows: "3", maxlength: "1000" }),
+      this.error ? h("p", { class: "hd-error", role: "alert" }, this.error) : null,
+      h("div", { class: "hd-actions" }, h("button", { type: "submit", class: "hd-button hd-primary" }, t("chat_start"))),
+    );
+  }
+
+  conversationView() {
+    const status =
+      this.state === "queued"
+        ? h("div", { class: "hd-queue", role: "status" }, h("strong", {}, t("chat_queued", { n: this.position })), h("p", {}, t("chat_queued_hint")))
+        : this.state === "ended"
+          ? h("p", { class: "hd-chat-status", role: "status" }, t(ENDED_REASONS[this.endedReason] || "chat_ended"))
+          : null;
+    const log = h(
+      "ol",
+      { class: "hd-chat-log", "aria-live": "polite" },
+      h("li", { class: "hd-line hd-line-user" }, h("span", { class: "hd-line-text" }, this.form.question)),
+      this.lines.map(lineView),
+    );
+    const composer =
+      this.state === "live"
+        ? h(
+            "form",
+            { class: "hd-composer", onsubmit: (event) => this.say(event) },
+            h("label", { for: "hd-chat-text", class: "hd-visually-hidden" }, t("chat_type")),
+            h("input", { id: "hd-chat-text", name: "text", type: "text", maxlength: "2000", autocomplete: "off", placeholder: t("chat_type"), "data-autofocus": true }),
+            h("button", { type: "submit", class: "hd-button hd-primary" }, t("chat_send")),
+          )
+        : null;
+    const actions = h(
+      "div",
+      { class: "hd-chat-actions" },
+      this.lines.some((line) => line.from !== "system") || this.state === "ended"
+        ? this.ticketButton(t("chat_to_ticket"), () => this.toTicket())
+        : null,
+      this.state === "ended"
+        ? this.newChatButton()
+        : h("button", { type: "button", class: "hd-link-button hd-end-chat", onclick: () => this.end("ended_by_user") }, t("chat_end")),
+    );
+    return [status, log, composer, actions];
+  }
+
+  /** Add one line to the visible log; false when there is no log to add it to. */
+  appendLine(line) {
+    const log = !this.minimized && this.node.querySelector(".hd-chat-log");
+    if (!log) return false;
+    log.append(lineView(line));
+    log.scrollTop = log.scrollHeight;
+    // The first line of the conversation also offers turning it into a ticket.
+    if (!this.node.querySelector(".hd-chat-ticket")) {
+      this.node.querySelector(".hd-chat-actions").prepend(this.ticketButton(t("chat_to_ticket"), () => this.toTicket()));
+    }
+    return true;
+  }
+
+  ticketButton(label, onclick) {
+    return h("button", { type: "button", class: "hd-button hd-secondary hd-small hd-chat-ticket", onclick }, label);
+  }
+
+  newChatButton() {
+    return h(
+      "button",
+      {
+        type: "button",
+        class: "hd-button hd-secondary hd-small",
+        onclick: () => {
+          this.reset();
+          this.render();
+        },
+      },
+      t("chat_new"),
+    );
+  }
+}

@@ -1,0 +1,228 @@
+// FAQ: the knowledge base's chapters, search as you type, and an article's text.
+import { debounce, h, fill, highlighted } from "../lib/dom.js";
+import { lang, t } from "../lib/i18n.js";
+import { renderMarkdown } from "../lib/markdown.js";
+
+// Short enough to feel instant, long enough not to search on every keystroke of a word.
+const SEARCH_DELAY_MS = 200;
+
+export class FaqSection {
+  constructor(desk) {
+    this.desk = desk;
+    this.root = h("div", { class: "hd-section hd-faq" });
+    this.query = "";
+    this.results = null;
+    this.chapters = null;
+    this.chaptersLang = null;
+    this.article = null;
+    this.error = null;
+    // Answers can arrive out of order; only the latest query's may be shown.
+    this.searchSeq = 0;
+    this.search = debounce(() => this.runSearch(), SEARCH_DELAY_MS);
+  }
+
+  /** Open one article, e.g. from a suggestion in the New ticket form. */
+  enter(slug) {
+    this.openArticle(slug);
+  }
+
+  shown() {
+    if (this.chaptersLang !== lang()) this.loadChapters();
+  }
+
+  async loadChapters() {
+    this.chaptersLang = lang();
+    try {
+      this.chapters = (await this.desk.api.get("/api/v1/kb/chapters", { lang: lang() })).chapters;
+      this.error = null;
+    } catch (error) {
+      this.chaptersLang = null;
+      this.error = this.desk.describe(error);
+    }
+    this.render();
+  }
+
+  async runSearch() {
+    const query = this.query.trim();
+    const seq = ++this.searchSeq;
+    if (query.length < 2) {
+      this.results = null;
+      this.renderContent();
+      return;
+    }
+    try {
+      const found = await this.desk.api.get("/api/v1/kb/search", { q: query, lang: lang(), limit: 8 });
+      if (seq !== this.searchSeq) return;
+      this.results = found.items;
+      this.error = null;
+    } catch (error) {
+      if (seq !== this.searchSeq) return;
+      this.error = this.desk.describe(error);
+    }
+    this.article = null;
+    this.renderContent();
+  }
+
+  async openArticle(slug) {
+    try {
+      this.article = await this.desk.api.get(`/api/v1/kb/articles/${encodeURIComponent(slug)}`);
+      this.error = null;
+    } catch (error) {
+      this.error = this.desk.describe(error);
+    }
+    this.render();
+    this.root.querySelector(".hd-article h3")?.focus();
+  }
+
+  render() {
+    // A language switch while reading: show the article's translation when there is one.
+    const translated = this.article?.lang !== lang() && this.article?.translations?.[lang()];
+    if (translated) {
+      this.openArticle(translated);
+      return;
+    }
+    // Results in the previous language are stale: ask again in the new one.
+    if (this.results) this.search();
+    this.searchInput = h("input", {
+      type: "search",
+      class: "hd-search-input",
+      placeholder: t("search_placeholder"),
+      value: this.query,
+      autocomplete: "off",
+      "data-autofocus": true,
+      "aria-label": t("search_kb"),
+      oninput: (event) => {
+        this.query = event.target.value;
+        this.search();
+      },
+    });
+    this.content = h("div", { class: "hd-faq-content", "aria-live": "polite" });
+    fill(
+      this.root,
+      h(
+        "form",
+        { class: "hd-search", role: "search", onsubmit: (event) => (event.preventDefault(), this.runSearch()) },
+        this.searchInput,
+      ),
+      this.content,
+    );
+    this.renderContent();
+  }
+
+  renderContent() {
+    if (!this.content) return;
+    if (this.error) {
+      fill(this.content, h("p", { class: "hd-error", role: "alert" }, this.error));
+    } else if (this.article) {
+      fill(this.content, this.articleView());
+    } else if (this.results) {
+      fill(this.content, this.resultsView());
+    } else {
+      fill(this.content, this.chaptersView());
+    }
+  }
+
+  resultsView() {
+    const query = this.query.trim();
+    if (!this.results.length) {
+      return [h("p", { class: "hd-empty" }, t("no_results", { q: query })), this.stillNeedHelp()];
+    }
+    return [
+      h("h3", { class: "hd-subtle" }, t("results_for", { q: query })),
+      h(
+        "ul",
+        { class: "hd-results" },
+        this.results.map((item) =>
+          h(
+            "li",
+            {},
+            h(
+              "button",
+              { type: "button", class: "hd-result", onclick: () => this.openArticle(item.slug) },
+              h("span", { class: "hd-result-title" }, item.title),
+              h("span", { class: "hd-result-snippet" }, highlighted(item.snippet, item.highlights)),
+            ),
+          ),
+        ),
+      ),
+    ];
+  }
+
+  chaptersView() {
+    if (!this.chapters) return h("p", { class: "hd-muted" }, t("loading"));
+    return [
+      h(
+        "div",
+        { class: "hd-chapters" },
+        this.chapters.map((chapter) =>
+          h(
+            "details",
+            { class: "hd-chapter" },
+            h(
+              "summary",
+              {},
+              h("span", {}, chapter.title),
+              h("span", { class: "hd-count" }, t("articles_count", { n: chapter.articles.length })),
+            ),
+            h(
+              "ul",
+              {},
+              chapter.articles.map((article) =>
+                h(
+                  "li",
+                  {},
+                  h(
+                    "button",
+                    { type: "button", class: "hd-link-button", onclick: () => this.openArticle(article.slug) },
+                    article.title,
+                  ),
+                ),
+              ),
+            ),
+          ),
+        ),
+      ),
+      this.externalLink(),
+    ];
+  }
+
+  articleView() {
+    return h(
+      "article",
+      { class: "hd-article" },
+      h(
+        "button",
+        {
+          type: "button",
+          class: "hd-back",
+          onclick: () => {
+            this.article = null;
+            this.renderContent();
+            this.searchInput.focus();
+          },
+        },
+        `← ${t("back_to_faq")}`,
+      ),
+      h("h3", { tabindex: "-1" }, this.article.title),
+      h("div", { class: "hd-article-body" }, renderMarkdown(this.article.body_markdown)),
+      this.stillNeedHelp(),
+    );
+  }
+
+  stillNeedHelp() {
+    return h(
+      "div",
+      { class: "hd-cta" },
+      h("span", {}, t("still_need_help")),
+      h("button", { type: "button", class: "hd-button hd-secondary", onclick: () => this.desk.show("ticket") }, t("write_to_us")),
+    );
+  }
+
+  externalLink() {
+    return h(
+      "p",
+      { class: "hd-kb-link" },
+      h("a", { href: this.desk.info.kb_url, target: "_blank", rel: "noopener noreferrer", class: "hd-external" }, `${t("open_kb")} ↗`),
+    );
+  }
+}

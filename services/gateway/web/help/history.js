@@ -1,0 +1,432 @@
+// Ticket history ("Historia powiadomień"): the account's tickets with filters and pages,
+// a ticket's preview with its messages and a reply box, and the user's pop-ups.
+import { idempotencyKey } from "../lib/api.js";
+import { h, fill, labelled } from "../lib/dom.js";
+import { FilePicker, attachmentButton } from "../lib/filepick.js";
+import { STATUSES, formatDateTime, t } from "../lib/i18n.js";
+
+const PAGE_SIZE = 10;
+
+export function statusBadge(status) {
+  return h("span", { class: `hd-badge hd-status-${status}` }, t(`status_${status}`));
+}
+
+export class HistorySection {
+  constructor(desk) {
+    this.desk = desk;
+    this.root = h("div", { class: "hd-section hd-history" });
+    this.tab = "tickets";
+    this.filters = { date: "", subject: "", status: "" };
+    this.page = 1;
+    this.list = null;
+    this.subjects = [];
+    this.popups = null;
+    this.ticket = null;
+    this.error = null;
+    this.stale = true;
+  }
+
+  /** {ticket: number} opens a preview; {popups: true} the pop-ups tab. */
+  enter(argument) {
+    if (argument.ticket) {
+      this.openTicket(argument.ticket);
+    } else if (argument.popups) {
+      this.tab = "popups";
+      this.ticket = null;
+      this.stale = true;
+    }
+  }
+
+  invalidate() {
+    this.stale = true;
+  }
+
+  shown() {
+    if (this.stale && !this.ticket) this.reload();
+  }
+
+  /** A pushed change (a reply, a new status): refresh what is on screen. */
+  onTicketChanged(number) {
+    this.stale = true;
+    const visible = this.desk.isOpen() && this.desk.current === "history";
+    if (this.ticket?.number === number) this.openTicket(number, { keepFocus: true });
+    else if (visible && !this.ticket) this.reload();
+  }
+
+  async reload() {
+    this.stale = false;
+    this.error = null;
+    try {
+      if (this.tab === "tickets") {
+        const [list, subjects] = await Promise.all([
+          this.desk.api.get("/api/v1/tickets", { ...this.filters, page: this.page, page_size: PAGE_SIZE }),
+          this.desk.api.get("/api/v1/tickets/subjects"),
+        ]);
+        this.list = list;
+        this.subjects = subjects;
+      } else {
+        this.popups = await this.desk.popups.history();
+      }
+    } catch (error) {
+      this.error = this.desk.describe(error);
+    }
+    this.render();
+  }
+
+  async openTicket(number, { keepFocus = false } = {}) {
+    try {
+      this.ticket = await this.desk.api.get(`/api/v1/tickets/${encodeURIComponent(number)}`);
+      this.error = null;
+    } catch (error) {
+      this.error = this.desk.describe(error);
+    }
+    this.render();
+    if (!keepFocus) this.root.querySelector(".hd-preview h3")?.focus();
+  }
+
+  render() {
+    if (this.ticket) {
+      fill(this.root, this.preview.render(this));
+      return;
+    }
+    fill(
+      this.root,
+      h(
+        "div",
+        { class: "hd-subtabs", role: "tablist" },
+        ["tickets", "popups"].map((tab) =>
+          h(
+            "button",
+            {
+              type: "button",
+              role: "tab",
+              class: "hd-subtab",
+              "aria-selected": String(this.tab === tab),
+              "data-autofocus": this.tab === tab,
+              onclick: () => {
+                this.tab = tab;
+                this.reload();
+              },
+            },
+            t(`${tab}_tab`),
+          ),
+        ),
+      ),
+      this.error ? h("p", { class: "hd-error", role: "alert" }, this.error) : null,
+      this.tab === "tickets" ? [this.filterForm(), this.table()] : this.popupList(),
+    );
+  }
+
+  get preview() {
+    this._preview ||= new TicketPreview(this.desk);
+    return this._preview;
+  }
+
+  filterForm() {
+    const date = h("input", { type: "date", name: "date", value: this.filters.date });
+    const subject = h(
+      "select",
+      { name: "subject" },
+      h("option", { value: "" }, t("all")),
+      this.subjects.map((value) => h("option", { value, selected: value === this.filters.subject }, value)),
+    );
+    const status = h(
+      "select",
+      { name: "status" },
+      h("option", { value: "" }, t("all")),
+      STATUSES.map((value) => h("option", { value, selected: value === this.filters.status }, t(`status_${value}`))),
+    );
+    return h(
+      "form",
+      {
+        class: "hd-filters",
+        onsubmit: (event) => {
+          event.preventDefault();
+          this.filters = { date: date.value, subject: subject.value, status: status.value };
+          this.page = 1;
+          this.reload();
+        },
+      },
+      labelled(t("date"), date),
+      labelled(t("col_subject"), subject),
+      labelled(t("status"), status),
+      h(
+        "div",
+        { class: "hd-filter-actions" },
+        h("button", { type: "submit", class: "hd-button hd-primary hd-search-button" }, t("search")),
+        h(
+          "button",
+          {
+            type: "button",
+            class: "hd-button hd-secondary",
+            onclick: () => {
+              this.filters = { date: "", subject: "", status: "" };
+              this.page = 1;
+              this.reload();
+            },
+          },
+          t("reset"),
+        ),
+      ),
+    );
+  }
+
+  table() {
+    if (!this.list) return h("p", { class: "hd-muted" }, t("loading"));
+    if (!this.list.items.length) return h("p", { class: "hd-empty" }, t("no_tickets"));
+    const pages = Math.max(1, Math.ceil(this.list.total / this.list.page_size));
+    return [
+      h(
+        "div",
+        { class: "hd-table-wrap" },
+        h(
+          "table",
+          { class: "hd-table" },
+          h(
+            "thead",
+            {},
+            h(
+              "tr",
+              {},
+              ["col_ordinal", "col_number", "col_subject", "col_status", "col_updated"].map((key) =>
+                h("th", { scope: "col" }, t(key)),
+              ),
+              h("th", { scope: "col" }, h("span", { class: "hd-visually-hidden" }, t("col_actions"))),
+            ),
+          ),
+          h(
+            "tbody",
+            {},
+            this.list.items.map((row) =>
+              h(
+                "tr",
+                { class: row.unread ? "hd-unread" : "", dataset: { number: row.number } },
+                h("td", { class: "hd-ordinal" }, String(row.ordinal)),
+                h("td", { class: "hd-number" }, row.number),
+                h(
+                  "td",
+                  { class: "hd-subject" },
+                  row.subject,
+                  row.unread ? h("span", { class: "hd-new-reply" }, t("unread")) : null,
+                ),
+                h("td", {}, statusBadge(row.status)),
+                h("td", { class: "hd-when" }, formatDateTime(row.updated_at)),
+                h(
+                  "td",
+                  {},
+                  h(
+                    "button",
+                    {
+                      type: "button",
+                      class: "hd-button hd-secondary hd-small hd-preview-button",
+                      "aria-label": `${t("preview")}: ${row.number}`,
+                      onclick: () => this.openTicket(row.number),
+                    },
+                    t("preview"),
+                  ),
+                ),
+              ),
+            ),
+          ),
+        ),
+      ),
+      h(
+        "nav",
+        { class: "hd-pager", "aria-label": t("page_of", { page: this.list.page, pages }) },
+        h(
+          "button",
+          { type: "button", class: "hd-button hd-secondary hd-small", disabled: this.page <= 1, onclick: () => this.goTo(this.page - 1) },
+          `← ${t("prev_page")}`,
+        ),
+        h("span", {}, t("page_of", { page: this.list.page, pages })),
+        h(
+          "button",
+          { type: "button", class: "hd-button hd-secondary hd-small", disabled: this.page >= pages, onclick: () => this.goTo(this.page + 1) },
+          `${t("next_page")} →`,
+        ),
+      ),
+    ];
+  }
+
+  goTo(page) {
+    this.page = page;
+    this.reload();
+  }
+
+  popupList() {
+    if (this.popups === "unavailable") return h("p", { class: "hd-empty" }, t("popups_unavailable"));
+    if (!this.popups) return h("p", { class: "hd-muted" }, t("loading"));
+    if (!this.popups.length) return h("p", { class: "hd-empty" }, t("popups_none"));
+    return h(
+      "ul",
+      { class: "hd-popup-list" },
+      this.popups.map((popup) =>
+        h(
+          "li",
+          { class: popup.deleted ? "hd-popup-item hd-deleted" : "hd-popup-item", dataset: { number: String(popup.number) } },
+          h(
+            "div",
+            { class: "hd-popup-head" },
+            h("strong", {}, `${t("popup_label", { number: popup.number })}: `, popup.title),
+            h("span", { class: "hd-badge" }, popupState(popup)),
+          ),
+          h("p", { class: "hd-popup-body" }, popup.body),
+          h(
+            "div",
+            { class: "hd-popup-meta" },
+            h("span", { class: "hd-muted" }, formatDateTime(popup.created_at)),
+            popup.ticket_number
+              ? h(
+                  "button",
+                  { type: "button", class: "hd-link-button", onclick: () => this.openTicket(popup.ticket_number) },
+                  t("popup_for_ticket", { number: popup.ticket_number }),
+                )
+              : null,
+          ),
+        ),
+      ),
+    );
+  }
+}
+
+function popupState(popup) {
+  if (popup.deleted) return t("popup_deleted");
+  if (popup.snoozed_until && new Date(popup.snoozed_until) > new Date()) {
+    return t("popup_snoozed", { when: formatDateTime(popup.snoozed_until) });
+  }
+  return popup.read ? t("popup_read") : t("popup_new");
+}
+
+/** One ticket: its messages in order, and a reply with one file unless it is closed. */
+class TicketPreview {
+  constructor(desk) {
+    this.desk = desk;
+    this.file = new FilePicker(desk.config);
+    this.draft = "";
+    this.key = idempotencyKey();
+    this.notice = null;
+  }
+
+  render(history) {
+    const ticket = history.ticket;
+    this.history = history;
+    if (this.number !== ticket.number) {
+      // A draft belongs to the ticket it was written for.
+      this.number = ticket.number;
+      this.draft = "";
+      this.file.reset();
+      this.key = idempotencyKey();
+    }
+    this.errorBox = h("div", { "aria-live": "assertive" });
+    return h(
+      "div",
+      { class: "hd-preview" },
+      h(
+        "button",
+        {
+          type: "button",
+          class: "hd-back",
+          onclick: () => {
+            history.ticket = null;
+            history.reload();
+          },
+        },
+        `← ${t("history")}`,
+      ),
+      h(
+        "div",
+        { class: "hd-preview-head" },
+        h("h3", { tabindex: "-1" }, t("ticket", { number: ticket.number })),
+        statusBadge(ticket.status),
+      ),
+      h("p", { class: "hd-preview-subject" }, ticket.subject),
+      h(
+        "p",
+        { class: "hd-muted" },
+        `${t("importance")}: ${t(`importance_${ticket.importance}`)} · ${t("created")}: ${formatDateTime(ticket.created_at)}`,
+      ),
+      h(
+        "ol",
+        { class: "hd-thread" },
+        ticket.messages.map((message) =>
+          h(
+            "li",
+            { class: `hd-message hd-from-${message.author.role}` },
+            h(
+              "div",
+              { class: "hd-message-head" },
+              h("strong", {}, message.author.role === "agent" ? `${message.author.name} · ${t("chat_support")}` : message.author.name),
+              h("time", { datetime: message.created_at }, formatDateTime(message.created_at)),
+            ),
+            h("p", { class: "hd-message-body" }, message.body),
+            message.attachment
+              ? attachmentButton(this.desk.api, message.attachment, (error) =>
+                  fill(this.errorBox, h("p", { class: "hd-error" }, this.desk.describe(error))),
+                )
+              : null,
+          ),
+        ),
+      ),
+      ticket.status === "closed" ? h("p", { class: "hd-note" }, t("ticket_closed")) : this.replyForm(),
+    );
+  }
+
+  replyForm() {
+    const text = h("textarea", {
+      name: "reply",
+      rows: "4",
+      required: true,
+      maxlength: "20000",
+      placeholder: t("reply_placeholder"),
+      oninput: (event) => (this.draft = event.target.value),
+    });
+    text.value = this.draft;
+    const submit = h("button", { type: "submit", class: "hd-button hd-primary" }, t("send_reply"));
+    return h(
+      "form",
+      {
+        class: "hd-form hd-reply",
+        novalidate: true,
+        onsubmit: async (event) => {
+          event.preventDefault();
+          if (!this.draft.trim()) {
+            text.reportValidity();
+            return;
+          }
+          submit.disabled = true;
+          submit.textContent = t("sending");
+          await this.send();
+        },
+      },
+      labelled(t("reply"), text),
+      this.file.render(),
+      this.errorBox,
+      this.notice ? h("p", { class: "hd-success", role: "status" }, this.notice) : null,
+      h("div", { class: "hd-actions" }, submit),
+    );
+  }
+
+  async send() {
+    const number = this.history.ticket.number;
+    const body = new FormData();
+    body.set("message", this.draft.trim());
+    if (this.file.file) body.set("file", this.file.file);
+    try {
+      await this.desk.api.send(`/api/v1/tickets/${encodeURIComponent(number)}/replies`, body, {
+        "Idempotency-Key": this.key,
+      });
+    } catch (error) {
+      this.notice = null;
+      this.history.render();
+      fill(this.errorBox, h("p", { class: "hd-error", role: "alert" }, this.desk.describe(error)));
+      return;
+    }
+    this.draft = "";
+    this.file.reset();
+    this.key = idempotencyKey();
+    this.notice = t("reply_sent");
+    this.history.stale = true;
+    await this.history.openTicket(number, { keepFocus: true });
+    this.notice = null;
+  }
+}

@@ -1,0 +1,102 @@
+// The gateway's REST API as the browser sees it: bearer token, JSON in and out, errors
+// turned into ApiError with the server's own explanation.
+
+export class ApiError extends Error {
+  constructor(status, detail) {
+    super(detail);
+    this.status = status;
+    this.detail = detail;
+  }
+}
+
+/** FastAPI's 422 carries a list of problems; show their reasons, never raw JSON. */
+function explain(detail, fallback) {
+  if (typeof detail === "string") return detail;
+  if (Array.isArray(detail)) {
+    return detail
+      .map((problem) => {
+        const field = (problem.loc || []).filter((part) => typeof part === "string").pop();
+        return field && field !== "body" ? `${field}: ${problem.msg}` : problem.msg;
+      })
+      .join("; ");
+  }
+  return fallback;
+}
+
+export class Api {
+  constructor(base, token) {
+    this.base = base.replace(/\/$/, "");
+    this.token = token;
+  }
+
+  url(path, query = {}) {
+    const url = new URL(this.base + path, window.location.href);
+    for (const [name, value] of Object.entries(query)) {
+      if (value !== null && value !== undefined && value !== "") url.searchParams.set(name, value);
+    }
+    return url;
+  }
+
+  /** ws:// or wss:// for a socket path, with the token as the contract asks. */
+  socketUrl(path) {
+    const url = this.url(path, { token: this.token });
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    return url.toString();
+  }
+
+  async request(method, path, { query, json, form, headers = {} } = {}) {
+    const init = { method, headers: { ...headers } };
+    if (this.token) init.headers.Authorization = `Bearer ${this.token}`;
+    if (json !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(json);
+    } else if (form) {
+      init.body = form;
+    }
+    let response;
+    try {
+      response = await fetch(this.url(path, query), init);
+    } catch {
+      throw new ApiError(0, "network");
+    }
+    if (response.status === 204) return null;
+    const body = await response.json().catch(() => null);
+    if (!response.ok) {
+      throw new ApiError(response.status, explain(body && body.detail, response.statusText));
+    }
+    return body;
+  }
+
+  get(path, query) {
+    return this.request("GET", path, { query });
+  }
+
+  post(path, json) {
+    return this.request("POST", path, { json });
+  }
+
+  /** A multipart form (a ticket or a reply with its one file). */
+  send(path, form, headers) {
+    return this.request("POST", path, { form, headers });
+  }
+
+  /** The URL an attachment downloads from; the token rides in the Authorization header. */
+  async download(attachment) {
+    const response = await fetch(this.url(`/api/v1/attachments/${attachment.id}`), {
+      headers: { Authorization: `Bearer ${this.token}` },
+    });
+    if (!response.ok) throw new ApiError(response.status, response.statusText);
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(await response.blob());
+    link.download = attachment.filename;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+  }
+}
+
+/** A key per submitted form, so a retried click never files a second ticket. */
+export function idempotencyKey() {
+  return crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
+}

@@ -1,0 +1,394 @@
+// The product's words, Polish first and English second, and the formats of times.
+
+const WORDS = {
+  pl: {
+    help: "Pomoc",
+    close: "Zamknij",
+    back: "Wstecz",
+    language: "English",
+    language_label: "Zmień język na angielski",
+    faq: "FAQ",
+    faq_long: "Baza wiedzy",
+    chat: "Czat",
+    new_ticket: "Nowe powiadomienie",
+    history: "Historia powiadomień",
+    hours_contacts: "Godziny pracy i kontakt",
+    menu_intro: "W czym możemy pomóc?",
+    faq_hint: "Artykuły, instrukcje i odpowiedzi na częste pytania",
+    chat_hint: "Rozmowa na żywo ze specjalistą wsparcia",
+    ticket_hint: "Opisz problem – odpowiemy w godzinach pracy",
+    history_hint: "Twoje zgłoszenia, odpowiedzi i powiadomienia",
+    open_now: "Wsparcie jest teraz dostępne",
+    closed_now: "Wsparcie jest teraz niedostępne",
+    next_open: "Otwarcie: {when}",
+    support_hours: "Godziny pracy wsparcia",
+    timezone: "Strefa czasowa: {tz}",
+    holidays_off: "W dni ustawowo wolne od pracy wsparcie nie pracuje.",
+    always_open: "Całą dobę, każdego dnia",
+    contacts: "Inne formy kontaktu",
+    phone: "Telefon",
+    email: "E-mail",
+    loading: "Wczytywanie…",
+    error_network: "Brak połączenia z serwerem. Spróbuj ponownie za chwilę.",
+    error_generic: "Coś poszło nie tak: {detail}",
+    error_session: "Sesja wygasła. Odśwież stronę, aby zalogować się ponownie.",
+    retry: "Spróbuj ponownie",
+    // FAQ
+    search_kb: "Szukaj w bazie wiedzy",
+    search_placeholder: "np. faktura, rezerwacja, zgłoszenie",
+    no_results: "Nic nie znaleźliśmy dla „{q}”. Spróbuj innych słów albo napisz do nas.",
+    results_for: "Wyniki dla „{q}”",
+    chapters: "Rozdziały",
+    articles_count: "{n} art.",
+    open_kb: "Pełna baza wiedzy",
+    back_to_faq: "Wróć do listy",
+    still_need_help: "Nie znalazłeś odpowiedzi?",
+    write_to_us: "Napisz zgłoszenie",
+    // Chat
+    chat_title: "Czat ze wsparciem",
+    chat_warning:
+      "Rozmowa nie jest zapisywana. Zamknięcie tego okna kończy czat i usuwa jego treść.",
+    chat_name: "Imię i nazwisko",
+    chat_phone: "Telefon kontaktowy",
+    chat_phone_hint: "Z numerem kierunkowym kraju, np. +48 600 123 456",
+    chat_question: "Krótko opisz pytanie",
+    chat_start: "Rozpocznij czat",
+    chat_connecting: "Łączenie…",
+    chat_queued: "Czekasz w kolejce. Twoje miejsce: {n}",
+    chat_queued_hint: "Specjalista przyjmie rozmowę najszybciej, jak to możliwe.",
+    chat_accepted: "{agent} dołączył(a) do rozmowy",
+    chat_you: "Ty",
+    chat_support: "Wsparcie",
+    chat_type: "Wiadomość",
+    chat_send: "Wyślij",
+    chat_end: "Zakończ czat",
+    chat_to_ticket: "Utwórz zgłoszenie z tego czatu",
+    chat_ended: "Czat został zakończony.",
+    chat_ended_agent: "Specjalista zakończył rozmowę.",
+    chat_ended_restart: "Połączenie z czatem zostało przerwane.",
+    chat_new: "Nowy czat",
+    chat_busy: "Wszyscy specjaliści są teraz zajęci, a kolejka jest pełna. Spróbuj za chwilę lub wyślij zgłoszenie.",
+    chat_offline: "Czat jest teraz niedostępny.",
+    chat_offline_next: "Najbliższe otwarcie: {when}.",
+    chat_offline_ticket: "Wyślij zgłoszenie – odpowiemy w godzinach pracy.",
+    chat_minimize: "Zwiń czat",
+    chat_expand: "Rozwiń czat",
+    chat_transcript_subject: "Czat: {question}",
+    chat_transcript_intro: "Zgłoszenie utworzone z rozmowy na czacie:",
+    // New ticket
+    subject: "Komentarz (temat)",
+    subject_placeholder: "Krótko: czego dotyczy zgłoszenie?",
+    suggestions: "Może to pomoże:",
+    message: "Szczegółowy komunikat",
+    message_placeholder: "Opisz pytanie lub problem: co robisz, co widzisz, czego oczekujesz.",
+    importance: "Ważność",
+    importance_low: "Niska",
+    importance_normal: "Normalna",
+    importance_high: "Wysoka",
+    importance_critical: "Krytyczna",
+    file: "Załącznik (jeden plik)",
+    file_limits: "Maks. {mb} MB. Dozwolone: zrzuty ekranu, krótkie nagrania, PDF, pliki tekstowe i logi, archiwa ZIP.",
+    file_too_large: "Plik ma {size} – limit to {mb} MB.",
+    file_remove: "Usuń plik",
+    send_message: "Wyślij wiadomość",
+    sending: "Wysyłanie…",
+    ticket_sent: "Zgłoszenie wysłane",
+    ticket_number: "Numer zgłoszenia (Apel)",
+    expected_answer: "Odpowiedź spodziewana do",
+    ticket_sent_hint: "Odpowiedź pojawi się jako powiadomienie i w Historii powiadomień.",
+    open_ticket: "Otwórz zgłoszenie",
+    another_ticket: "Nowe zgłoszenie",
+    // History
+    date: "Data",
+    status: "Status",
+    all: "Wszystkie",
+    search: "Szukaj",
+    reset: "Wyczyść",
+    col_ordinal: "#",
+    col_number: "Apel",
+    col_subject: "Temat",
+    col_status: "Status",
+    col_updated: "Ostatnia aktualizacja",
+    col_actions: "Akcje",
+    preview: "Podgląd",
+    no_tickets: "Brak zgłoszeń spełniających kryteria.",
+    page_of: "Strona {page} z {pages}",
+    prev_page: "Poprzednia",
+    next_page: "Następna",
+    status_new: "Nowe",
+    status_in_progress: "W realizacji",
+    status_awaiting_reply: "Czeka na odpowiedź",
+    status_resolved: "Rozwiązane",
+    status_closed: "Zamknięte",
+    unread: "nowa odpowiedź",
+    ticket: "Zgłoszenie {number}",
+    created: "Utworzono",
+    reply: "Odpowiedź",
+    reply_placeholder: "Napisz odpowiedź…",
+    send_reply: "Wyślij odpowiedź",
+    reply_sent: "Odpowiedź wysłana.",
+    ticket_closed: "Zgłoszenie jest zamknięte – aby kontynuować, utwórz nowe.",
+    attachment: "Załącznik",
+    popups_history: "Powiadomienia od wsparcia",
+    popups_none: "Brak powiadomień.",
+    popups_unavailable: "Powiadomienia będą tu widoczne wkrótce.",
+    popup_deleted: "usunięte",
+    popup_read: "przeczytane",
+    popup_new: "nowe",
+    popup_snoozed: "przypomnienie {when}",
+    tickets_tab: "Zgłoszenia",
+    popups_tab: "Powiadomienia",
+    // Pop-ups
+    popup_label: "Powiadomienie nr {number}",
+    popup_for_ticket: "Dotyczy zgłoszenia {number}",
+    remind_later: "Przypomnij później",
+    remind_in: "Przypomnij za…",
+    minutes_15: "15 minut",
+    hour_1: "1 godzinę",
+    hours_4: "4 godziny",
+    tomorrow: "jutro",
+    delete: "Usuń",
+    more_waiting: "+{n} oczekujące",
+    // Host page and console
+    sign_in_as: "Zaloguj jako",
+    demo_mode: "Tryb demo",
+  },
+  en: {
+    help: "Help",
+    close: "Close",
+    back: "Back",
+    language: "Polski",
+    language_label: "Switch language to Polish",
+    faq: "FAQ",
+    faq_long: "Knowledge base",
+    chat: "Chat",
+    new_ticket: "New ticket",
+    history: "Ticket history",
+    hours_contacts: "Support hours and contacts",
+    menu_intro: "How can we help?",
+    faq_hint: "Articles, how-tos and answers to common questions",
+    chat_hint: "Talk live with a support specialist",
+    ticket_hint: "Describe the problem – we answer within support hours",
+    history_hint: "Your tickets, replies and notifications",
+    open_now: "Support is available now",
+    closed_now: "Support is closed now",
+    next_open: "Opens: {when}",
+    support_hours: "Support hours",
+    timezone: "Time zone: {tz}",
+    holidays_off: "Support is closed on public holidays.",
+    always_open: "Around the clock, every day",
+    contacts: "Other ways to reach us",
+    phone: "Phone",
+    email: "E-mail",
+    loading: "Loading…",
+    error_network: "No connection to the server. Please try again in a moment.",
+    error_generic: "Something went wrong: {detail}",
+    error_session: "Your session has expired. Reload the page to sign in again.",
+    retry: "Try again",
+    search_kb: "Search the knowledge base",
+    search_placeholder: "e.g. invoice, reservation, ticket",
+    no_results: "Nothing found for “{q}”. Try other words or write to us.",
+    results_for: "Results for “{q}”",
+    chapters: "Chapters",
+    articles_count: "{n} art.",
+    open_kb: "Full knowledge base",
+    back_to_faq: "Back to the list",
+    still_need_help: "Didn't find the answer?",
+    write_to_us: "Write a ticket",
+    chat_title: "Chat with support",
+    chat_warning: "This chat is not saved. Closing this window ends the chat and deletes it.",
+    chat_name: "Full name",
+    chat_phone: "Contact phone",
+    chat_phone_hint: "With the country code, e.g. +48 600 123 456",
+    chat_question: "Your question, in short",
+    chat_start: "Start chat",
+    chat_connecting: "Connecting…",
+    chat_queued: "You are in the queue. Your position: {n}",
+    chat_queued_hint: "A specialist will take your chat as soon as possible.",
+    chat_accepted: "{agent} joined the chat",
+    chat_you: "You",
+    chat_support: "Support",
+    chat_type: "Message",
+    chat_send: "Send",
+    chat_end: "End chat",
+    chat_to_ticket: "Create a ticket from this chat",
+    chat_ended: "The chat has ended.",
+    chat_ended_agent: "The specialist ended the chat.",
+    chat_ended_restart: "The chat connection was interrupted.",
+    chat_new: "New chat",
+    chat_busy: "All specialists are busy and the queue is full. Try again shortly or send a ticket.",
+    chat_offline: "Chat is offline now.",
+    chat_offline_next: "Next opening: {when}.",
+    chat_offline_ticket: "Send a ticket – we answer within support hours.",
+    chat_minimize: "Minimize chat",
+    chat_expand: "Expand chat",
+    chat_transcript_subject: "Chat: {question}",
+    chat_transcript_intro: "Ticket created from a chat conversation:",
+    subject: "Subject",
+    subject_placeholder: "In short: what is it about?",
+    suggestions: "This might help:",
+    message: "Detailed message",
+    message_placeholder: "Describe the question or problem: what you do, what you see, what you expect.",
+    importance: "Importance",
+    importance_low: "Low",
+    importance_normal: "Normal",
+    importance_high: "High",
+    importance_critical: "Critical",
+    file: "Attachment (one file)",
+    file_limits: "Up to {mb} MB. Allowed: screenshots, short videos, PDF, text and log files, ZIP archives.",
+    file_too_large: "The file is {size} – the limit is {mb} MB.",
+    file_remove: "Remove file",
+    send_message: "Send message",
+    sending: "Sending…",
+    ticket_sent: "Ticket sent",
+    ticket_number: "Ticket number",
+    expected_answer: "Expected answer by",
+    ticket_sent_hint: "The answer will arrive as a notification and in Ticket history.",
+    open_ticket: "Open the ticket",
+    another_ticket: "Another ticket",
+    date: "Date",
+    status: "Status",
+    all: "All",
+    search: "Search",
+    reset: "Clear",
+    col_ordinal: "#",
+    col_number: "Number",
+    col_subject: "Subject",
+    col_status: "Status",
+    col_updated: "Last update",
+    col_actions: "Actions",
+    preview: "Preview",
+    no_tickets: "No tickets match these filters.",
+    page_of: "Page {page} of {pages}",
+    prev_page: "Previous",
+    next_page: "Next",
+    status_new: "New",
+    status_in_progress: "In progress",
+    status_awaiting_reply: "Awaiting reply",
+    status_resolved: "Resolved",
+    status_closed: "Closed",
+    unread: "new reply",
+    ticket: "Ticket {number}",
+    created: "Created",
+    reply: "Reply",
+    reply_placeholder: "Write a reply…",
+    send_reply: "Send reply",
+    reply_sent: "Reply sent.",
+    ticket_closed: "This ticket is closed – to continue, create a new one.",
+    attachment: "Attachment",
+    popups_history: "Notifications from support",
+    popups_none: "No notifications.",
+    popups_unavailable: "Notifications will appear here soon.",
+    popup_deleted: "deleted",
+    popup_read: "read",
+    popup_new: "new",
+    popup_snoozed: "reminder {when}",
+    tickets_tab: "Tickets",
+    popups_tab: "Notifications",
+    popup_label: "Notification no. {number}",
+    popup_for_ticket: "About ticket {number}",
+    remind_later: "Remind later",
+    remind_in: "Remind me in…",
+    minutes_15: "15 minutes",
+    hour_1: "1 hour",
+    hours_4: "4 hours",
+    tomorrow: "tomorrow",
+    delete: "Delete",
+    more_waiting: "+{n} waiting",
+    sign_in_as: "Sign in as",
+    demo_mode: "Demo mode",
+  },
+};
+
+const DAYS = {
+  pl: { mon: "Pon", tue: "Wt", wed: "Śr", thu: "Czw", fri: "Pt", sat: "Sob", sun: "Nd" },
+  en: { mon: "Mon", tue: "Tue", wed: "Wed", thu: "Thu", fri: "Fri", sat: "Sat", sun: "Sun" },
+};
+
+const STORAGE_KEY = "helpdesk.lang";
+const listeners = new Set();
+let current = readStoredLanguage();
+// Times are shown in support's time zone: the history's date filter and the support hours
+// are in that zone too, so a day means the same day everywhere on the screen.
+let timeZone = undefined;
+
+function readStoredLanguage() {
+  try {
+    return localStorage.getItem(STORAGE_KEY) === "en" ? "en" : "pl";
+  } catch {
+    return "pl";
+  }
+}
+
+export function lang() {
+  return current;
+}
+
+export function setLang(next) {
+  current = next === "en" ? "en" : "pl";
+  try {
+    localStorage.setItem(STORAGE_KEY, current);
+  } catch {
+    // Storage can be off (private mode, a host's policy); the choice then lasts the page.
+  }
+  for (const listener of listeners) listener(current);
+}
+
+export function onLangChange(listener) {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** t("next_open", {when: "..."}): the word in the current language, placeholders filled. */
+export function t(key, values = {}) {
+  const template = WORDS[current][key] ?? WORDS.pl[key] ?? key;
+  return template.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
+}
+
+export function dayName(day) {
+  return DAYS[current][day] || day;
+}
+
+export function setTimeZone(zone) {
+  timeZone = zone;
+}
+
+function locale() {
+  return current === "pl" ? "pl-PL" : "en-GB";
+}
+
+export function formatDateTime(iso) {
+  if (!iso) return "";
+  return new Intl.DateTimeFormat(locale(), {
+    timeZone,
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+  }).format(new Date(iso));
+}
+
+export function formatTime(iso) {
+  return new Intl.DateTimeFormat(locale(), { timeZone, hour: "2-digit", minute: "2-digit" }).format(
+    new Date(iso),
+  );
+}
+
+/** "in 2 h", "in 3 days": how long until a time, for SLA and reminders. */
+export function formatRelative(iso) {
+  const minutes = Math.round((new Date(iso) - Date.now()) / 60000);
+  const format = new Intl.RelativeTimeFormat(locale(), { numeric: "auto" });
+  if (Math.abs(minutes) < 60) return format.format(minutes, "minute");
+  if (Math.abs(minutes) < 48 * 60) return format.format(Math.round(minutes / 60), "hour");
+  return format.format(Math.round(minutes / 1440), "day");
+}
+
+export function formatSize(bytes) {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export const STATUSES = ["new", "in_progress", "awaiting_reply", "resolved", "closed"];
+export const IMPORTANCES = ["low", "normal", "high", "critical"];
