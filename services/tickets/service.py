@@ -131,6 +131,7 @@ class TicketService:
             "subject": command.subject,
             "importance": command.importance,
             "status": "new",
+            "queue_state": domain.queue_state("new"),
             "created_at": now,
             "updated_at": now,
             "sla_due_at": sla_due_at,
@@ -256,7 +257,9 @@ class TicketService:
             if change is None:
                 return ticket
             changed, event = change
-            changed = with_events(changed, event)
+            changed = with_events(
+                {**changed, "queue_state": domain.queue_state(changed["status"])}, event
+            )
             if await self.store.replace(changed):
                 self.events_written()
                 return changed
@@ -304,9 +307,9 @@ class TicketService:
         return await self.store.subjects(query.caller.account_id)
 
     async def queue(self, query: AgentQueueQuery) -> QueuePage:
-        criteria: dict[str, Any] = {
-            "status": query.status or {"$in": sorted(domain.WAITING_ON_SUPPORT)}
-        }
+        criteria: dict[str, Any] = (
+            {"status": query.status} if query.status else {"queue_state": "open"}
+        )
         if query.importance:
             criteria["importance"] = query.importance
         if query.account_id:

@@ -34,7 +34,14 @@ INDEXES: list[list[tuple[str, int]]] = [
         ("updated_at", DESCENDING),
     ],
     [("status", ASCENDING), ("sla_due_at", ASCENDING)],
-    [("sla_due_at", ASCENDING)],
+    [("queue_state", ASCENDING), ("sla_due_at", ASCENDING)],
+    # Single-field indexes of the equality fields: redundant on MongoDB (the compound
+    # prefixes serve), but NX-27017 only keeps an equality on a field index-friendly when
+    # an index is named after that field alone; without them every history query scans.
+    [("account_id", ASCENDING)],
+    [("status", ASCENDING)],
+    [("subject", ASCENDING)],
+    [("queue_state", ASCENDING)],
 ]
 
 
@@ -118,7 +125,10 @@ class TicketStore:
     ) -> tuple[list[dict[str, Any]], int]:
         cursor = self.tickets.find(query, LIST_PROJECTION).sort(sort).skip(skip).limit(limit)
         rows = [document async for document in cursor]
-        total = await self.tickets.count_documents(query)
+        # The `count` command, not count_documents(): the latter is an aggregation that
+        # NX-27017 runs in Python (322 ms against 17 ms for 2,000 of 10,000 tickets).
+        counted = await self.database.command("count", self.tickets.name, query=query)
+        total: int = counted["n"]
         return rows, total
 
     async def subjects(self, account_id: str) -> list[str]:
