@@ -2,22 +2,15 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, status
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from services.gateway.deps import Attachments, CurrentAgent, Rpc
-from services.gateway.routes.tickets import (
-    ERRORS,
-    UPLOAD_CHECKS,
-    AttachmentFile,
-    IdempotencyKeyHeader,
-    post_reply,
-)
+from services.gateway.deps import CurrentAgent, Rpc
+from services.gateway.routes.tickets import ERRORS, add_reply_endpoint
 from shared.tickets import (
     PAGE_SIZE_MAX,
     SUBJECT_MAX,
     AgentQueueQuery,
-    Message,
     QueuePage,
     Subject,
     TicketDetail,
@@ -66,19 +59,4 @@ async def change_ticket(
     return await rpc.call("tickets", "update", command, TicketDetail)
 
 
-@router.post(
-    "/{number}/replies",
-    status_code=status.HTTP_201_CREATED,
-    dependencies=UPLOAD_CHECKS,
-    responses={**ERRORS, 409: {"description": "the ticket is closed"}},
-)
-async def agent_reply(
-    agent: CurrentAgent,
-    rpc: Rpc,
-    attachments: Attachments,
-    number: str,
-    message: Annotated[str, Form(description="1-20,000 characters")],
-    file: AttachmentFile = None,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> Message:
-    return await post_reply(rpc, attachments, agent, number, message, file, idempotency_key)
+add_reply_endpoint(router, CurrentAgent)

@@ -7,7 +7,6 @@ from fastapi import APIRouter, Depends, File, Form, Header, Query, UploadFile, s
 
 from services.gateway.deps import Attachments, CurrentUser, Limiter, Rpc
 from services.gateway.uploads import chosen_file, limit_upload_size, refuse_second_file
-from shared.people import Caller
 from shared.tickets import (
     IDEMPOTENCY_KEY_MAX,
     PAGE_SIZE_MAX,
@@ -46,22 +45,34 @@ IdempotencyKeyHeader = Annotated[
 AttachmentFile = Annotated[UploadFile | None, File(description="at most one file")]
 
 
-async def post_reply(
-    rpc: Rpc,
-    attachments: Attachments,
-    caller: Caller,
-    number: str,
-    message: str,
-    file: UploadFile | None,
-    idempotency_key: str | None,
-) -> Message:
-    """A reply from a user or an agent: validated first, then the file, then the reply."""
-    command = PostReply(
-        caller=caller, number=number, message=message, idempotency_key=idempotency_key
+def add_reply_endpoint(router: APIRouter, who: Any) -> None:
+    """`POST .../{number}/replies` for the callers `who` admits (users or agents only).
+
+    One endpoint body for both paths of the contract; only who may call it differs.
+    """
+
+    @router.post(
+        "/{number}/replies",
+        status_code=status.HTTP_201_CREATED,
+        dependencies=UPLOAD_CHECKS,
+        responses={**ERRORS, 409: {"description": "the ticket is closed"}},
     )
-    if upload := chosen_file(file):
-        command.attachment = await attachments.save(upload, caller)
-    return await rpc.call("tickets", "reply", command, Message)
+    async def reply_to_ticket(
+        caller: who,
+        rpc: Rpc,
+        attachments: Attachments,
+        number: str,
+        message: Annotated[str, Form(description="1-20,000 characters")],
+        file: AttachmentFile = None,
+        idempotency_key: IdempotencyKeyHeader = None,
+    ) -> Message:
+        # Validated first, then the file is stored, then the reply: bad input saves nothing.
+        command = PostReply(
+            caller=caller, number=number, message=message, idempotency_key=idempotency_key
+        )
+        if upload := chosen_file(file):
+            command.attachment = await attachments.save(upload, caller)
+        return await rpc.call("tickets", "reply", command, Message)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, dependencies=UPLOAD_CHECKS, responses=ERRORS)
@@ -121,19 +132,4 @@ async def ticket_preview(caller: CurrentUser, rpc: Rpc, number: str) -> TicketDe
     return await rpc.call("tickets", "get", GetTicket(caller=caller, number=number), TicketDetail)
 
 
-@router.post(
-    "/{number}/replies",
-    status_code=status.HTTP_201_CREATED,
-    dependencies=UPLOAD_CHECKS,
-    responses={**ERRORS, 409: {"description": "the ticket is closed"}},
-)
-async def reply_to_ticket(
-    caller: CurrentUser,
-    rpc: Rpc,
-    attachments: Attachments,
-    number: str,
-    message: Annotated[str, Form(description="1-20,000 characters")],
-    file: AttachmentFile = None,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> Message:
-    return await post_reply(rpc, attachments, caller, number, message, file, idempotency_key)
+add_reply_endpoint(router, CurrentUser)
