@@ -35,7 +35,7 @@ async def seed(service: TicketService, store: TicketStore, caller: Caller, count
         command = CreateTicket(
             caller=caller, subject=random.choice(SUBJECTS), message="...", importance="normal"
         )
-        document, event = service._new_ticket(command, f"HD-B{index:07d}", None, None)
+        document, _event = service._new_ticket(command, f"HD-B{index:07d}", None, None)
         moment = base + timedelta(days=30) * index / count
         document.update(status=random.choice(STATUSES), created_at=moment, updated_at=moment)
         batch.append({**with_events(document), "outbox_pending": False})
@@ -65,7 +65,7 @@ async def main(count: int, runs: int) -> None:
         "status+subject": {"status": "new", "subject": "Temat 3"},
         "status+subject+date": {"status": "new", "subject": "Temat 3", "day": day},
     }
-    print(f"| filter | p50 ms | p99 ms | total | server plan |")
+    print("| filter | p50 ms | p99 ms | total | server plan |")
     print("| --- | --- | --- | --- | --- |")
     try:
         for name, filters in shapes.items():
