@@ -13,6 +13,9 @@ SUBJECT_MAX = 200
 MESSAGE_MAX = 20_000
 IDEMPOTENCY_KEY_MAX = 200
 PAGE_SIZE_MAX = 100
+# Nobody pages this deep; the bound keeps skip() inside the server's integer range
+# (found by fuzzing: page=44154432879039553536 was a 500).
+PAGE_MAX = 10_000
 
 # Whitespace-only text is no subject and no message: strip before checking the length.
 Subject = Annotated[
@@ -53,7 +56,7 @@ class HistoryQuery(BaseModel):
     day: date | None = None
     subject: str | None = None
     status: TicketStatus | None = None
-    page: int = Field(default=1, ge=1)
+    page: int = Field(default=1, ge=1, le=PAGE_MAX)
     page_size: int = Field(default=20, ge=1, le=PAGE_SIZE_MAX)
 
 
@@ -67,7 +70,7 @@ class AgentQueueQuery(BaseModel):
     importance: Importance | None = None
     account_id: str | None = None
     text: str | None = Field(default=None, max_length=SUBJECT_MAX)
-    page: int = Field(default=1, ge=1)
+    page: int = Field(default=1, ge=1, le=PAGE_MAX)
     page_size: int = Field(default=20, ge=1, le=PAGE_SIZE_MAX)
 
 

@@ -23,7 +23,12 @@ STATUS_BY_KIND: dict[ErrorKind, int] = {
 async def _helpdesk_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HelpdeskError)
     headers = {"Retry-After": "5"} if error.kind in ("unavailable", "rate_limited") else None
-    return JSONResponse({"detail": error.message}, STATUS_BY_KIND[error.kind], headers=headers)
+    detail: object = error.message
+    if error.kind == "invalid":
+        # Every 422 has one shape, the one FastAPI documents for its own validation errors,
+        # so a client reads a rule's refusal and a malformed field the same way.
+        detail = [{"type": "value_error", "loc": [], "msg": error.message}]
+    return JSONResponse({"detail": detail}, STATUS_BY_KIND[error.kind], headers=headers)
 
 
 async def _invalid_input(request: Request, error: Exception) -> JSONResponse:

@@ -90,7 +90,7 @@ async def test_two_files_are_422(
         headers=account.user(),
     )
     assert response.status_code == 422
-    assert "one file" in response.json()["detail"]
+    assert "one file" in response.json()["detail"][0]["msg"]
     tickets = database["tickets"]  # type: ignore[index]
     assert await tickets.count_documents({"account_id": account.account_id}) == 0
 

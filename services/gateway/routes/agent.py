@@ -8,6 +8,7 @@ from pydantic import BaseModel
 from services.gateway.deps import CurrentAgent, Rpc
 from services.gateway.routes.tickets import ERRORS, add_reply_endpoint
 from shared.tickets import (
+    PAGE_MAX,
     PAGE_SIZE_MAX,
     SUBJECT_MAX,
     AgentQueueQuery,
@@ -34,7 +35,7 @@ async def agent_queue(
     importance: Importance | None = None,
     account_id: Annotated[str | None, Query(max_length=200)] = None,
     q: Annotated[str | None, Query(max_length=SUBJECT_MAX, description="text in subject")] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=PAGE_MAX)] = 1,
     page_size: Annotated[int, Query(ge=1, le=PAGE_SIZE_MAX)] = 20,
 ) -> QueuePage:
     query = AgentQueueQuery(

@@ -9,6 +9,7 @@ from services.gateway.deps import Attachments, CurrentUser, Limiter, Rpc
 from services.gateway.uploads import chosen_file, limit_upload_size, refuse_second_file
 from shared.tickets import (
     IDEMPOTENCY_KEY_MAX,
+    PAGE_MAX,
     PAGE_SIZE_MAX,
     CreateTicket,
     GetTicket,
@@ -108,7 +109,7 @@ async def ticket_history(
     day: Annotated[date | None, Query(alias="date", description="YYYY-MM-DD, last update")] = None,
     subject: Annotated[str | None, Query(max_length=200)] = None,
     ticket_status: Annotated[TicketStatus | None, Query(alias="status")] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=PAGE_MAX)] = 1,
     page_size: Annotated[int, Query(ge=1, le=PAGE_SIZE_MAX)] = 20,
 ) -> HistoryPage:
     query = HistoryQuery(
