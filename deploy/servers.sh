@@ -10,7 +10,9 @@
 #     without a lock, so concurrent updates of one document are lost (measured here:
 #     50 concurrent $push on one document kept 4; NX-27017 kept 50). The help desk relies
 #     on single-document atomicity (replies, outbox, pop-up state), as MongoDB gives it.
-# Usage: deploy/servers.sh [start|stop|status]
+# Usage: deploy/servers.sh [start|stop|status|nx-binary]
+#   nx-binary prints the NX-27017 executable (installing it if needed), for tests that run
+#   a private database server they can stop and start.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -97,12 +99,16 @@ start_mongodb() {
   esac
 }
 
-start_nx() {
+install_nx() {
   if [ ! -x "$NX_VENV/bin/nx-27017" ]; then
-    say "installing NX-27017 $NX_VERSION from PyPI (once; cached at $NX_VENV)"
+    say "installing NX-27017 $NX_VERSION from PyPI (once; cached at $NX_VENV)" >&2
     python3 -m venv "$NX_VENV"
     "$NX_VENV/bin/pip" install -q --disable-pip-version-check "nx-27017==$NX_VERSION"
   fi
+}
+
+start_nx() {
+  install_nx
   mkdir -p "$NX_DATA" "$LOG_DIR"
   local port
   port=$(mongo_port)
@@ -151,5 +157,6 @@ case "${1:-start}" in
   start) mkdir -p "$LOG_DIR"; start_rabbitmq; start_mongodb ;;
   stop) stop_servers ;;
   status) status ;;
-  *) die "usage: deploy/servers.sh [start|stop|status]" ;;
+  nx-binary) install_nx; echo "$NX_VENV/bin/nx-27017" ;;
+  *) die "usage: deploy/servers.sh [start|stop|status|nx-binary]" ;;
 esac

@@ -8,8 +8,9 @@ database, so it never meets a locally running help desk, and cleans both up afte
 import asyncio
 import json
 import subprocess
+import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -237,3 +238,13 @@ async def count(collection: Any, query: dict[str, Any]) -> int:
     where a find simply returns nothing.
     """
     return len([document async for document in collection.find(query, {"_id": 1})])
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], within: float) -> float:
+    """Seconds until `check` holds; fails the test past `within` seconds."""
+    started = time.monotonic()
+    while time.monotonic() - started < within:
+        if await check():
+            return time.monotonic() - started
+        await asyncio.sleep(0.25)
+    pytest.fail(f"condition not reached within {within} s")

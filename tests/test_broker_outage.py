@@ -1,23 +1,11 @@
 """RabbitMQ stops and comes back: the gateway says unready, then everything reconnects."""
 
-import asyncio
 import time
-from collections.abc import Awaitable, Callable
 
 import httpx
 import pytest
 
-from tests.conftest import bearer, make_token, rabbitmqctl
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], within: float) -> float:
-    """Seconds until `check` holds; fails the test past `within` seconds."""
-    started = time.monotonic()
-    while time.monotonic() - started < within:
-        if await check():
-            return time.monotonic() - started
-        await asyncio.sleep(0.25)
-    pytest.fail(f"condition not reached within {within} s")
+from tests.conftest import bearer, eventually, make_token, rabbitmqctl
 
 
 @pytest.mark.disruptive
