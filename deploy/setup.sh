@@ -16,4 +16,11 @@ if [ ! -f "$STAMP" ]; then
   touch "$STAMP"
 fi
 
+# The web client's browser tests drive Debian's chromium through chromedriver.
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  echo "[setup] installing chromium and chromium-driver for the browser tests"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
 bash "$ROOT/deploy/servers.sh" start

@@ -14,13 +14,18 @@ async function demoUsers() {
   return (await response.json()).filter((user) => user.role === "user");
 }
 
+let signInCount = 0;
+
 async function signIn(user) {
+  // Only the latest choice counts when the picker changes while a sign-in is under way.
+  const attempt = ++signInCount;
   const response = await fetch("/api/v1/demo/token", {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ user_id: user.user_id, name: user.name, account_id: user.account_id, role: user.role }),
   });
   const { token } = await response.json();
+  if (attempt !== signInCount) return;
   sessionStorage.setItem(STORAGE_KEY, user.user_id);
   document.getElementById("hotel-name").textContent = user.account_name;
   chip.textContent = user.name;

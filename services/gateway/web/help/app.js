@@ -37,12 +37,13 @@ class HelpDesk {
   /** Sign in with a token from the host (or from the demo endpoint) and go live. */
   async start({ token }) {
     this.stop();
-    this.api = new Api(this.options.api, token);
+    // A newer start (the host switched users) wins over one still loading.
+    const generation = (this.generation = (this.generation || 0) + 1);
+    const api = new Api(this.options.api, token);
+    const [info, config] = await Promise.all([api.get("/api/v1/help"), api.get("/web/config.json")]);
+    if (generation !== this.generation) return;
+    this.api = api;
     this.button.disabled = false;
-    const [info, config] = await Promise.all([
-      this.api.get("/api/v1/help"),
-      this.api.get("/web/config.json"),
-    ]);
     this.info = info;
     this.config = config;
     setTimeZone(info.support_hours.timezone);

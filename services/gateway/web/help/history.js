@@ -316,6 +316,7 @@ class TicketPreview {
       this.draft = "";
       this.file.reset();
       this.key = idempotencyKey();
+      this.notice = null;
     }
     this.errorBox = h("div", { "aria-live": "assertive" });
     return h(
@@ -378,7 +379,11 @@ class TicketPreview {
       required: true,
       maxlength: "20000",
       placeholder: t("reply_placeholder"),
-      oninput: (event) => (this.draft = event.target.value),
+      oninput: (event) => {
+        this.draft = event.target.value;
+        // "Reply sent" is about the last reply: it goes once the next one is begun.
+        this.notice = null;
+      },
     });
     text.value = this.draft;
     const submit = h("button", { type: "submit", class: "hd-button hd-primary" }, t("send_reply"));
@@ -427,6 +432,5 @@ class TicketPreview {
     this.notice = t("reply_sent");
     this.history.stale = true;
     await this.history.openTicket(number, { keepFocus: true });
-    this.notice = null;
   }
 }

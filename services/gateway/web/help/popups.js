@@ -2,7 +2,7 @@
 // support, fed by the stream socket, queued when several wait, caught up after a reconnect.
 import { ApiError } from "../lib/api.js";
 import { h, fill } from "../lib/dom.js";
-import { formatDateTime, t } from "../lib/i18n.js";
+import { formatDateTime, lang, t } from "../lib/i18n.js";
 
 const SNOOZE_CHOICES = [
   [15, "minutes_15"],
@@ -183,13 +183,17 @@ export class PopupCenter {
       this.hide();
       return;
     }
-    const wasHidden = this.node.hidden;
-    if (wasHidden) this.previousFocus = document.activeElement;
+    if (this.node.hidden) this.previousFocus = document.activeElement;
     if (this.shownNumber !== popup.number) {
       this.snoozeOpen = false;
       this.error = null;
     }
+    // A sync or a push that changes nothing on screen must not rebuild the dialog under
+    // the user's pointer (or move their focus).
+    const view = [popup.number, this.queue.length, this.snoozeOpen, this.error, lang()].join("|");
+    if (!this.node.hidden && view === this.shownView) return;
     this.shownNumber = popup.number;
+    this.shownView = view;
     fill(this.node, h("div", { class: "hd-backdrop" }), this.dialog(popup));
     this.node.hidden = false;
     this.node.querySelector(".hd-popup-actions .hd-primary, .hd-snooze-choices button")?.focus();
@@ -199,6 +203,7 @@ export class PopupCenter {
     if (this.node.hidden) return;
     this.node.hidden = true;
     this.shownNumber = null;
+    this.shownView = null;
     fill(this.node);
     if (this.previousFocus?.isConnected) this.previousFocus.focus();
   }
@@ -243,7 +248,7 @@ export class PopupCenter {
               this.render();
             },
           },
-          `⏰ ${t("remind_later")}`,
+          t("remind_later"),
         ),
         h("button", { type: "button", class: "hd-button hd-primary hd-popup-preview", onclick: () => this.preview() }, t("preview")),
         h("button", { type: "button", class: "hd-button hd-danger hd-popup-delete", onclick: () => this.remove() }, t("delete")),

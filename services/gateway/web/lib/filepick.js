@@ -52,7 +52,7 @@ export class FilePicker {
       this.status.append(h("span", { class: "hd-error", role: "alert" }, this.error));
     } else if (this.file) {
       this.status.append(
-        h("span", { class: "hd-file-chip" }, `📎 ${this.file.name} · ${formatSize(this.file.size)}`),
+        h("span", { class: "hd-file-chip" }, `${this.file.name} · ${formatSize(this.file.size)}`),
         h("button", { type: "button", class: "hd-link-button", onclick: () => this.reset() }, t("file_remove")),
       );
     }
@@ -75,6 +75,6 @@ export function attachmentButton(api, attachment, onError) {
       class: "hd-attachment",
       onclick: () => api.download(attachment).catch(onError),
     },
-    `📎 ${attachment.filename} (${formatSize(attachment.size)})`,
+    `${attachment.filename} (${formatSize(attachment.size)})`,
   );
 }

@@ -1,0 +1,164 @@
+// The ops console: sign in as an agent, then the ticket queue, one ticket, live chats and
+// announcements side by side. Agents' pushes (new tickets, replies) refresh the queue.
+import { Api } from "./lib/api.js";
+import { h, fill, labelled } from "./lib/dom.js";
+import { lang, onLangChange, setLang, setTimeZone, t } from "./lib/i18n.js";
+import { Announcer } from "./console/announce.js";
+import { AgentChats } from "./console/chats.js";
+import { LiveSocket } from "./console/live.js";
+import { TicketQueue } from "./console/queue.js";
+
+const STORAGE_KEY = "helpdesk.console-agent";
+const signInBox = document.getElementById("sign-in");
+const notice = document.getElementById("console-notice");
+const langButton = document.getElementById("lang");
+let parts = [];
+
+function renderChrome() {
+  document.documentElement.lang = lang();
+  document.getElementById("console-title").textContent = t("console_title");
+  document.title = `${t("console_title")} – Help desk`;
+  langButton.textContent = lang() === "pl" ? "EN" : "PL";
+  langButton.setAttribute("aria-label", t("language_label"));
+}
+
+langButton.addEventListener("click", () => setLang(lang() === "pl" ? "en" : "pl"));
+onLangChange(() => {
+  renderChrome();
+  for (const part of parts) part.render();
+});
+
+async function start(token) {
+  for (const part of parts) part.stop?.();
+  const api = new Api(window.location.origin, token);
+  const [info, config] = await Promise.all([api.get("/api/v1/help"), api.get("/web/config.json")]);
+  setTimeZone(info.support_hours.timezone);
+  const queue = new TicketQueue(api, config, document.getElementById("queue-pane"), document.getElementById("ticket-pane"));
+  const chats = new AgentChats(api);
+  const announcer = new Announcer(api);
+  const side = new SidePane(document.getElementById("side-pane"), chats, announcer);
+  // New tickets and replies from anywhere: the queue and an open ticket stay current.
+  const stream = new LiveSocket(api.socketUrl("/api/v1/agent/stream"), (frame) => queue.onEvent(frame));
+  parts = [queue, chats, announcer, side, { stop: () => stream.close() }];
+  document.getElementById("console").hidden = false;
+  notice.hidden = true;
+  queue.load();
+}
+
+/** The right-hand column: chats and the announcement form, one at a time. */
+class SidePane {
+  constructor(root, chats, announcer) {
+    this.chats = chats;
+    this.announcer = announcer;
+    this.tab = "chats";
+    this.tabs = h("div", { class: "hd-subtabs", role: "tablist" });
+    this.body = h("div", { class: "side-body" });
+    fill(root, this.tabs, this.body);
+    // Only the tabs change with the waiting count: the body may hold a half-typed line.
+    chats.onQueueChange = () => this.renderTabs();
+    this.render();
+  }
+
+  render() {
+    this.renderTabs();
+    fill(this.body, this.tab === "chats" ? this.chats.root : this.announcer.root);
+  }
+
+  renderTabs() {
+    const waiting = this.chats.waitingCount();
+    fill(
+      this.tabs,
+      [
+        ["chats", t("chats")],
+        ["announce", t("announce")],
+      ].map(([id, label]) =>
+        h(
+          "button",
+          {
+            type: "button",
+            role: "tab",
+            class: "hd-subtab",
+            "aria-selected": String(this.tab === id),
+            dataset: { tab: id },
+            onclick: () => {
+              this.tab = id;
+              this.render();
+            },
+          },
+          label,
+          id === "chats" && waiting ? h("span", { class: "hd-badge hd-waiting" }, String(waiting)) : null,
+        ),
+      ),
+    );
+  }
+}
+
+async function demoAgents() {
+  const response = await fetch("/api/v1/demo/users");
+  if (response.status === 404) return null;
+  return (await response.json()).filter((user) => user.role === "agent");
+}
+
+async function demoToken(agent) {
+  const response = await fetch("/api/v1/demo/token", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ user_id: agent.user_id, name: agent.name, account_id: agent.account_id, role: "agent" }),
+  });
+  return (await response.json()).token;
+}
+
+function tokenForm() {
+  const input = h("input", { type: "password", name: "token", autocomplete: "off", required: true });
+  fill(
+    signInBox,
+    h(
+      "form",
+      {
+        class: "token-form",
+        onsubmit: (event) => {
+          event.preventDefault();
+          start(input.value.trim()).catch(showError);
+        },
+      },
+      labelled(t("token_label"), input, t("token_hint")),
+      h("button", { type: "submit", class: "hd-button hd-primary hd-small" }, t("sign_in")),
+    ),
+  );
+}
+
+function agentPicker(agents) {
+  const wanted = new URLSearchParams(window.location.search).get("as") || sessionStorage.getItem(STORAGE_KEY);
+  const chosen = agents.find((agent) => agent.user_id === wanted) || agents[0];
+  const select = h(
+    "select",
+    {
+      onchange: () => signInAs(agents.find((agent) => agent.user_id === select.value)),
+    },
+    agents.map((agent) => h("option", { value: agent.user_id, selected: agent === chosen }, agent.name)),
+  );
+  fill(signInBox, h("span", { class: "demo-tag" }, t("demo_mode")), labelled(t("sign_in_as"), select));
+  return chosen;
+}
+
+async function signInAs(agent) {
+  sessionStorage.setItem(STORAGE_KEY, agent.user_id);
+  await start(await demoToken(agent));
+}
+
+function showError(error) {
+  notice.textContent = t("error_generic", { detail: error.message });
+  notice.hidden = false;
+}
+
+async function main() {
+  renderChrome();
+  const agents = await demoAgents();
+  if (!agents) {
+    tokenForm();
+    return;
+  }
+  await signInAs(agentPicker(agents));
+}
+
+main().catch(showError);

@@ -1,0 +1,213 @@
+// The agent's side of live chat: the waiting queue with Accept, and several conversations
+// at once, each with its own log and composer. Nothing is kept after a chat ends but what
+// is on this screen, and closing the console ends the agent's chats.
+import { h, fill } from "../lib/dom.js";
+import { formatTime, t } from "../lib/i18n.js";
+import { LiveSocket } from "./live.js";
+
+export class AgentChats {
+  constructor(api) {
+    this.waiting = [];
+    this.conversations = new Map();
+    this.onQueueChange = () => {};
+    this.down = false;
+    this.root = h("div", { class: "agent-chats" });
+    this.queueBox = h("div", { class: "chat-queue" });
+    this.activeBox = h("div", { class: "chat-active" });
+    this.statusBox = h("div", { role: "status" });
+    fill(this.root, this.statusBox, this.queueBox, this.activeBox);
+    this.socket = new LiveSocket(api.socketUrl("/api/v1/agent/chat"), (frame) => this.receive(frame), {
+      onOpen: () => this.setDown(false),
+      onDown: () => this.lostConnection(),
+    });
+    this.render();
+  }
+
+  stop() {
+    this.socket.close();
+  }
+
+  waitingCount() {
+    return this.waiting.length;
+  }
+
+  setDown(down) {
+    this.down = down;
+    fill(this.statusBox, down ? h("p", { class: "hd-warning" }, t("socket_down")) : null);
+  }
+
+  /** The chat service ends an agent's chats when its socket closes: show them as ended. */
+  lostConnection() {
+    this.setDown(true);
+    for (const conversation of this.conversations.values()) conversation.end("agent_left");
+  }
+
+  receive(frame) {
+    switch (frame.type) {
+      case "queue":
+        this.waiting = frame.items;
+        this.renderQueue();
+        this.onQueueChange();
+        break;
+      case "accepted": {
+        const conversation = new Conversation(this, frame);
+        this.conversations.set(frame.chat_id, conversation);
+        this.activeBox.prepend(conversation.node);
+        this.renderEmpty();
+        conversation.focus();
+        break;
+      }
+      case "message":
+        this.conversations.get(frame.chat_id)?.add(frame);
+        break;
+      case "ended":
+        this.conversations.get(frame.chat_id)?.end(frame.reason);
+        break;
+      case "error":
+        fill(this.statusBox, h("p", { class: "hd-error", role: "alert" }, frame.detail));
+        break;
+      default:
+    }
+  }
+
+  accept(chatId) {
+    this.socket.send({ type: "accept", chat_id: chatId });
+  }
+
+  send(chatId, text) {
+    return this.socket.send({ type: "message", chat_id: chatId, text });
+  }
+
+  end(chatId) {
+    this.socket.send({ type: "end", chat_id: chatId });
+  }
+
+  forget(chatId) {
+    this.conversations.get(chatId)?.node.remove();
+    this.conversations.delete(chatId);
+    this.renderEmpty();
+  }
+
+  render() {
+    this.renderQueue();
+    for (const conversation of this.conversations.values()) conversation.renderChrome();
+    this.renderEmpty();
+    if (this.down) this.setDown(true);
+  }
+
+  renderQueue() {
+    fill(
+      this.queueBox,
+      h("h2", {}, t("chat_queue")),
+      this.waiting.length
+        ? h(
+            "ul",
+            { class: "waiting-list" },
+            this.waiting.map((item) =>
+              h(
+                "li",
+                { class: "waiting-item", dataset: { chatId: item.chat_id } },
+                h(
+                  "div",
+                  { class: "waiting-text" },
+                  h("strong", {}, item.name),
+                  h("span", { class: "hd-muted" }, t("waiting_for", { time: waited(item.waiting_seconds) })),
+                  h("p", {}, item.question),
+                ),
+                h("button", { type: "button", class: "hd-button hd-primary hd-small accept-chat", onclick: () => this.accept(item.chat_id) }, t("accept")),
+              ),
+            ),
+          )
+        : h("p", { class: "hd-muted" }, t("chat_queue_empty")),
+    );
+  }
+
+  renderEmpty() {
+    this.activeBox.querySelector(".no-chats")?.remove();
+    this.activeBox.querySelector(".active-title")?.remove();
+    this.activeBox.prepend(h("h2", { class: "active-title" }, t("active_chats")));
+    if (!this.conversations.size) this.activeBox.append(h("p", { class: "hd-muted no-chats" }, t("no_active_chats")));
+  }
+}
+
+function waited(seconds) {
+  return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min`;
+}
+
+/** One accepted chat: built once, then lines are appended so typing is never disturbed. */
+class Conversation {
+  constructor(chats, accepted) {
+    this.chats = chats;
+    this.chatId = accepted.chat_id;
+    this.person = accepted;
+    this.ended = null;
+    this.title = h("h3", {});
+    this.log = h("ol", { class: "hd-chat-log", "aria-live": "polite" });
+    this.input = h("input", { type: "text", name: "text", maxlength: "2000", autocomplete: "off" });
+    this.sendButton = h("button", { type: "submit", class: "hd-button hd-primary hd-small" });
+    this.endButton = h("button", {
+      type: "button",
+      class: "hd-link-button hd-end-chat",
+      // Ends a live chat; once it has ended, takes it off the screen.
+      onclick: () => (this.ended ? this.chats.forget(this.chatId) : this.chats.end(this.chatId)),
+    });
+    this.footer = h("div", { class: "conversation-footer" });
+    this.composer = h(
+      "form",
+      {
+        class: "hd-composer",
+        onsubmit: (event) => {
+          event.preventDefault();
+          const text = this.input.value.trim();
+          if (text && this.chats.send(this.chatId, text)) this.input.value = "";
+        },
+      },
+      this.input,
+      this.sendButton,
+    );
+    this.node = h(
+      "article",
+      { class: "conversation", dataset: { chatId: this.chatId } },
+      h("header", { class: "conversation-head" }, this.title, this.endButton),
+      this.log,
+      this.composer,
+      this.footer,
+    );
+    this.log.append(h("li", { class: "hd-line hd-line-agent" }, h("span", { class: "hd-line-text" }, accepted.question || "")));
+    this.renderChrome();
+  }
+
+  renderChrome() {
+    this.title.textContent = t("chat_with", { name: this.person.name || "", phone: this.person.phone || "" });
+    this.input.placeholder = t("chat_type");
+    this.input.setAttribute("aria-label", t("chat_type"));
+    this.sendButton.textContent = t("chat_send");
+    this.endButton.textContent = this.ended ? t("dismiss") : t("chat_end");
+    fill(this.footer, this.ended ? h("p", { class: "hd-chat-status" }, this.ended === "user_left" || this.ended === "ended_by_user" ? t("chat_closed_by_user") : t("chat_closed")) : null);
+  }
+
+  focus() {
+    this.input.focus();
+  }
+
+  add(frame) {
+    this.log.append(
+      h(
+        "li",
+        // Mirrored from the Help menu: here the agent's own lines sit on the right.
+        { class: `hd-line ${frame.from === "agent" ? "hd-line-user" : "hd-line-agent"}` },
+        h("span", { class: "hd-line-text" }, frame.text),
+        h("time", { datetime: frame.at }, formatTime(frame.at)),
+      ),
+    );
+    this.log.scrollTop = this.log.scrollHeight;
+  }
+
+  end(reason) {
+    if (this.ended) return;
+    this.ended = reason;
+    this.composer.remove();
+    this.node.classList.add("ended");
+    this.renderChrome();
+  }
+}

@@ -1,0 +1,304 @@
+// The agents' ticket queue (soonest SLA first, with filters) and the open ticket: its
+// messages, a reply with one file, a new status, a re-assigned subject.
+import { idempotencyKey } from "../lib/api.js";
+import { debounce, h, fill, labelled } from "../lib/dom.js";
+import { FilePicker, attachmentButton } from "../lib/filepick.js";
+import { IMPORTANCES, STATUSES, formatDateTime, formatRelative, t } from "../lib/i18n.js";
+import { statusBadge } from "../help/history.js";
+
+const PAGE_SIZE = 25;
+// Pushes come in bursts (a reply also updates the ticket): one reload for the burst.
+const RELOAD_DELAY_MS = 300;
+
+export class TicketQueue {
+  constructor(api, config, queueRoot, ticketRoot) {
+    this.api = api;
+    this.queueRoot = queueRoot;
+    this.ticketRoot = ticketRoot;
+    this.filters = { status: "", importance: "", account_id: "", q: "" };
+    this.page = 1;
+    this.list = null;
+    this.ticket = null;
+    this.error = null;
+    this.file = new FilePicker(config);
+    this.draft = "";
+    this.key = idempotencyKey();
+    this.notice = null;
+    this.reload = debounce(() => this.load(), RELOAD_DELAY_MS);
+    this.render();
+  }
+
+  onEvent(frame) {
+    if (!["ticket.created", "reply.posted", "ticket.updated"].includes(frame.type)) return;
+    this.reload();
+    const number = frame.data?.number || frame.data?.ticket_number;
+    if (this.ticket && number === this.ticket.number) this.open(number, { quiet: true });
+  }
+
+  async load() {
+    try {
+      this.list = await this.api.get("/api/v1/agent/tickets", { ...this.filters, page: this.page, page_size: PAGE_SIZE });
+      this.error = null;
+    } catch (error) {
+      this.error = error.detail || String(error);
+    }
+    this.renderQueue();
+  }
+
+  async open(number, { quiet = false } = {}) {
+    if (this.ticket?.number !== number) {
+      this.draft = "";
+      this.file.reset();
+      this.key = idempotencyKey();
+      this.notice = null;
+    }
+    try {
+      this.ticket = await this.api.get(`/api/v1/tickets/${encodeURIComponent(number)}`);
+    } catch (error) {
+      this.notice = { error: true, text: error.detail || String(error) };
+    }
+    this.renderQueue();
+    this.renderTicket();
+    if (!quiet) this.ticketRoot.querySelector("h2")?.focus();
+  }
+
+  render() {
+    this.renderQueue();
+    this.renderTicket();
+  }
+
+  renderQueue() {
+    const control = (name, node) => {
+      node.name = name;
+      node.addEventListener(node.tagName === "INPUT" ? "input" : "change", () => {
+        this.filters[name] = node.value;
+        this.page = 1;
+        this.reload();
+      });
+      return node;
+    };
+    const options = (values, prefix) => [
+      h("option", { value: "" }, t("all")),
+      values.map((value) => h("option", { value, selected: value === this.filters[prefix] }, t(`${prefix}_${value}`))),
+    ];
+    const filters = h(
+      "div",
+      { class: "queue-filters" },
+      labelled(t("status"), control("status", h("select", {}, options(STATUSES, "status")))),
+      labelled(t("importance"), control("importance", h("select", {}, options(IMPORTANCES, "importance")))),
+      labelled(t("account"), control("account_id", h("input", { type: "text", value: this.filters.account_id }))),
+      labelled(t("text"), control("q", h("input", { type: "search", value: this.filters.q, placeholder: t("text_placeholder") }))),
+    );
+    const focused = this.queueRoot.contains(document.activeElement) && document.activeElement.name;
+    fill(
+      this.queueRoot,
+      h("h2", { id: "queue-title" }, t("queue")),
+      h("p", { class: "hd-muted" }, t("queue_hint")),
+      filters,
+      this.error ? h("p", { class: "hd-error", role: "alert" }, this.error) : null,
+      this.queueList(),
+    );
+    // Typing in a filter re-renders the pane: keep the caret where the agent types.
+    const refocus = focused && this.queueRoot.querySelector(`[name="${focused}"]`);
+    if (refocus) {
+      refocus.focus();
+      if (refocus.type === "text" || refocus.type === "search") refocus.setSelectionRange(refocus.value.length, refocus.value.length);
+    }
+  }
+
+  queueList() {
+    if (!this.list) return h("p", { class: "hd-muted" }, t("loading"));
+    if (!this.list.items.length) return h("p", { class: "hd-empty" }, t("no_queue"));
+    const pages = Math.max(1, Math.ceil(this.list.total / this.list.page_size));
+    return [
+      h(
+        "ul",
+        { class: "queue-list" },
+        this.list.items.map((row) => {
+          const overdue = row.sla_due_at && new Date(row.sla_due_at) < new Date() && !["resolved", "closed"].includes(row.status);
+          return h(
+            "li",
+            {},
+            h(
+              "button",
+              {
+                type: "button",
+                class: `queue-item${this.ticket?.number === row.number ? " selected" : ""}`,
+                "aria-current": this.ticket?.number === row.number ? "true" : false,
+                dataset: { number: row.number },
+                onclick: () => this.open(row.number),
+              },
+              h(
+                "span",
+                { class: "queue-top" },
+                h("span", { class: "hd-number" }, row.number),
+                h("span", { class: `importance importance-${row.importance}` }, t(`importance_${row.importance}`)),
+                statusBadge(row.status),
+              ),
+              h("span", { class: "queue-subject" }, row.subject),
+              h(
+                "span",
+                { class: "queue-meta" },
+                h("span", {}, `${row.author.name} · ${row.account_id}`),
+                row.sla_due_at
+                  ? h("span", { class: overdue ? "sla overdue" : "sla", title: formatDateTime(row.sla_due_at) }, `${t("sla")} ${overdue ? t("sla_overdue") : formatRelative(row.sla_due_at)}`)
+                  : null,
+              ),
+            ),
+          );
+        }),
+      ),
+      pages > 1
+        ? h(
+            "nav",
+            { class: "hd-pager" },
+            h("button", { type: "button", class: "hd-button hd-secondary hd-small", disabled: this.page <= 1, onclick: () => this.goTo(this.page - 1) }, "←"),
+            h("span", {}, t("page_of", { page: this.page, pages })),
+            h("button", { type: "button", class: "hd-button hd-secondary hd-small", disabled: this.page >= pages, onclick: () => this.goTo(this.page + 1) }, "→"),
+          )
+        : null,
+    ];
+  }
+
+  goTo(page) {
+    this.page = page;
+    this.load();
+  }
+
+  renderTicket() {
+    const ticket = this.ticket;
+    if (!ticket) {
+      fill(this.ticketRoot, h("p", { class: "hd-empty pick" }, t("pick_ticket")));
+      return;
+    }
+    // A pushed change re-renders the ticket while the agent may be writing the reply.
+    const focused = this.ticketRoot.contains(document.activeElement) && document.activeElement.name;
+    fill(
+      this.ticketRoot,
+      h(
+        "div",
+        { class: "hd-preview-head" },
+        h("h2", { tabindex: "-1" }, t("ticket", { number: ticket.number })),
+        statusBadge(ticket.status),
+        h("span", { class: `importance importance-${ticket.importance}` }, t(`importance_${ticket.importance}`)),
+      ),
+      h("p", { class: "hd-preview-subject" }, ticket.subject),
+      h(
+        "p",
+        { class: "hd-muted" },
+        `${t("author")}: ${ticket.author.name} · ${t("account")}: ${ticket.account_id} · ${t("created")}: ${formatDateTime(ticket.created_at)}`,
+        ticket.sla_due_at ? ` · ${t("sla")}: ${formatDateTime(ticket.sla_due_at)}` : "",
+      ),
+      this.changeForms(ticket),
+      h(
+        "ol",
+        { class: "hd-thread" },
+        ticket.messages.map((message) =>
+          h(
+            "li",
+            { class: `hd-message hd-from-${message.author.role}` },
+            h("div", { class: "hd-message-head" }, h("strong", {}, message.author.name), h("time", { datetime: message.created_at }, formatDateTime(message.created_at))),
+            h("p", { class: "hd-message-body" }, message.body),
+            message.attachment ? attachmentButton(this.api, message.attachment, (error) => this.say(true, error.detail || String(error))) : null,
+          ),
+        ),
+      ),
+      this.notice ? h("p", { class: this.notice.error ? "hd-error" : "hd-success", role: "status" }, this.notice.text) : null,
+      ticket.status === "closed" ? h("p", { class: "hd-note" }, t("ticket_closed")) : this.replyForm(ticket),
+    );
+    if (focused) this.ticketRoot.querySelector(`[name="${focused}"]`)?.focus();
+  }
+
+  changeForms(ticket) {
+    const status = h(
+      "select",
+      { name: "status" },
+      STATUSES.map((value) => h("option", { value, selected: value === ticket.status }, t(`status_${value}`))),
+    );
+    const subject = h("input", { type: "text", name: "subject", value: ticket.subject, maxlength: "200", required: true });
+    const change = (field, control) => (event) => {
+      event.preventDefault();
+      if (!control.value.trim()) return;
+      this.patch({ [field]: control.value.trim() });
+    };
+    return h(
+      "div",
+      { class: "change-forms" },
+      h(
+        "form",
+        { class: "inline-form status-form", onsubmit: change("status", status) },
+        labelled(t("change_status"), status),
+        h("button", { type: "submit", class: "hd-button hd-secondary hd-small" }, t("save")),
+      ),
+      h(
+        "form",
+        { class: "inline-form subject-form", onsubmit: change("subject", subject) },
+        labelled(t("change_subject"), subject),
+        h("button", { type: "submit", class: "hd-button hd-secondary hd-small" }, t("save")),
+      ),
+    );
+  }
+
+  async patch(change) {
+    try {
+      this.ticket = { ...this.ticket, ...(await this.api.request("PATCH", `/api/v1/agent/tickets/${encodeURIComponent(this.ticket.number)}`, { json: change })) };
+      this.say(false, t("saved"));
+      this.load();
+    } catch (error) {
+      this.say(true, error.detail || String(error));
+    }
+  }
+
+  say(error, text) {
+    this.notice = { error, text };
+    this.renderTicket();
+  }
+
+  replyForm(ticket) {
+    const text = h("textarea", {
+      name: "message",
+      rows: "4",
+      required: true,
+      maxlength: "20000",
+      oninput: (event) => (this.draft = event.target.value),
+    });
+    text.value = this.draft;
+    return h(
+      "form",
+      {
+        class: "hd-form hd-reply agent-reply",
+        novalidate: true,
+        onsubmit: async (event) => {
+          event.preventDefault();
+          if (!this.draft.trim()) {
+            text.reportValidity();
+            return;
+          }
+          event.submitter.disabled = true;
+          await this.reply(ticket.number);
+        },
+      },
+      labelled(t("reply_to_user"), text, t("reply_hint")),
+      this.file.render(),
+      h("div", { class: "hd-actions" }, h("button", { type: "submit", class: "hd-button hd-primary" }, t("send_reply"))),
+    );
+  }
+
+  async reply(number) {
+    const body = new FormData();
+    body.set("message", this.draft.trim());
+    if (this.file.file) body.set("file", this.file.file);
+    try {
+      await this.api.send(`/api/v1/agent/tickets/${encodeURIComponent(number)}/replies`, body, { "Idempotency-Key": this.key });
+    } catch (error) {
+      this.say(true, error.detail || String(error));
+      return;
+    }
+    this.draft = "";
+    this.file.reset();
+    this.key = idempotencyKey();
+    this.notice = { error: false, text: t("reply_sent") };
+    await this.open(number, { quiet: true });
+    this.load();
+  }
+}

@@ -1,0 +1,252 @@
+"""A real browser (Debian's chromium, driven by chromedriver) against the session's gateway.
+
+One browser per test module: starting chromium costs about a second of a shared 2-core
+machine, and the pages under test keep no state a later test could trip over (each test
+signs in with its own account). A missing browser fails the tests: deploy/setup.sh
+installs it, and a skipped browser test would hide a broken web client.
+"""
+
+import os
+import re
+import struct
+import tempfile
+import uuid
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.conftest import HelpDesk, bearer, make_token
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+WAIT_SECONDS = 15
+STALE = StaleElementReferenceException
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # Background tabs (the user's page while the console is in front) keep full-speed timers.
+    "--disable-background-timer-throttling",
+    "--disable-renderer-backgrounding",
+    "--window-size=1366,900",
+]
+# Only for looking at the UI by hand: `HELPDESK_SCREENSHOTS=/tmp/shots pytest tests/web`.
+SCREENSHOT_DIR = os.environ.get("HELPDESK_SCREENSHOTS")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[webdriver.Chrome]:
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    with tempfile.TemporaryDirectory(prefix="helpdesk-chromium-") as profile:
+        options.add_argument(f"--user-data-dir={profile}")
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+        try:
+            yield driver
+        finally:
+            driver.quit()
+
+
+@dataclass
+class Browser:
+    """The module's browser with the waits and looks the tests repeat."""
+
+    driver: webdriver.Chrome
+    base_url: str
+
+    def wait(self, condition: Callable[[WebDriver], Any], within: float = WAIT_SECONDS) -> Any:
+        # The client re-renders what changed: an element found a moment ago may be replaced.
+        return WebDriverWait(
+            self.driver, within, poll_frequency=0.1, ignored_exceptions=[STALE]
+        ).until(condition)
+
+    def find(self, css: str, within: float = WAIT_SECONDS) -> WebElement:
+        """The first visible element matching `css`, once there is one."""
+
+        def visible(driver: WebDriver) -> WebElement | bool:
+            for element in driver.find_elements(By.CSS_SELECTOR, css):
+                if element.is_displayed():
+                    return element
+            return False
+
+        element: WebElement = self.wait(visible, within)
+        return element
+
+    def all(self, css: str) -> list[WebElement]:
+        return [e for e in self.driver.find_elements(By.CSS_SELECTOR, css) if e.is_displayed()]
+
+    def click(self, css: str) -> None:
+        self.find(css).click()
+
+    def press(self, text: str, scope: str = "body") -> None:
+        """Click the visible button in `scope` whose text contains `text`."""
+
+        def pressed(driver: WebDriver) -> bool:
+            for element in driver.find_elements(By.CSS_SELECTOR, f"{scope} button"):
+                if element.is_displayed() and text in element.text:
+                    element.click()
+                    return True
+            return False
+
+        self.wait(pressed)
+
+    def wait_text(self, css: str, pattern: str, within: float = WAIT_SECONDS) -> str:
+        """The text of a visible `css` element once it matches `pattern` (a regex)."""
+
+        def matches(driver: WebDriver) -> str | bool:
+            for element in driver.find_elements(By.CSS_SELECTOR, css):
+                if element.is_displayed() and re.search(pattern, element.text):
+                    return str(element.text)
+            return False
+
+        text: str = self.wait(matches, within)
+        return text
+
+    def wait_gone(self, css: str) -> None:
+        self.wait(lambda driver: not self.all(css))
+
+    def switch_to(self, handle: str) -> None:
+        """Bring a tab to the front: headless chromium lays out (and so shows) only that one."""
+        self.driver.switch_to.window(handle)
+        self.driver.execute_cdp_cmd("Page.bringToFront", {})
+
+    def open_page(self, path: str) -> None:
+        self.driver.get(self.base_url + path)
+
+    def sign_in(self, token: str) -> None:
+        """Open the demo host page and hand the Help menu a host's token, as an embed would."""
+        self.open_page("/")
+        # The demo page signs in its first demo user by itself; take over once it has.
+        self.find("#user-chip")
+        self.driver.execute_async_script(
+            """
+            const [token, done] = arguments;
+            window.HelpDesk.ready.then((desk) => desk.start({ token })).then(() => done(true));
+            """,
+            token,
+        )
+        self.wait(lambda driver: self.find(".hd-help-button").is_enabled())
+
+    def open_help(self, section: str | None = None) -> None:
+        if not self.all(".hd-panel"):
+            self.click(".hd-help-button")
+            self.find(".hd-panel")
+        if section:
+            self.click(f'.hd-tab[data-section="{section}"]')
+
+    def set_value(self, css: str, value: str) -> None:
+        """Set a field the way a picker would (date inputs ignore typing in some locales)."""
+        self.driver.execute_script(
+            "const [el, v] = arguments; el.value = v; el.dispatchEvent(new Event('input'));",
+            self.find(css),
+            value,
+        )
+
+    def screenshot(self, name: str) -> None:
+        if SCREENSHOT_DIR:
+            Path(SCREENSHOT_DIR).mkdir(parents=True, exist_ok=True)
+            self.driver.save_screenshot(str(Path(SCREENSHOT_DIR) / f"{name}.png"))
+
+    def console_errors(self) -> list[str]:
+        """Errors the page wrote to the browser console since the last call."""
+        return [
+            entry["message"]
+            for entry in self.driver.get_log("browser")
+            if entry["level"] == "SEVERE"
+        ]
+
+
+@pytest.fixture
+def page(browser: webdriver.Chrome, system: HelpDesk) -> Iterator[Browser]:
+    """The browser at the gateway, with a clean slate of tabs; no console errors after."""
+    for handle in browser.window_handles[1:]:
+        browser.switch_to.window(handle)
+        browser.close()
+    view = Browser(browser, system.gateway_url)
+    view.switch_to(browser.window_handles[0])
+    view.console_errors()
+    yield view
+    assert view.console_errors() == []
+
+
+@dataclass
+class WebAccount:
+    """A fresh hotel account for one test, with a user's token and an API client."""
+
+    account_id: str
+    user_id: str
+    token: str
+    gateway_url: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return bearer(self.token)
+
+    def create_ticket(self, subject: str, message: str = "Proszę o pomoc.") -> str:
+        response = httpx.post(
+            f"{self.gateway_url}/api/v1/tickets",
+            headers=self.headers,
+            data={"subject": subject, "message": message, "importance": "normal"},
+            timeout=30,
+        )
+        response.raise_for_status()
+        number: str = response.json()["number"]
+        return number
+
+    def get(self, path: str) -> Any:
+        response = httpx.get(f"{self.gateway_url}{path}", headers=self.headers, timeout=30)
+        response.raise_for_status()
+        return response.json()
+
+
+@pytest.fixture
+def web_account(system: HelpDesk) -> WebAccount:
+    account_id = f"hotel-{uuid.uuid4().hex[:10]}"
+    user_id = f"user-{uuid.uuid4().hex[:8]}"
+    token = make_token("user", account_id, user_id, "Anna Testowa")
+    return WebAccount(account_id, user_id, token, system.gateway_url)
+
+
+@pytest.fixture
+def agent_headers() -> dict[str, str]:
+    return bearer(make_token("agent", "support", f"agent-{uuid.uuid4().hex[:6]}", "Ewa"))
+
+
+def png_bytes() -> bytes:
+    """A real 1x1 PNG: the gateway decides an upload's type by its content."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\x80\x00")
+    chunks = chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + chunks
+
+
+@pytest.fixture
+def png_file(tmp_path: Path) -> Path:
+    path = tmp_path / "zrzut-ekranu.png"
+    path.write_bytes(png_bytes())
+    return path
