@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from shared.errors import Conflict, InvalidRequest
-from shared.events import AnnouncementPayload, ReplyPostedPayload, TicketUpdatedPayload
+from shared.events import AnnouncementPayload, ReplyPosted, TicketUpdated
 from shared.popups import DEFAULT_SNOOZE_MINUTES, SnoozeChoice
 from shared.vocabulary import TicketStatus
 
@@ -33,6 +33,9 @@ class PopupDraft:
     user_id: str
     title: str
     body: str
+    # When it happened (a reply's time): events may be consumed out of order, and the
+    # history lists pop-ups in the order of what they announce.
+    occurred_at: datetime | None = None
     ticket_number: str | None = None
     announcement_id: str | None = None
 
@@ -41,12 +44,14 @@ def popup_number(sequence: int) -> str:
     return f"{NUMBER_PREFIX}{sequence:06d}"
 
 
-def from_reply(event_id: str, reply: ReplyPostedPayload) -> PopupDraft | None:
+def from_reply(event: ReplyPosted) -> PopupDraft | None:
     """An agent's answer pops up for the ticket's author; the user's own replies do not."""
+    reply = event.payload
     if reply.author.role != "agent":
         return None
     return PopupDraft(
-        key=f"event:{event_id}",
+        key=f"event:{event.event_id}",
+        occurred_at=event.occurred_at,
         account_id=reply.account_id,
         user_id=reply.ticket_owner_id,
         title=f"Odpowiedź w zgłoszeniu {reply.ticket_number}: {reply.ticket_subject}",
@@ -55,12 +60,14 @@ def from_reply(event_id: str, reply: ReplyPostedPayload) -> PopupDraft | None:
     )
 
 
-def from_status_change(event_id: str, update: TicketUpdatedPayload) -> PopupDraft | None:
+def from_status_change(event: TicketUpdated) -> PopupDraft | None:
+    update = event.payload
     status = update.changes.status
     if status is None or status not in STATUS_TITLES:
         return None
     return PopupDraft(
-        key=f"event:{event_id}",
+        key=f"event:{event.event_id}",
+        occurred_at=event.occurred_at,
         account_id=update.account_id,
         user_id=update.ticket_owner_id,
         title=STATUS_TITLES[status].format(number=update.number),

@@ -68,11 +68,11 @@ class PopupService:
         self.clock = clock
 
     async def on_reply_posted(self, event: ReplyPosted) -> None:
-        if draft := domain.from_reply(str(event.event_id), event.payload):
+        if draft := domain.from_reply(event):
             await self.make(draft)
 
     async def on_ticket_updated(self, event: TicketUpdated) -> None:
-        if draft := domain.from_status_change(str(event.event_id), event.payload):
+        if draft := domain.from_status_change(event):
             await self.make(draft)
 
     async def make(self, draft: domain.PopupDraft) -> dict[str, Any]:
@@ -96,6 +96,7 @@ class PopupService:
 
     def _new_popup(self, draft: domain.PopupDraft, number: str) -> dict[str, Any]:
         now = self.clock()
+        created_at = domain.stored_precision(draft.occurred_at) if draft.occurred_at else now
         return {
             "_id": draft.key,
             "number": number,
@@ -105,7 +106,7 @@ class PopupService:
             "body": draft.body,
             "ticket_number": draft.ticket_number,
             "announcement_id": draft.announcement_id,
-            "created_at": now,
+            "created_at": created_at,
             "read": False,
             "read_at": None,
             "snoozed_until": None,

@@ -39,10 +39,27 @@ async def open_stream(system: HelpDesk) -> AsyncIterator[OpenStream]:
         yield open_socket
 
 
-async def stays_quiet(peer: ChatPeer, *kinds: str, within: float = QUIET_SECONDS) -> None:
-    """Fails if a frame of one of `kinds` arrives within `within` seconds."""
+Frame = dict[str, Any]
+
+
+def about(ticket_number: str) -> Callable[[Frame], bool]:
+    """Frames of one ticket: announcements to everyone from other tests may arrive too."""
+    return lambda frame: bool(frame["data"].get("ticket_number") == ticket_number)
+
+
+def titled(title: str) -> Callable[[Frame], bool]:
+    return lambda frame: bool(frame["data"]["title"] == title)
+
+
+async def stays_quiet(
+    peer: ChatPeer,
+    kind: str,
+    where: Callable[[Frame], bool] = lambda frame: True,
+    within: float = QUIET_SECONDS,
+) -> None:
+    """Fails if a frame of `kind` that satisfies `where` arrives within `within` seconds."""
     try:
-        frame = await peer.expect(*kinds, within=within)
+        frame = await peer.expect(kind, where=where, within=within)
     except TimeoutError:
         return
     pytest.fail(f"unexpected frame {frame}")

@@ -10,6 +10,7 @@ from tests.chat.conftest import socket_url
 from tests.conftest import Account, HelpDesk, make_token
 from tests.notifications.conftest import (
     OpenStream,
+    about,
     answered_ticket,
     eventually_listed,
     popups,
@@ -26,14 +27,13 @@ async def test_agent_reply_pops_up_on_both_sockets_of_the_author_and_not_on_anot
     colleague = await open_stream(account.account_id, "piotr")
     number = await answered_ticket(gateway, account.user("anna"), agent, "Ceny już się zgadzają.")
     for tab in (first_tab, second_tab):
-        frame = await tab.expect("popup.created")
-        popup = frame["data"]
+        popup = (await tab.expect("popup.created", where=about(number)))["data"]
         assert re.fullmatch(r"P-\d{6}", popup["number"])
         assert number in popup["title"]
         assert popup["body"] == "Ceny już się zgadzają."
         assert popup["ticket_number"] == number
         assert (popup["read"], popup["deleted"], popup["snoozed_until"]) == (False, False, None)
-    await stays_quiet(colleague, "popup.created")
+    await stays_quiet(colleague, "popup.created", about(number))
 
 
 async def test_the_users_own_reply_makes_no_popup_but_reaches_their_other_tabs(
@@ -44,7 +44,7 @@ async def test_the_users_own_reply_makes_no_popup_but_reaches_their_other_tabs(
     await reply(gateway, number, account.user("anna"), "Jeszcze jedno", agent=False)
     posted = await tab.expect("reply.posted")
     assert posted["data"]["ticket_number"] == number
-    await stays_quiet(tab, "popup.created")
+    await stays_quiet(tab, "popup.created", about(number))
     assert await popups(gateway, account.user("anna"), state="all", ticket_number=number) == []
 
 
@@ -66,7 +66,7 @@ async def test_status_change_that_needs_the_user_pops_up(
     )
     assert changed.status_code == 200
     assert (await tab.expect("ticket.updated"))["data"]["status"] == status
-    popup = (await tab.expect("popup.created"))["data"]
+    popup = (await tab.expect("popup.created", where=about(number)))["data"]
     assert number in popup["title"] and title_part in popup["title"]
 
 
@@ -79,7 +79,7 @@ async def test_in_progress_is_no_reason_for_a_popup(
         f"/api/v1/agent/tickets/{number}", json={"status": "in_progress"}, headers=agent
     )
     await tab.expect("ticket.updated")
-    await stays_quiet(tab, "popup.created")
+    await stays_quiet(tab, "popup.created", about(number))
 
 
 async def test_two_gateway_instances_each_deliver_to_their_own_sockets(
@@ -93,9 +93,10 @@ async def test_two_gateway_instances_each_deliver_to_their_own_sockets(
     try:
         on_first = await open_stream(account.account_id, "anna")
         on_second = await open_stream(account.account_id, "anna", gateway_url=second.url)
-        await answered_ticket(gateway, account.user("anna"), agent, "Odpowiedź")
+        number = await answered_ticket(gateway, account.user("anna"), agent, "Odpowiedź")
         numbers = {
-            (await tab.expect("popup.created"))["data"]["number"] for tab in (on_first, on_second)
+            (await tab.expect("popup.created", where=about(number)))["data"]["number"]
+            for tab in (on_first, on_second)
         }
         assert len(numbers) == 1
     finally:
@@ -112,7 +113,9 @@ async def test_a_client_that_was_offline_catches_up_from_the_active_list(
     # Back online: the socket gets what comes next, the list still holds what it missed.
     tab = await open_stream(account.account_id, "anna")
     await reply(gateway, number, agent, "I jeszcze to", agent=True)
-    assert (await tab.expect("popup.created"))["data"]["body"] == "I jeszcze to"
+    assert (await tab.expect("popup.created", where=about(number)))["data"]["body"] == (
+        "I jeszcze to"
+    )
     active = await popups(gateway, anna, state="active", ticket_number=number)
     assert [item["body"] for item in active] == ["I jeszcze to", "Odpowiedź pod nieobecność"]
 

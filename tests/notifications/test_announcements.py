@@ -1,0 +1,105 @@
+"""Announcements: to one user, every user of an account, or everyone, also users seen later."""
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from tests.conftest import Account
+from tests.notifications.conftest import (
+    OpenStream,
+    eventually_listed,
+    popups,
+    stays_quiet,
+    titled,
+)
+
+
+async def announce(
+    gateway: httpx.AsyncClient, agent: dict[str, str], **target: str
+) -> dict[str, Any]:
+    title = f"Przerwa techniczna {uuid.uuid4().hex[:6]}"
+    body = {"title": title, "body": "W nocy system będzie niedostępny.", **target}
+    response = await gateway.post("/api/v1/agent/announcements", json=body, headers=agent)
+    assert response.status_code == 201, response.text
+    created: dict[str, Any] = response.json()
+    return created
+
+
+def listed(title: str) -> Callable[[list[dict[str, Any]]], bool]:
+    return lambda items: any(item["title"] == title for item in items)
+
+
+def titles(items: list[dict[str, Any]], title: str) -> list[str]:
+    """The items with this title (announcements to everyone from other tests are listed too)."""
+    return [item["title"] for item in items if item["title"] == title]
+
+
+async def test_an_announcement_to_an_account_reaches_its_users_now_and_later_and_no_others(
+    gateway: httpx.AsyncClient,
+    account: Account,
+    other_account: Account,
+    agent: dict[str, str],
+    open_stream: OpenStream,
+) -> None:
+    anna_tab = await open_stream(account.account_id, "anna")
+    outsider_tab = await open_stream(other_account.account_id, "anna")
+    title = (await announce(gateway, agent, account_id=account.account_id))["title"]
+    popup = (await anna_tab.expect("popup.created", where=titled(title)))["data"]
+    assert (popup["title"], popup["ticket_number"]) == (title, None)
+    await stays_quiet(outsider_tab, "popup.created", titled(title))
+    # Someone of that account who signs in only now still gets it, once.
+    newcomer = account.user("zofia")
+    assert titles(await popups(gateway, newcomer), title) == [title]
+    assert titles(await popups(gateway, newcomer, state="all"), title) == [title]
+    assert titles(await popups(gateway, other_account.user("anna"), state="all"), title) == []
+
+
+async def test_an_announcement_to_one_user_reaches_only_that_user(
+    gateway: httpx.AsyncClient, account: Account, agent: dict[str, str], open_stream: OpenStream
+) -> None:
+    anna_tab = await open_stream(account.account_id, "anna")
+    colleague_tab = await open_stream(account.account_id, "piotr")
+    title = (await announce(gateway, agent, account_id=account.account_id, user_id="anna"))["title"]
+    await anna_tab.expect("popup.created", where=titled(title))
+    await stays_quiet(colleague_tab, "popup.created", titled(title))
+    assert titles(await popups(gateway, account.user("piotr"), state="all"), title) == []
+
+
+async def test_an_announcement_to_everyone_reaches_connected_and_later_users_of_any_account(
+    gateway: httpx.AsyncClient,
+    account: Account,
+    other_account: Account,
+    agent: dict[str, str],
+    open_stream: OpenStream,
+) -> None:
+    tabs = [
+        await open_stream(account.account_id, "anna"),
+        await open_stream(other_account.account_id, "jan"),
+    ]
+    title = (await announce(gateway, agent))["title"]
+    for tab in tabs:
+        await tab.expect("popup.created", where=titled(title))
+    late = Account(f"hotel-{uuid.uuid4().hex[:10]}").user("ola")
+    await eventually_listed(gateway, late, listed(title))
+
+
+async def test_a_user_connecting_later_gets_the_announcement_on_the_socket(
+    gateway: httpx.AsyncClient, account: Account, agent: dict[str, str], open_stream: OpenStream
+) -> None:
+    title = (await announce(gateway, agent, account_id=account.account_id))["title"]
+    tab = await open_stream(account.account_id, "marek")
+    await tab.expect("popup.created", where=titled(title))
+
+
+async def test_only_agents_announce_and_a_title_is_needed(
+    gateway: httpx.AsyncClient, account: Account, agent: dict[str, str]
+) -> None:
+    body = {"title": "Hej", "body": "Tekst"}
+    refused = await gateway.post("/api/v1/agent/announcements", json=body, headers=account.user())
+    assert refused.status_code == 403
+    empty = await gateway.post(
+        "/api/v1/agent/announcements", json={"title": " ", "body": "x"}, headers=agent
+    )
+    assert empty.status_code == 422
