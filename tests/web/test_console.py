@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from tests.web.conftest import Browser, WebAccount
+from tests.web.conftest import Browser, WebAccount, delete_active_popups
 
 
 def open_console(page: Browser) -> tuple[str, str]:
@@ -53,7 +53,7 @@ def test_agent_replies_in_the_console_and_the_user_gets_a_pop_up(
     page.press("Przypomnij później", ".hd-popup")
     page.click('.hd-snooze-choices [data-minutes="15"]')
     page.wait_gone(".hd-popup")
-    [snoozed] = web_account.get("/api/v1/popups?state=all")["items"]
+    [snoozed] = web_account.get(f"/api/v1/popups?state=all&ticket_number={number}")["items"]
     assert snoozed["snoozed_until"] and not snoozed["read"]
 
     # A status change is another pop-up; Preview opens its ticket in the Help menu.
@@ -72,12 +72,15 @@ def test_agent_replies_in_the_console_and_the_user_gets_a_pop_up(
 def test_announcements_queue_up_and_deleted_ones_stay_in_history(
     page: Browser, web_account: WebAccount, agent_headers: dict[str, str]
 ) -> None:
+    # Titles of their own: other tests announce to everyone, and that includes this user.
+    maintenance, release = (f"{title} {uuid.uuid4().hex[:6]}" for title in ("Przerwa", "Wersja"))
+    delete_active_popups(web_account.gateway_url, web_account.token)
     # Sent while the user's page was closed: it appears as soon as the page connects.
     response = httpx.post(
         f"{web_account.gateway_url}/api/v1/agent/announcements",
         headers=agent_headers,
         json={
-            "title": "Przerwa techniczna",
+            "title": maintenance,
             "body": "W nocy z soboty na niedzielę system będzie niedostępny.",
             "account_id": web_account.account_id,
             "user_id": web_account.user_id,
@@ -85,12 +88,12 @@ def test_announcements_queue_up_and_deleted_ones_stay_in_history(
         timeout=30,
     )
     response.raise_for_status()
-    page.sign_in(web_account.token)
-    page.wait_text(".hd-popup h2", "Przerwa techniczna")
+    page.sign_in(web_account.token, keep_popups=True)
+    page.wait_text(".hd-popup h2", maintenance)
 
     open_console(page)
     page.press("Ogłoszenie", ".hd-subtabs")
-    page.find(".announcer input[name=title]").send_keys("Nowa wersja systemu")
+    page.find(".announcer input[name=title]").send_keys(release)
     page.find(".announcer textarea[name=body]").send_keys("Sprawdź, co nowego w raportach.")
     page.find(".announcer input[value=user]").click()
     page.find(".announcer input[name=account_id]").send_keys(web_account.account_id)
@@ -105,7 +108,7 @@ def test_announcements_queue_up_and_deleted_ones_stay_in_history(
     page.wait_text(".hd-popup .hd-waiting", "1")
     page.screenshot("popup-queue")
     page.press("Usuń", ".hd-popup-actions")
-    page.wait_text(".hd-popup h2", "Nowa wersja systemu")
+    page.wait_text(".hd-popup h2", release)
     assert not page.all(".hd-popup .hd-waiting")
     # Escape closes the modal for now without deciding anything.
     page.driver.switch_to.active_element.send_keys(Keys.ESCAPE)
@@ -113,9 +116,9 @@ def test_announcements_queue_up_and_deleted_ones_stay_in_history(
 
     page.open_help("history")
     page.press("Powiadomienia", ".hd-subtabs")
-    deleted = page.wait_text(".hd-popup-item.hd-deleted", "Przerwa techniczna")
+    deleted = page.wait_text(".hd-popup-item.hd-deleted", maintenance)
     assert "usunięte" in deleted
-    page.wait_text(".hd-popup-item:not(.hd-deleted)", "Nowa wersja systemu")
+    page.wait_text(".hd-popup-item:not(.hd-deleted)", release)
     page.screenshot("popup-history")
 
 

@@ -129,7 +129,15 @@ def test_history_filters_and_preview_with_a_reply(
     page.click(".hd-search-button")
     page.wait(lambda _: len(page.all(".hd-table tbody tr")) == 2)
 
-    page.find(f'tr[data-number="{invoice}"] .hd-preview-button').click()
+    def previewed(_: object) -> bool:
+        # A pushed change may redraw the table under the pointer: click until it opens.
+        if page.all(".hd-preview h3"):
+            return True
+        for button in page.all(f'tr[data-number="{invoice}"] .hd-preview-button'):
+            button.click()
+        return False
+
+    page.wait(previewed)
     page.wait_text(".hd-preview h3", invoice)
     page.wait_text(".hd-thread", "Błędny NIP.")
     page.find(".hd-reply textarea").send_keys("Poprawny NIP to 123-456-32-18.")

@@ -246,7 +246,7 @@ class HelpDesk {
   }
 }
 
-/** The menu's first screen: the four sections as cards, and whether support is in. */
+/** The menu's first screen: the four sections as cards. */
 class HomeView {
   constructor(desk) {
     this.desk = desk;

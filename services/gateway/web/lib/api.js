@@ -80,7 +80,7 @@ export class Api {
     return this.request("POST", path, { form, headers });
   }
 
-  /** The URL an attachment downloads from; the token rides in the Authorization header. */
+  /** Save an attachment as a file: fetched with the bearer token, which a plain link cannot send. */
   async download(attachment) {
     const response = await fetch(this.url(`/api/v1/attachments/${attachment.id}`), {
       headers: { Authorization: `Bearer ${this.token}` },

@@ -34,11 +34,6 @@ export function append(parent, children) {
   return parent;
 }
 
-export function clear(node) {
-  node.replaceChildren();
-  return node;
-}
-
 /** Replace a node's content in one step, so screen readers hear one change. */
 export function fill(node, ...children) {
   node.replaceChildren();
