@@ -248,3 +248,53 @@ async def eventually(check: Callable[[], Awaitable[bool]], within: float) -> flo
             return time.monotonic() - started
         await asyncio.sleep(0.25)
     pytest.fail(f"condition not reached within {within} s")
+
+
+class DurableWatch:
+    """Events of one routing key kept in a durable queue of the test's own.
+
+    Unlike `event_log`, it survives a broker restart, so nothing published while the test
+    was not listening can slip by.
+    """
+
+    def __init__(self, url: str, routing_key: str) -> None:
+        self.url = url
+        self.routing_key = routing_key
+        self.queue_name = f"test.watch.{uuid.uuid4().hex[:8]}"
+        self.events: list[dict[str, Any]] = []
+
+    async def declare(self) -> None:
+        connection = await aio_pika.connect(self.url)
+        async with connection:
+            channel = await connection.channel()
+            exchange = await channel.declare_exchange(
+                EVENTS_EXCHANGE.name, aio_pika.ExchangeType.TOPIC, durable=True
+            )
+            queue = await channel.declare_queue(self.queue_name, durable=True)
+            await queue.bind(exchange, self.routing_key)
+
+    async def collect_until(
+        self, done: Callable[[list[dict[str, Any]]], bool], within: float = 60
+    ) -> list[dict[str, Any]]:
+        connection = await aio_pika.connect_robust(self.url)
+        async with connection:
+            channel = await connection.channel()
+            queue = await channel.declare_queue(self.queue_name, durable=True)
+            deadline = time.monotonic() + within
+            while not done(self.events):
+                if time.monotonic() > deadline:
+                    pytest.fail(f"{self.routing_key}: condition not met; got {self.events}")
+                message = await queue.get(no_ack=True, fail=False)
+                if message is None:
+                    await asyncio.sleep(0.25)
+                else:
+                    self.events.append(json.loads(message.body))
+            await queue.delete(if_unused=False, if_empty=False)
+        return self.events
+
+
+@pytest.fixture
+async def created_tickets_watch(system: HelpDesk) -> DurableWatch:
+    watch = DurableWatch(system.settings.rabbitmq_url, "ticket.created")
+    await watch.declare()
+    return watch

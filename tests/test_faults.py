@@ -1,0 +1,120 @@
+"""Faults under load: a service killed, the broker restarted. Nothing lost, nothing doubled.
+
+Clients create tickets the way a real client does: with an Idempotency-Key, retrying on
+503 until they get 201. Afterwards every key has exactly one ticket, every ticket is in
+the database, and its ticket.created event was published (redeliveries carry the same
+event_id, which consumers deduplicate on).
+"""
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+
+import httpx
+import pytest
+
+from tests.conftest import Account, DurableWatch, HelpDesk, rabbitmqctl
+
+CLIENTS = 40
+
+
+async def create_until_accepted(
+    gateway: httpx.AsyncClient, headers: dict[str, str], key: str, statuses: list[int]
+) -> str:
+    """One client's ticket: retried with the same key until the help desk accepts it."""
+    for _attempt in range(120):
+        started = time.monotonic()
+        try:
+            response = await gateway.post(
+                "/api/v1/tickets",
+                data={"subject": f"Awaria {key}", "message": "..."},
+                headers={**headers, "Idempotency-Key": key},
+                timeout=10,
+            )
+        except httpx.TransportError:
+            await asyncio.sleep(0.5)
+            continue
+        statuses.append(response.status_code)
+        # A refusal during an outage must be quick and clear, never a hang or a 500.
+        assert response.status_code in (201, 503), response.text
+        assert time.monotonic() - started < 6
+        if response.status_code == 201:
+            number: str = response.json()["number"]
+            return number
+        await asyncio.sleep(0.5)
+    pytest.fail(f"{key} never accepted")
+
+
+async def load_through(
+    fault: Callable[[], Awaitable[None]],
+    gateway: httpx.AsyncClient,
+    account: Account,
+    watch: DurableWatch,
+    database: object,
+) -> list[int]:
+    statuses: list[int] = []
+    headers = account.user("anna")
+
+    async def client(index: int) -> str:
+        await asyncio.sleep(index * 0.05)
+        key = f"{account.account_id}-{index}"
+        return await create_until_accepted(gateway, headers, key, statuses)
+
+    numbers, _ = await asyncio.gather(
+        asyncio.gather(*(client(index) for index in range(CLIENTS))), fault()
+    )
+    assert len(set(numbers)) == CLIENTS
+    tickets = database["tickets"]  # type: ignore[index]
+    for number in numbers:
+        stored = await tickets.find_one({"_id": number})
+        assert stored is not None and stored["account_id"] == account.account_id, number
+    history = await gateway.get("/api/v1/tickets", params={"page_size": 100}, headers=headers)
+    assert history.json()["total"] == CLIENTS, "a ticket was lost or doubled"
+    assert sorted(row["number"] for row in history.json()["items"]) == sorted(numbers)
+    events = await watch.collect_until(
+        lambda seen: {event["payload"]["number"] for event in seen} >= set(numbers)
+    )
+    for number in numbers:
+        ids = {event["event_id"] for event in events if event["payload"]["number"] == number}
+        assert len(ids) == 1, f"{number} was announced as {len(ids)} different events"
+    return statuses
+
+
+@pytest.mark.disruptive
+async def test_tickets_service_killed_mid_load_loses_and_doubles_nothing(
+    system: HelpDesk,
+    gateway: httpx.AsyncClient,
+    account: Account,
+    created_tickets_watch: DurableWatch,
+    database: object,
+) -> None:
+    tickets = system.services["tickets"]
+
+    async def kill_and_restart() -> None:
+        await asyncio.sleep(0.8)
+        tickets.stop(kill=True)
+        await asyncio.sleep(2)
+        await asyncio.to_thread(tickets.start)
+
+    statuses = await load_through(
+        kill_and_restart, gateway, account, created_tickets_watch, database
+    )
+    assert 503 in statuses, "the kill happened after the load: the test proved nothing"
+
+
+@pytest.mark.disruptive
+async def test_broker_restart_mid_load_loses_and_doubles_nothing(
+    system: HelpDesk,
+    gateway: httpx.AsyncClient,
+    account: Account,
+    created_tickets_watch: DurableWatch,
+    database: object,
+) -> None:
+    async def restart_broker() -> None:
+        await asyncio.sleep(0.8)
+        await asyncio.to_thread(rabbitmqctl, "stop_app")
+        await asyncio.sleep(10)
+        await asyncio.to_thread(rabbitmqctl, "start_app")
+
+    statuses = await load_through(restart_broker, gateway, account, created_tickets_watch, database)
+    assert 503 in statuses, "the outage happened after the load: the test proved nothing"
