@@ -204,6 +204,23 @@ class HelpDesk {
     this.panel.hidden = false;
     this.button.setAttribute("aria-expanded", "true");
     this.show(section, argument);
+    this.refreshInfo();
+  }
+
+  /** Support opens and closes while a page stays open: ask again whenever the menu opens. */
+  async refreshInfo() {
+    let info;
+    try {
+      info = await this.api.get("/api/v1/help");
+    } catch {
+      // Unreachable now: what is on screen is the last known answer, and still useful.
+      return;
+    }
+    const changed = info.open_now !== this.info.open_now || info.chat_available !== this.info.chat_available;
+    this.info = info;
+    if (!changed) return;
+    this.renderFooter();
+    for (const id of ["chat", "hours"]) this.sections[id].render();
   }
 
   close() {
