@@ -16,7 +16,10 @@ import uvicorn
 from faststream.asgi import AsgiFastStream, AsgiResponse, get
 from faststream.asgi.response import JSONResponse
 from faststream.rabbit import RabbitBroker, RabbitRouter
+from motor.motor_asyncio import AsyncIOMotorCollection
+from pydantic import BaseModel
 
+from shared.outbox import OUTBOX_FIELD, PENDING_FLAG
 from shared.rpc import ServiceStatus, StatusQuery, rpc_endpoint
 from shared.topology import (
     DEAD_LETTER_EXCHANGE,
@@ -122,3 +125,34 @@ def run_service(app: AsgiFastStream, host: str, port: int) -> None:
         timeout_graceful_shutdown=int(GRACEFUL_TIMEOUT_SECONDS),
         lifespan="on",
     )
+
+
+class OutboxBacklog(BaseModel):
+    """Events written but not yet confirmed by the broker, in one outbox collection."""
+
+    pending_documents: int
+    oldest_age_seconds: float
+
+
+async def outbox_backlog(collection: AsyncIOMotorCollection[Any]) -> OutboxBacklog:
+    """How far the outbox relay is behind: pending documents and the age of the oldest event.
+
+    Pending documents are few while the relay keeps up (it drains them within a second),
+    so reading their outboxes is cheap; a large backlog is exactly what this reports.
+    """
+    cursor = collection.find({PENDING_FLAG: True}, {OUTBOX_FIELD: 1})
+    documents = [document async for document in cursor]
+    times = [
+        datetime.fromisoformat(event["occurred_at"])
+        for document in documents
+        for event in document.get(OUTBOX_FIELD, [])
+    ]
+    oldest = (datetime.now(UTC) - min(times)).total_seconds() if times else 0.0
+    return OutboxBacklog(pending_documents=len(documents), oldest_age_seconds=max(oldest, 0.0))
+
+
+async def count_matching(collection: AsyncIOMotorCollection[Any], query: dict[str, Any]) -> int:
+    # The `count` command, not count_documents(): NX-27017 runs that aggregation in Python.
+    counted = await collection.database.command("count", collection.name, query=query)
+    total: int = counted["n"]
+    return total

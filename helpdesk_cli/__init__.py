@@ -1,0 +1,1 @@
+"""`helpdesk`: the operators' command line (tokens, dead letters, status, seeding, servers)."""

@@ -1,0 +1,112 @@
+"""`helpdesk dead-letters`: listing leaves dead letters in place; replay routes them back."""
+
+import json
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import aio_pika
+import pytest
+
+from shared.topology import DEAD_LETTER_EXCHANGE, DEAD_LETTER_QUEUE, EVENTS_EXCHANGE
+from tests.cli.conftest import Helpdesk
+from tests.conftest import HelpDesk, eventually
+
+
+@dataclass
+class Poisoned:
+    """An event of this test's own that a consumer rejected into the dead-letter queue."""
+
+    event_id: str
+    routing_key: str
+    queue: str
+
+
+async def in_dead_letters(url: str, event_id: str, remove: bool = False) -> bool:
+    """Whether the event is in the dead-letter queue (other tests' dead letters stay)."""
+    async with await aio_pika.connect(url) as connection:
+        channel = await connection.channel()
+        queue = await channel.declare_queue(DEAD_LETTER_QUEUE.name, passive=True)
+        found = False
+        while (message := await queue.get(no_ack=False, fail=False)) is not None:
+            if json.loads(message.body).get("event_id") == event_id:
+                found = True
+                if remove:
+                    await message.ack()
+        return found
+
+
+@pytest.fixture
+async def poisoned(system: HelpDesk) -> AsyncIterator[Poisoned]:
+    url = system.settings.rabbitmq_url
+    marker = uuid.uuid4().hex[:10]
+    letter = Poisoned(uuid.uuid4().hex, f"test.cli.{marker}", f"test.cli.poison.{marker}")
+    async with await aio_pika.connect(url) as connection:
+        channel = await connection.channel()
+        exchange = await channel.get_exchange(EVENTS_EXCHANGE.name)
+        queue = await channel.declare_queue(
+            letter.queue, arguments={"x-dead-letter-exchange": DEAD_LETTER_EXCHANGE.name}
+        )
+        await queue.bind(exchange, letter.routing_key)
+        event = {"event_id": letter.event_id, "type": letter.routing_key, "payload": {}}
+        await exchange.publish(
+            aio_pika.Message(json.dumps(event).encode(), message_id=letter.event_id),
+            routing_key=letter.routing_key,
+        )
+        # The consumer gives up on it, as one past its delivery limit does.
+        message = await queue.get(no_ack=False, timeout=5)
+        await message.reject(requeue=False)
+        await queue.delete(if_unused=False, if_empty=False)
+    await eventually(lambda: in_dead_letters(url, letter.event_id), within=10)
+    yield letter
+    await in_dead_letters(url, letter.event_id, remove=True)
+
+
+async def test_list_shows_the_dead_letter_and_keeps_it(
+    helpdesk: Helpdesk, poisoned: Poisoned, system: HelpDesk
+) -> None:
+    result = await helpdesk("dead-letters", "list")
+
+    assert result.exit_code == 0, result.output
+    [row] = [line.split() for line in result.stdout.splitlines() if poisoned.event_id in line]
+    assert row[:4] == [poisoned.routing_key, poisoned.event_id, "rejected", poisoned.queue]
+    assert row[4].startswith("20")  # the first failure's time, ISO 8601
+    assert await in_dead_letters(system.settings.rabbitmq_url, poisoned.event_id)
+
+
+async def test_replay_puts_the_event_back_on_its_route_and_out_of_dead_letters(
+    helpdesk: Helpdesk, poisoned: Poisoned, system: HelpDesk
+) -> None:
+    url = system.settings.rabbitmq_url
+    async with await aio_pika.connect(url) as connection:
+        channel = await connection.channel()
+        watch = await channel.declare_queue(exclusive=True)
+        await watch.bind(EVENTS_EXCHANGE.name, poisoned.routing_key)
+
+        result = await helpdesk("dead-letters", "replay", poisoned.event_id)
+
+        assert result.exit_code == 0, result.output
+        assert f"-> {EVENTS_EXCHANGE.name} {poisoned.routing_key}" in result.stdout
+        message = await watch.get(timeout=5)
+        assert json.loads(message.body)["event_id"] == poisoned.event_id
+        assert message.delivery_mode == aio_pika.DeliveryMode.PERSISTENT
+        assert "x-death" not in (message.headers or {})
+    assert not await in_dead_letters(url, poisoned.event_id)
+
+
+async def test_replay_of_an_unknown_event_fails_and_replays_nothing(
+    helpdesk: Helpdesk, poisoned: Poisoned, system: HelpDesk
+) -> None:
+    result = await helpdesk("dead-letters", "replay", "no-such-event")
+
+    assert result.exit_code == 1
+    assert "no-such-event" in result.stderr
+    assert await in_dead_letters(system.settings.rabbitmq_url, poisoned.event_id)
+
+
+@pytest.mark.parametrize("args", [[], ["--all", "some-id"]])
+async def test_replay_needs_either_all_or_event_ids(helpdesk: Helpdesk, args: list[str]) -> None:
+    result = await helpdesk("dead-letters", "replay", *args)
+
+    assert result.exit_code == 2
+    assert "--all" in result.output

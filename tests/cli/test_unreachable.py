@@ -1,0 +1,28 @@
+"""A server that does not answer is one line on stderr and a non-zero exit, no traceback."""
+
+import pytest
+
+from tests.cli.conftest import Helpdesk
+from tests.harness import free_port
+
+
+@pytest.mark.parametrize("command", [["dead-letters", "list"], ["status"]])
+async def test_unreachable_broker_is_one_line(helpdesk: Helpdesk, command: list[str]) -> None:
+    closed = f"amqp://guest:guest@127.0.0.1:{free_port()}/"
+
+    result = await helpdesk(*command, HELPDESK_RABBITMQ_URL=closed)
+
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: RabbitMQ does not answer at 127.0.0.1:")
+
+
+async def test_unreachable_database_is_one_line(helpdesk: Helpdesk) -> None:
+    result = await helpdesk(
+        "purge-orphans", HELPDESK_MONGO_URL=f"mongodb://127.0.0.1:{free_port()}/"
+    )
+
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: the database does not answer")
