@@ -88,12 +88,10 @@ class TicketUpdated(Event[TicketUpdatedPayload]):
     type: Literal["ticket.updated"] = "ticket.updated"
 
 
-class PopupView(BaseModel):
-    """A pop-up as its user sees it; every pop-up event carries it as it is after the change."""
+class Popup(BaseModel):
+    """A pop-up as its user sees it (the API's item)."""
 
     number: str
-    account_id: str
-    user_id: str
     title: str
     body: str
     ticket_number: str | None = None
@@ -101,6 +99,13 @@ class PopupView(BaseModel):
     read: bool
     snoozed_until: datetime | None = None
     deleted: bool
+
+
+class PopupView(Popup):
+    """Every pop-up event carries the pop-up as it is after the change, and whose it is."""
+
+    account_id: str
+    user_id: str
 
 
 class PopupCreated(Event[PopupView]):

@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, model_validator
 
+from shared.events import Popup
 from shared.people import Caller
 from shared.tickets import PAGE_SIZE_MAX
 
@@ -18,19 +19,6 @@ PopupState = Literal["active", "all"]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX)]
 Body = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=BODY_MAX)]
 PersonId = Annotated[str, StringConstraints(min_length=1, max_length=200)]
-
-
-class Popup(BaseModel):
-    """One pop-up in the API's words (`PopupView` without whom it is addressed to)."""
-
-    number: str
-    title: str
-    body: str
-    ticket_number: str | None = None
-    created_at: datetime
-    read: bool
-    snoozed_until: datetime | None = None
-    deleted: bool
 
 
 class PopupPage(BaseModel):

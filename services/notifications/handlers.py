@@ -4,13 +4,12 @@ from faststream import AckPolicy
 from faststream.rabbit import RabbitRouter
 
 from services.notifications.service import PopupService
-from shared.events import ReplyPosted, TicketUpdated
+from shared.events import Popup, ReplyPosted, TicketUpdated
 from shared.popups import (
     Announce,
     Announcement,
     DeliverAnnouncements,
     ListPopups,
-    Popup,
     PopupAction,
     PopupPage,
     Snoozed,

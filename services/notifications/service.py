@@ -13,6 +13,7 @@ from shared.errors import NotFound, Unavailable
 from shared.events import (
     AnnouncementPayload,
     AnnouncementPublished,
+    Popup,
     PopupCreated,
     PopupDeleted,
     PopupEvent,
@@ -31,7 +32,6 @@ from shared.popups import (
     Announcement,
     DeliverAnnouncements,
     ListPopups,
-    Popup,
     PopupAction,
     PopupPage,
     Recipient,

@@ -5,12 +5,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, status
 
 from services.gateway.deps import CurrentAgent, CurrentUser, Rpc
+from shared.events import Popup
 from shared.popups import (
     Announce,
     Announcement,
     AnnouncementFields,
     ListPopups,
-    Popup,
     PopupAction,
     PopupPage,
     PopupState,

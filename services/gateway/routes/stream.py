@@ -26,13 +26,14 @@ from shared.events import (
     POPUP_EVENTS,
     AnnouncementPublished,
     Event,
+    Popup,
     PopupView,
     ReplyPosted,
     TicketCreated,
     TicketUpdated,
 )
 from shared.people import Caller
-from shared.popups import DeliverAnnouncements, Popup, Recipient
+from shared.popups import DeliverAnnouncements, Recipient
 from shared.topology import CHAT_EXCHANGE, CHAT_QUEUE_KEY, EVENTS_EXCHANGE
 
 router = APIRouter(tags=["stream"])
