@@ -7,7 +7,7 @@ from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, model_v
 
 from shared.events import Popup
 from shared.people import Caller
-from shared.tickets import PAGE_SIZE_MAX
+from shared.tickets import PAGE_MAX, PAGE_SIZE_MAX
 
 TITLE_MAX = 200
 BODY_MAX = 20_000
@@ -32,7 +32,7 @@ class ListPopups(BaseModel):
     caller: Caller
     state: PopupState = "active"
     ticket_number: str | None = Field(default=None, max_length=200)
-    page: int = Field(default=1, ge=1)
+    page: int = Field(default=1, ge=1, le=PAGE_MAX)
     page_size: int = Field(default=20, ge=1, le=PAGE_SIZE_MAX)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from motor.motor_asyncio import AsyncIOMotorCollection, AsyncIOMotorDatabase
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 
-from shared.database import database_answers
+from shared.database import database_answers, find_page
 from shared.versioned import replace_versioned
 
 OWNER = [("account_id", ASCENDING), ("user_id", ASCENDING)]
@@ -79,9 +79,7 @@ class PopupStore:
     async def page(
         self, query: dict[str, Any], skip: int, limit: int
     ) -> tuple[list[dict[str, Any]], int]:
-        cursor = self.popups.find(query, {"outbox": 0}).sort(NEWEST_FIRST).skip(skip).limit(limit)
-        rows = [document async for document in cursor]
-        return rows, await self.popups.count_documents(query)
+        return await find_page(self.popups, query, NEWEST_FIRST, skip, limit, {"outbox": 0})
 
     async def due(self, now: datetime, limit: int) -> list[dict[str, Any]]:
         cursor = self.popups.find({"remind_pending": True, "visible_at": {"$lte": now}})

@@ -14,7 +14,7 @@ from motor.motor_asyncio import AsyncIOMotorCollection, AsyncIOMotorDatabase
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from shared.database import database_answers
+from shared.database import database_answers, find_page
 from shared.versioned import replace_versioned
 
 ATTACHMENT_BUCKET = "attachments"
@@ -123,13 +123,7 @@ class TicketStore:
         skip: int,
         limit: int,
     ) -> tuple[list[dict[str, Any]], int]:
-        cursor = self.tickets.find(query, LIST_PROJECTION).sort(sort).skip(skip).limit(limit)
-        rows = [document async for document in cursor]
-        # The `count` command, not count_documents(): the latter is an aggregation that
-        # NX-27017 runs in Python (322 ms against 17 ms for 2,000 of 10,000 tickets).
-        counted = await self.database.command("count", self.tickets.name, query=query)
-        total: int = counted["n"]
-        return rows, total
+        return await find_page(self.tickets, query, sort, skip, limit, LIST_PROJECTION)
 
     async def subjects(self, account_id: str) -> list[str]:
         values: list[str] = await self.tickets.distinct("subject", {"account_id": account_id})

@@ -18,7 +18,7 @@ from shared.popups import (
     Snoozed,
     SnoozePopup,
 )
-from shared.tickets import PAGE_SIZE_MAX
+from shared.tickets import PAGE_MAX, PAGE_SIZE_MAX
 
 router = APIRouter(prefix="/api/v1/popups", tags=["popups"])
 announcements = APIRouter(prefix="/api/v1/agent/announcements", tags=["agent"])
@@ -38,7 +38,7 @@ async def list_popups(
         "active"
     ),
     ticket_number: Annotated[str | None, Query(max_length=200)] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=PAGE_MAX)] = 1,
     page_size: Annotated[int, Query(ge=1, le=PAGE_SIZE_MAX)] = 20,
 ) -> PopupPage:
     query = ListPopups(
