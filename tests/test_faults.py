@@ -8,12 +8,13 @@ event_id, which consumers deduplicate on).
 
 import asyncio
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 
 import httpx
 import pytest
 
-from tests.conftest import Account, DurableWatch, HelpDesk, rabbitmqctl
+from tests.conftest import Account, DurableWatch, HelpDesk, eventually, rabbitmqctl
 
 CLIENTS = 40
 
@@ -118,3 +119,95 @@ async def test_broker_restart_mid_load_loses_and_doubles_nothing(
 
     statuses = await load_through(restart_broker, gateway, account, created_tickets_watch, database)
     assert 503 in statuses, "the outage happened after the load: the test proved nothing"
+
+
+REPLIED_TICKETS = 20
+
+
+async def reply_until_accepted(
+    gateway: httpx.AsyncClient, agent: dict[str, str], number: str, statuses: list[int]
+) -> None:
+    """An agent's answer, retried with the same key until the help desk accepts it."""
+    for _attempt in range(120):
+        try:
+            response = await gateway.post(
+                f"/api/v1/agent/tickets/{number}/replies",
+                data={"message": f"Odpowiedź do {number}"},
+                headers={**agent, "Idempotency-Key": f"answer-{number}"},
+                timeout=10,
+            )
+        except httpx.TransportError:
+            await asyncio.sleep(0.5)
+            continue
+        statuses.append(response.status_code)
+        assert response.status_code in (201, 503), response.text
+        if response.status_code == 201:
+            return
+        await asyncio.sleep(0.5)
+    pytest.fail(f"the answer to {number} was never accepted")
+
+
+async def answers_through(
+    fault: Callable[[], Awaitable[None]],
+    gateway: httpx.AsyncClient,
+    account: Account,
+    agent: dict[str, str],
+) -> list[int]:
+    """Agents answer tickets while `fault` happens; each author gets exactly one pop-up."""
+    anna = account.user("anna")
+    numbers = []
+    for index in range(REPLIED_TICKETS):
+        response = await gateway.post(
+            "/api/v1/tickets", data={"subject": f"Pytanie {index}", "message": "?"}, headers=anna
+        )
+        numbers.append(response.json()["number"])
+    statuses: list[int] = []
+
+    async def answer(index: int, number: str) -> None:
+        await asyncio.sleep(index * 0.1)
+        await reply_until_accepted(gateway, agent, number, statuses)
+
+    await asyncio.gather(asyncio.gather(*(answer(i, n) for i, n in enumerate(numbers))), fault())
+
+    async def one_popup_per_answer() -> bool:
+        popups = await gateway.get(
+            "/api/v1/popups", params={"state": "all", "page_size": 100}, headers=anna
+        )
+        if popups.status_code != 200:
+            return False
+        per_ticket = Counter(item["ticket_number"] for item in popups.json()["items"])
+        assert all(count == 1 for count in per_ticket.values()), per_ticket
+        return set(per_ticket) == set(numbers)
+
+    await eventually(one_popup_per_answer, within=60)
+    return statuses
+
+
+@pytest.mark.disruptive
+async def test_notifications_service_killed_mid_answers_makes_each_popup_once(
+    system: HelpDesk, gateway: httpx.AsyncClient, account: Account, agent: dict[str, str]
+) -> None:
+    notifications = system.services["notifications"]
+
+    async def kill_and_restart() -> None:
+        await asyncio.sleep(0.8)
+        notifications.stop(kill=True)
+        await asyncio.sleep(2)
+        await asyncio.to_thread(notifications.start)
+
+    statuses = await answers_through(kill_and_restart, gateway, account, agent)
+    assert set(statuses) <= {201, 503}
+
+
+@pytest.mark.disruptive
+async def test_broker_restart_mid_answers_makes_each_popup_once(
+    gateway: httpx.AsyncClient, account: Account, agent: dict[str, str]
+) -> None:
+    async def restart_broker() -> None:
+        await asyncio.sleep(0.8)
+        await asyncio.to_thread(rabbitmqctl, "stop_app")
+        await asyncio.sleep(10)
+        await asyncio.to_thread(rabbitmqctl, "start_app")
+
+    statuses = await answers_through(restart_broker, gateway, account, agent)
+    assert 503 in statuses, "the outage happened after the answers: the test proved nothing"
