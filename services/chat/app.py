@@ -9,7 +9,7 @@ from faststream.rabbit import RabbitBroker
 from services.chat.domain import ChatLimits, ChatRoom
 from services.chat.handlers import Notifier, chat_router, run_sweeper, sweep_interval, utcnow
 from shared.logging import configure_logging
-from shared.service import broker_checks, build_service_app
+from shared.service import ServiceMetrics, broker_checks, build_service_app
 from shared.settings import get_settings
 from shared.topology import CHAT_EXCHANGE
 
@@ -47,6 +47,19 @@ async def end_every_chat() -> None:
     await notifier.deliver(room.close_all())
 
 
+async def chats_waiting() -> float:
+    return room.stats().waiting
+
+
+async def chats_open() -> float:
+    return room.stats().open_chats
+
+
+# Counts only: a chat's content never leaves this process's memory.
+metrics = ServiceMetrics()
+metrics.gauge("helpdesk_chats_waiting", "Chats waiting for a support agent", chats_waiting)
+metrics.gauge("helpdesk_chats_open", "Chats in conversation with an agent", chats_open)
+
 app = build_service_app(
     "chat",
     broker,
@@ -54,4 +67,5 @@ app = build_service_app(
     logger,
     after_startup=[announce_restart],
     on_shutdown=[end_every_chat],
+    metrics=metrics,
 )

@@ -3,7 +3,8 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from services.gateway.attachments import AttachmentStore
 from services.gateway.auth import TokenVerifier
@@ -28,6 +29,7 @@ from services.gateway.routes.stream import install_streams
 from services.gateway.rpc_client import RpcClient
 from shared.database import connect_database
 from shared.logging import configure_logging
+from shared.service import HttpMetrics, ServiceMetrics
 from shared.settings import Settings, get_settings
 from shared.support_hours import SupportCalendar
 
@@ -72,6 +74,13 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(module.router)
     app.include_router(popups.announcements)
     install_pages(app)
+    metrics = ServiceMetrics()
+    app.add_middleware(HttpMetrics, registry=metrics.registry)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def prometheus_metrics() -> Response:
+        return Response(await metrics.render(), media_type=CONTENT_TYPE_LATEST)
+
     return app
 
 

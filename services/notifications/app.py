@@ -13,7 +13,13 @@ from shared.database import connect_database
 from shared.logging import CorrelationMiddleware, configure_logging
 from shared.outbox import OutboxRelay
 from shared.publishing import event_publisher
-from shared.service import broker_checks, build_service_app, combine_checks
+from shared.service import (
+    ServiceMetrics,
+    broker_checks,
+    build_service_app,
+    combine_checks,
+    count_matching,
+)
 from shared.settings import get_settings
 
 settings = get_settings()
@@ -66,6 +72,16 @@ async def stop_background() -> None:
     await asyncio.gather(*background, return_exceptions=True)
 
 
+async def reminders_waiting() -> float:
+    return await count_matching(store.popups, {"remind_pending": True})
+
+
+metrics = ServiceMetrics()
+metrics.outbox(store.popups)
+metrics.outbox(store.announcements)
+metrics.gauge("helpdesk_reminders_waiting", "Snoozed pop-ups to remind later", reminders_waiting)
+
+
 async def prepare_database() -> None:
     await store.ensure_indexes()
     await popup_relay.ensure_indexes()
@@ -80,4 +96,5 @@ app = build_service_app(
     on_startup=[prepare_database],
     after_startup=[start_background],
     on_shutdown=[stop_background],
+    metrics=metrics,
 )

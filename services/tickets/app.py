@@ -13,7 +13,7 @@ from shared.database import connect_database
 from shared.logging import CorrelationMiddleware, configure_logging
 from shared.outbox import OutboxRelay
 from shared.publishing import event_publisher
-from shared.service import broker_checks, build_service_app, combine_checks
+from shared.service import ServiceMetrics, broker_checks, build_service_app, combine_checks
 from shared.settings import get_settings
 from shared.support_hours import SupportCalendar
 
@@ -63,6 +63,10 @@ async def stop_background() -> None:
     await asyncio.gather(*background, return_exceptions=True)
 
 
+metrics = ServiceMetrics()
+metrics.outbox(store.tickets)
+
+
 async def prepare_database() -> None:
     await store.ensure_indexes()
     await relay.ensure_indexes()
@@ -76,4 +80,5 @@ app = build_service_app(
     on_startup=[prepare_database],
     after_startup=[start_background],
     on_shutdown=[stop_background],
+    metrics=metrics,
 )
