@@ -4,12 +4,15 @@ Generated from the route list: an endpoint added without a row fails the test, s
 ships a route whose access was never decided.
 """
 
+import asyncio
 from typing import Literal
 
 import httpx
 import pytest
+import websockets
 
-from tests.conftest import Account, bearer, make_token
+from tests.conftest import Account, HelpDesk, bearer, eventually, make_token
+from tests.tickets.test_attachments import PNG
 
 Access = Literal["public", "user", "agent"]
 
@@ -88,3 +91,138 @@ async def test_access_is_enforced(
         assert user.status_code not in (401, 403), user.text
     # Never a server error, whatever the caller: bad input is a 4xx.
     assert max(anonymous.status_code, user.status_code, agent.status_code) < 500
+
+
+Persona = Literal["owner", "colleague", "other_account", "agent"]
+# What each person gets on someone's own resources: the ticket belongs to the owner's
+# account (every colleague sees it), the pop-up to the owner alone.
+RESOURCE_ACCESS: dict[tuple[str, str], dict[Persona, int]] = {
+    ("GET", "/api/v1/tickets/{number}"): {
+        "owner": 200,
+        "colleague": 200,
+        "other_account": 404,
+        "agent": 200,
+    },
+    ("POST", "/api/v1/tickets/{number}/replies"): {
+        "owner": 201,
+        "colleague": 201,
+        "other_account": 404,
+        "agent": 201,
+    },
+    ("GET", "/api/v1/attachments/{attachment_id}"): {
+        "owner": 200,
+        "colleague": 200,
+        "other_account": 404,
+        "agent": 200,
+    },
+    ("POST", "/api/v1/popups/{number}/read"): {
+        "owner": 200,
+        "colleague": 404,
+        "other_account": 404,
+        "agent": 404,
+    },
+    ("POST", "/api/v1/popups/{number}/snooze"): {
+        "owner": 200,
+        "colleague": 404,
+        "other_account": 404,
+        "agent": 404,
+    },
+    ("DELETE", "/api/v1/popups/{number}"): {
+        "owner": 200,
+        "colleague": 404,
+        "other_account": 404,
+        "agent": 404,
+    },
+}
+ALL = {"state": "all"}
+SOCKETS: dict[str, Access] = {
+    "/api/v1/stream": "user",
+    "/api/v1/chat": "user",
+    "/api/v1/agent/stream": "agent",
+    "/api/v1/agent/chat": "agent",
+}
+
+
+def test_every_resource_route_with_an_owner_has_a_row() -> None:
+    owned = {key for key in ACCESS if "{" in key[1] and "/kb/" not in key[1]}
+    # The agent-only routes are decided by role alone (see ACCESS): any agent, any ticket.
+    agent_only = {key for key in owned if ACCESS[key] == "agent"}
+    assert owned - agent_only == set(RESOURCE_ACCESS)
+
+
+async def test_resources_are_isolated_between_people_and_accounts(
+    gateway: httpx.AsyncClient, account: Account, other_account: Account, agent: dict[str, str]
+) -> None:
+    people: dict[Persona, dict[str, str]] = {
+        "owner": account.user("owner"),
+        "colleague": account.user("colleague"),
+        "other_account": other_account.user("stranger"),
+        "agent": agent,
+    }
+    ticket = (
+        await gateway.post(
+            "/api/v1/tickets",
+            data={"subject": "Macierz", "message": "..."},
+            files={"file": ("a.png", PNG, "image/png")},
+            headers=people["owner"],
+        )
+    ).json()
+    await gateway.post(
+        f"/api/v1/agent/tickets/{ticket['number']}/replies", data={"message": "ok"}, headers=agent
+    )
+
+    async def owners_popup() -> bool:
+        listed = await gateway.get(
+            "/api/v1/popups", params={"state": "all"}, headers=people["owner"]
+        )
+        return any(item["ticket_number"] == ticket["number"] for item in listed.json()["items"])
+
+    await eventually(owners_popup, within=15)
+    listed = await gateway.get("/api/v1/popups", params=ALL, headers=people["owner"])
+    popup = next(i for i in listed.json()["items"] if i["ticket_number"] == ticket["number"])
+    values = {
+        "{number}": ticket["number"],
+        "{attachment_id}": ticket["attachment"]["id"],
+    }
+    # Pop-up actions go last: Delete would hide the pop-up from the other checks.
+    for (method, path), expected in sorted(
+        RESOURCE_ACCESS.items(), key=lambda r: r[0][0] == "DELETE"
+    ):
+        url = path.replace(
+            "{number}", popup["number"] if "/popups/" in path else values["{number}"]
+        )
+        url = url.replace("{attachment_id}", values["{attachment_id}"])
+        for persona in ("other_account", "colleague", "agent", "owner"):
+            kwargs: dict[str, object] = {"headers": people[persona]}
+            if path.endswith("/replies"):
+                kwargs["data"] = {"message": f"od {persona}"}
+            if path.endswith("/snooze"):
+                kwargs["json"] = {"minutes": 5}
+            response = await gateway.request(method, url, **kwargs)  # type: ignore[arg-type]
+            assert response.status_code == expected[persona], (method, path, persona, response.text)
+
+
+@pytest.mark.parametrize(("path", "access"), sorted(SOCKETS.items()))
+async def test_sockets_need_a_valid_token_and_the_right_role(
+    system: HelpDesk, account: Account, path: str, access: Access
+) -> None:
+    base = system.gateway_url.replace("http://", "ws://") + path
+    user_token = make_token("user", account.account_id, "anna")
+    agent_token = make_token("agent", "support", "ewa")
+    assert await close_code(f"{base}?token=forged") == 4401
+    assert await close_code(base) == 4401
+    assert await close_code(f"{base}?token={agent_token}") is None
+    assert await close_code(f"{base}?token={user_token}") == (4403 if access == "agent" else None)
+
+
+async def close_code(url: str) -> int | None:
+    """The code the server closed the socket with, or None if it stayed open."""
+    async with websockets.connect(url) as socket:
+        try:
+            async with asyncio.timeout(2):
+                while True:
+                    await socket.recv()
+        except TimeoutError:
+            return None
+        except websockets.ConnectionClosed as closed:
+            return closed.rcvd.code if closed.rcvd else None
