@@ -1,14 +1,11 @@
 """Builds the notifications service: broker, store, service, handlers, relays, reminders."""
 
-import asyncio
-import contextlib
-
 from faststream.rabbit import RabbitBroker
-from pymongo.errors import PyMongoError
 
 from services.notifications.handlers import build_router
 from services.notifications.service import PopupService
 from services.notifications.store import PopupStore
+from shared.background import BackgroundWork, PeriodicJob
 from shared.database import connect_database
 from shared.logging import CorrelationMiddleware, configure_logging
 from shared.outbox import OutboxRelay
@@ -37,39 +34,23 @@ async def database_checks() -> dict[str, bool]:
     return {"database": await store.answers()}
 
 
-async def remind_forever() -> None:
-    """Remind later, durably: a snooze stores its due time in the pop-up (indexed), and
-    this scan turns due ones into `popup.reminded` through the pop-up's outbox.
-
-    Chosen over a RabbitMQ delay queue because a per-message TTL only expires at the head
-    of its queue (any "remind me at T" would wait behind a later one), while a stored time
-    survives restarts of this service and of the broker alike: after a restart the first
-    scan sends whatever fell due meanwhile. Several instances may scan at once; the
-    versioned write lets exactly one of them remind each pop-up.
-    """
-    while True:
-        with contextlib.suppress(PyMongoError):
-            # The database being away only delays reminders until it is back.
-            if reminded := await service.remind_due():
-                logger.info("pop-ups reminded", extra={"count": reminded})
-        await asyncio.sleep(settings.reminder_scan_seconds)
-
-
-background: list[asyncio.Task[None]] = []
-
-
-async def start_background() -> None:
-    popup_relay.start()
-    announcement_relay.start()
-    background.append(asyncio.create_task(remind_forever(), name="reminders"))
-
-
-async def stop_background() -> None:
-    await popup_relay.stop()
-    await announcement_relay.stop()
-    for task in background:
-        task.cancel()
-    await asyncio.gather(*background, return_exceptions=True)
+# Remind later, durably: a snooze stores its due time in the pop-up (indexed), and
+# this scan turns due ones into `popup.reminded` through the pop-up's outbox.
+#
+# Chosen over a RabbitMQ delay queue because a per-message TTL only expires at the head
+# of its queue (any "remind me at T" would wait behind a later one), while a stored time
+# survives restarts of this service and of the broker alike: after a restart the first
+# scan sends whatever fell due meanwhile. Several instances may scan at once; the
+# versioned write lets exactly one of them remind each pop-up.
+background = BackgroundWork(
+    logger,
+    relays=[popup_relay, announcement_relay],
+    jobs=[
+        PeriodicJob(
+            "reminders", service.remind_due, settings.reminder_scan_seconds, "pop-ups reminded"
+        )
+    ],
+)
 
 
 async def reminders_waiting() -> float:
@@ -84,8 +65,7 @@ metrics.gauge("helpdesk_reminders_waiting", "Snoozed pop-ups to remind later", r
 
 async def prepare_database() -> None:
     await store.ensure_indexes()
-    await popup_relay.ensure_indexes()
-    await announcement_relay.ensure_indexes()
+    await background.prepare()
 
 
 app = build_service_app(
@@ -94,7 +74,7 @@ app = build_service_app(
     combine_checks(broker_checks(broker), database_checks),
     logger,
     on_startup=[prepare_database],
-    after_startup=[start_background],
-    on_shutdown=[stop_background],
+    after_startup=[background.start],
+    on_shutdown=[background.stop],
     metrics=metrics,
 )

@@ -1,6 +1,5 @@
 """Builds the tickets service: broker, store, service, handlers, outbox relay; nothing else."""
 
-import asyncio
 from datetime import timedelta
 
 from faststream.rabbit import RabbitBroker
@@ -9,6 +8,7 @@ from services.tickets.domain import SlaPolicy
 from services.tickets.handlers import build_router
 from services.tickets.service import TicketService
 from services.tickets.store import TicketStore
+from shared.background import BackgroundWork, PeriodicJob
 from shared.database import connect_database
 from shared.logging import CorrelationMiddleware, configure_logging
 from shared.outbox import OutboxRelay
@@ -40,27 +40,18 @@ async def database_checks() -> dict[str, bool]:
     return {"database": await store.answers()}
 
 
-async def purge_orphans_forever() -> None:
-    while True:
-        removed = await service.purge_orphan_attachments()
-        if removed:
-            logger.info("orphan attachments purged", extra={"count": removed})
-        await asyncio.sleep(ORPHAN_PURGE_SECONDS)
-
-
-background: list[asyncio.Task[None]] = []
-
-
-async def start_background() -> None:
-    relay.start()
-    background.append(asyncio.create_task(purge_orphans_forever(), name="orphan-purge"))
-
-
-async def stop_background() -> None:
-    await relay.stop()
-    for task in background:
-        task.cancel()
-    await asyncio.gather(*background, return_exceptions=True)
+background = BackgroundWork(
+    logger,
+    relays=[relay],
+    jobs=[
+        PeriodicJob(
+            "orphan-purge",
+            service.purge_orphan_attachments,
+            ORPHAN_PURGE_SECONDS,
+            "orphan attachments purged",
+        )
+    ],
+)
 
 
 metrics = ServiceMetrics()
@@ -69,7 +60,7 @@ metrics.outbox(store.tickets)
 
 async def prepare_database() -> None:
     await store.ensure_indexes()
-    await relay.ensure_indexes()
+    await background.prepare()
 
 
 app = build_service_app(
@@ -78,7 +69,7 @@ app = build_service_app(
     combine_checks(broker_checks(broker), database_checks),
     logger,
     on_startup=[prepare_database],
-    after_startup=[start_background],
-    on_shutdown=[stop_background],
+    after_startup=[background.start],
+    on_shutdown=[background.stop],
     metrics=metrics,
 )
