@@ -11,7 +11,7 @@ import aio_pika
 import httpx
 import typer
 from aio_pika.abc import AbstractChannel, AbstractConnection
-from aiormq.exceptions import AMQPError
+from aiormq.exceptions import AMQPError, ChannelInvalidStateError
 from pydantic import ValidationError
 from pymongo.errors import PyMongoError
 
@@ -59,6 +59,9 @@ def run(work: Coroutine[Any, Any, T]) -> T:
         fail(f"the database does not answer: {reason}")
     except httpx.HTTPError as error:
         fail(f"the gateway does not answer as expected: {error}")
+    except (AMQPError, ChannelInvalidStateError, ConnectionError) as error:
+        # The broker went away after the command had connected (a restart, a closed vhost).
+        fail(f"the broker connection failed: {str(error) or type(error).__name__}")
 
 
 @asynccontextmanager

@@ -23,6 +23,8 @@ def helpdesk(system: HelpDesk) -> Helpdesk:
 
     async def invoke(*args: str, **env: str) -> Result:
         runner = CliRunner()
-        return await asyncio.to_thread(runner.invoke, app, list(args), env={**system.env, **env})
+        return await asyncio.to_thread(
+            runner.invoke, app, list(args), env={**system.env, **env}, prog_name="helpdesk"
+        )
 
     return invoke

@@ -98,3 +98,19 @@ async def test_seed_demo_with_no_gateway_is_one_line(helpdesk: Helpdesk) -> None
     assert result.exit_code == 1
     [line] = result.stderr.splitlines()
     assert line.startswith("error: the gateway at http://127.0.0.1:")
+
+
+async def test_seed_demo_loads_the_demo_tickets_once(
+    helpdesk: Helpdesk, system: HelpDesk, database: AsyncIOMotorDatabase[Any]
+) -> None:
+    demo_account = {"account_id": "hotel-baltyk"}
+
+    first = await helpdesk("seed", "demo", "--gateway", system.gateway_url)
+    seeded = await count(database["tickets"], demo_account)
+    again = await helpdesk("seed", "demo", "--gateway", system.gateway_url)
+
+    assert first.exit_code == 0, first.output
+    assert "[seed] demo tickets in place: 4" in first.stdout
+    assert seeded == 3  # of the four demo tickets, three belong to this hotel
+    assert again.exit_code == 0, again.output
+    assert await count(database["tickets"], demo_account) == seeded  # idempotency keys
