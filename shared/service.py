@@ -11,7 +11,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import uvicorn
 from faststream.asgi import AsgiFastStream, AsgiResponse, get
@@ -31,6 +31,7 @@ from pydantic import BaseModel
 from pymongo.errors import PyMongoError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.background import BackgroundWork
 from shared.outbox import OUTBOX_FIELD, PENDING_FLAG
 from shared.rpc import ServiceStatus, StatusQuery, rpc_endpoint
 from shared.topology import (
@@ -135,6 +136,44 @@ def build_service_app(
         on_startup=list(on_startup),
         after_startup=[declare_topology, *after_startup, announce_ready],
         on_shutdown=list(on_shutdown),
+    )
+
+
+class ServiceStore(Protocol):
+    """What a database service's store offers its start-up and readiness."""
+
+    async def ensure_indexes(self) -> None: ...
+
+    async def answers(self) -> bool: ...
+
+
+def build_database_service_app(
+    service: ServiceName,
+    broker: RabbitBroker,
+    store: ServiceStore,
+    background: BackgroundWork,
+    logger: logging.Logger,
+    metrics: "ServiceMetrics",
+) -> AsgiFastStream:
+    """A service that owns a database: ready when broker and database answer, indexes
+    declared before it serves, its background work running while it does."""
+
+    async def database_checks() -> dict[str, bool]:
+        return {"database": await store.answers()}
+
+    async def prepare_database() -> None:
+        await store.ensure_indexes()
+        await background.prepare()
+
+    return build_service_app(
+        service,
+        broker,
+        combine_checks(broker_checks(broker), database_checks),
+        logger,
+        on_startup=[prepare_database],
+        after_startup=[background.start],
+        on_shutdown=[background.stop],
+        metrics=metrics,
     )
 
 

@@ -10,13 +10,7 @@ from shared.database import connect_database
 from shared.logging import CorrelationMiddleware, configure_logging
 from shared.outbox import OutboxRelay
 from shared.publishing import event_publisher
-from shared.service import (
-    ServiceMetrics,
-    broker_checks,
-    build_service_app,
-    combine_checks,
-    count_matching,
-)
+from shared.service import ServiceMetrics, build_database_service_app, count_matching
 from shared.settings import get_settings
 
 settings = get_settings()
@@ -28,10 +22,6 @@ popup_relay = OutboxRelay(store.popups, publish)
 announcement_relay = OutboxRelay(store.announcements, publish)
 service = PopupService(store, popup_relay.wake, announcement_relay.wake)
 broker.include_router(build_router(service))
-
-
-async def database_checks() -> dict[str, bool]:
-    return {"database": await store.answers()}
 
 
 # Remind later, durably: a snooze stores its due time in the pop-up (indexed), and
@@ -63,18 +53,4 @@ metrics.outbox(store.announcements)
 metrics.gauge("helpdesk_reminders_waiting", "Snoozed pop-ups to remind later", reminders_waiting)
 
 
-async def prepare_database() -> None:
-    await store.ensure_indexes()
-    await background.prepare()
-
-
-app = build_service_app(
-    "notifications",
-    broker,
-    combine_checks(broker_checks(broker), database_checks),
-    logger,
-    on_startup=[prepare_database],
-    after_startup=[background.start],
-    on_shutdown=[background.stop],
-    metrics=metrics,
-)
+app = build_database_service_app("notifications", broker, store, background, logger, metrics)

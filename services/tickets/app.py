@@ -13,7 +13,7 @@ from shared.database import connect_database
 from shared.logging import CorrelationMiddleware, configure_logging
 from shared.outbox import OutboxRelay
 from shared.publishing import event_publisher
-from shared.service import ServiceMetrics, broker_checks, build_service_app, combine_checks
+from shared.service import ServiceMetrics, build_database_service_app
 from shared.settings import get_settings
 from shared.support_hours import SupportCalendar
 
@@ -36,10 +36,6 @@ service = TicketService(store, sla, events_written=relay.wake)
 broker.include_router(build_router(service))
 
 
-async def database_checks() -> dict[str, bool]:
-    return {"database": await store.answers()}
-
-
 background = BackgroundWork(
     logger,
     relays=[relay],
@@ -58,18 +54,4 @@ metrics = ServiceMetrics()
 metrics.outbox(store.tickets)
 
 
-async def prepare_database() -> None:
-    await store.ensure_indexes()
-    await background.prepare()
-
-
-app = build_service_app(
-    "tickets",
-    broker,
-    combine_checks(broker_checks(broker), database_checks),
-    logger,
-    on_startup=[prepare_database],
-    after_startup=[background.start],
-    on_shutdown=[background.stop],
-    metrics=metrics,
-)
+app = build_database_service_app("tickets", broker, store, background, logger, metrics)
