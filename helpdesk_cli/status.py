@@ -12,9 +12,9 @@ from services.gateway.rpc_client import RpcClient
 from services.notifications.store import PopupStore
 from services.tickets.store import TicketStore
 from shared.chat import ChatStats, StatsQuery
-from shared.database import connect_database
+from shared.database import connect_database, count_matching
 from shared.errors import Unavailable
-from shared.service import OutboxBacklog, count_matching, outbox_backlog
+from shared.outbox import OutboxBacklog, outbox_backlog
 from shared.settings import Settings
 from shared.topology import DEAD_LETTER_QUEUE, ServiceName, event_queue, rpc_queue
 

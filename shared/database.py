@@ -44,8 +44,12 @@ async def find_page(
     """One page of a list screen and the total it pages through."""
     cursor = collection.find(query, projection).sort(sort).skip(skip).limit(limit)
     rows = [document async for document in cursor]
+    return rows, await count_matching(collection, query)
+
+
+async def count_matching(collection: AsyncIOMotorCollection[Any], query: dict[str, Any]) -> int:
     # The `count` command, not count_documents(): the latter is an aggregation that
     # NX-27017 runs in Python (322 ms against 17 ms for 2,000 of 10,000 documents).
     counted = await collection.database.command("count", collection.name, query=query)
     total: int = counted["n"]
-    return rows, total
+    return total

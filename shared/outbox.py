@@ -16,9 +16,11 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from motor.motor_asyncio import AsyncIOMotorCollection
+from pydantic import BaseModel
 from pymongo.errors import PyMongoError
 
 from shared.events import Event
@@ -125,3 +127,27 @@ class OutboxRelay:
                 continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), SCAN_SECONDS)
+
+
+class OutboxBacklog(BaseModel):
+    """Events written but not yet confirmed by the broker, in one outbox collection."""
+
+    pending_documents: int
+    oldest_age_seconds: float
+
+
+async def outbox_backlog(collection: AsyncIOMotorCollection[Any]) -> OutboxBacklog:
+    """How far the outbox relay is behind: pending documents and the age of the oldest event.
+
+    Pending documents are few while the relay keeps up (it drains them within a second),
+    so reading their outboxes is cheap; a large backlog is exactly what this reports.
+    """
+    cursor = collection.find({PENDING_FLAG: True}, {OUTBOX_FIELD: 1})
+    documents = [document async for document in cursor]
+    times = [
+        datetime.fromisoformat(event["occurred_at"])
+        for document in documents
+        for event in document.get(OUTBOX_FIELD, [])
+    ]
+    oldest = (datetime.now(UTC) - min(times)).total_seconds() if times else 0.0
+    return OutboxBacklog(pending_documents=len(documents), oldest_age_seconds=max(oldest, 0.0))

@@ -7,7 +7,6 @@ over the broker for the gateway) and the same graceful start and stop.
 
 import logging
 import socket
-import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
@@ -18,21 +17,10 @@ from faststream.asgi import AsgiFastStream, AsgiResponse, get
 from faststream.asgi.response import JSONResponse
 from faststream.rabbit import RabbitBroker, RabbitRouter
 from faststream.rabbit.prometheus import RabbitPrometheusMiddleware
-from motor.motor_asyncio import AsyncIOMotorCollection
-from prometheus_client import (
-    CONTENT_TYPE_LATEST,
-    CollectorRegistry,
-    Counter,
-    Gauge,
-    Histogram,
-    generate_latest,
-)
-from pydantic import BaseModel
-from pymongo.errors import PyMongoError
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from shared.background import BackgroundWork
-from shared.outbox import OUTBOX_FIELD, PENDING_FLAG
+from shared.metrics import ServiceMetrics
 from shared.rpc import ServiceStatus, StatusQuery, rpc_endpoint
 from shared.topology import (
     DEAD_LETTER_EXCHANGE,
@@ -43,8 +31,6 @@ from shared.topology import (
 )
 
 ReadinessChecks = Callable[[], Awaitable[dict[str, bool]]]
-
-logger = logging.getLogger("helpdesk.metrics")
 
 # In-flight messages get this long to finish on SIGTERM before the process exits.
 GRACEFUL_TIMEOUT_SECONDS = 15.0
@@ -100,7 +86,7 @@ def build_service_app(
     on_startup: Sequence[Callable[[], Awaitable[Any]]] = (),
     after_startup: Sequence[Callable[[], Awaitable[Any]]] = (),
     on_shutdown: Sequence[Callable[[], Awaitable[Any]]] = (),
-    metrics: "ServiceMetrics | None" = None,
+    metrics: ServiceMetrics | None = None,
 ) -> AsgiFastStream:
     broker.include_router(status_router(service, checks))
     metrics = metrics or ServiceMetrics()
@@ -153,7 +139,7 @@ def build_database_service_app(
     store: ServiceStore,
     background: BackgroundWork,
     logger: logging.Logger,
-    metrics: "ServiceMetrics",
+    metrics: ServiceMetrics,
 ) -> AsgiFastStream:
     """A service that owns a database: ready when broker and database answer, indexes
     declared before it serves, its background work running while it does."""
@@ -187,148 +173,3 @@ def run_service(app: AsgiFastStream, host: str, port: int) -> None:
         timeout_graceful_shutdown=int(GRACEFUL_TIMEOUT_SECONDS),
         lifespan="on",
     )
-
-
-class OutboxBacklog(BaseModel):
-    """Events written but not yet confirmed by the broker, in one outbox collection."""
-
-    pending_documents: int
-    oldest_age_seconds: float
-
-
-async def outbox_backlog(collection: AsyncIOMotorCollection[Any]) -> OutboxBacklog:
-    """How far the outbox relay is behind: pending documents and the age of the oldest event.
-
-    Pending documents are few while the relay keeps up (it drains them within a second),
-    so reading their outboxes is cheap; a large backlog is exactly what this reports.
-    """
-    cursor = collection.find({PENDING_FLAG: True}, {OUTBOX_FIELD: 1})
-    documents = [document async for document in cursor]
-    times = [
-        datetime.fromisoformat(event["occurred_at"])
-        for document in documents
-        for event in document.get(OUTBOX_FIELD, [])
-    ]
-    oldest = (datetime.now(UTC) - min(times)).total_seconds() if times else 0.0
-    return OutboxBacklog(pending_documents=len(documents), oldest_age_seconds=max(oldest, 0.0))
-
-
-async def count_matching(collection: AsyncIOMotorCollection[Any], query: dict[str, Any]) -> int:
-    # The `count` command, not count_documents(): NX-27017 runs that aggregation in Python.
-    counted = await collection.database.command("count", collection.name, query=query)
-    total: int = counted["n"]
-    return total
-
-
-class ServiceMetrics:
-    """The process's Prometheus registry, and gauges measured when /metrics is scraped.
-
-    A registry of its own (not prometheus_client's global one) so that tests and a second
-    app in one process never register a metric twice.
-    """
-
-    def __init__(self) -> None:
-        self.registry = CollectorRegistry()
-        self._measures: list[Callable[[], Awaitable[None]]] = []
-        self._outbox: tuple[Gauge, Gauge] | None = None
-
-    def gauge(self, name: str, documentation: str, read: Callable[[], Awaitable[float]]) -> None:
-        gauge = Gauge(name, documentation, registry=self.registry)
-
-        async def measure() -> None:
-            gauge.set(await read())
-
-        self._measures.append(measure)
-
-    def outbox(self, collection: AsyncIOMotorCollection[Any]) -> None:
-        """The backlog of one outbox collection, labelled with its name."""
-        if self._outbox is None:
-            self._outbox = (
-                Gauge(
-                    "helpdesk_outbox_pending_documents",
-                    "Documents whose events the relay has not published yet",
-                    ["outbox"],
-                    registry=self.registry,
-                ),
-                Gauge(
-                    "helpdesk_outbox_oldest_age_seconds",
-                    "Age of the oldest event not published yet (0 when none waits)",
-                    ["outbox"],
-                    registry=self.registry,
-                ),
-            )
-        pending, oldest = (gauge.labels(collection.name) for gauge in self._outbox)
-
-        async def measure() -> None:
-            backlog = await outbox_backlog(collection)
-            pending.set(backlog.pending_documents)
-            oldest.set(backlog.oldest_age_seconds)
-
-        self._measures.append(measure)
-
-    async def render(self) -> bytes:
-        for measure in self._measures:
-            try:
-                await measure()
-            except PyMongoError:
-                # The database being away must not fail the scrape of everything else;
-                # /readyz reports the outage, and these gauges keep their last value.
-                logger.warning("metric not measured: the database does not answer")
-        return generate_latest(self.registry)
-
-
-class HttpMetrics:
-    """ASGI middleware: HTTP requests by route template and status with their latency, and
-    the WebSockets open right now. Pure ASGI, so streamed uploads and sockets pass through
-    untouched."""
-
-    def __init__(self, app: ASGIApp, registry: CollectorRegistry) -> None:
-        self.app = app
-        self.requests = Counter(
-            "helpdesk_http_requests_total",
-            "HTTP requests answered, by method, route template and status",
-            ["method", "route", "status"],
-            registry=registry,
-        )
-        self.latency = Histogram(
-            "helpdesk_http_request_duration_seconds",
-            "Time to answer an HTTP request, by method and route template",
-            ["method", "route"],
-            registry=registry,
-        )
-        self.sockets = Gauge(
-            "helpdesk_websockets_open",
-            "WebSockets open now, by route",
-            ["route"],
-            registry=registry,
-        )
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "websocket":
-            sockets = self.sockets.labels(scope["path"])
-            sockets.inc()
-            try:
-                await self.app(scope, receive, send)
-            finally:
-                sockets.dec()
-            return
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        status = 500
-        started = time.perf_counter()
-
-        async def send_with_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_status)
-        finally:
-            # The template, never the raw path: ticket numbers and 404 probes would each
-            # become a series of their own.
-            route = getattr(scope.get("route"), "path", "unmatched")
-            self.requests.labels(scope["method"], route, str(status)).inc()
-            self.latency.labels(scope["method"], route).observe(time.perf_counter() - started)

@@ -12,7 +12,7 @@ from motor.motor_asyncio import AsyncIOMotorDatabase
 from prometheus_client import CONTENT_TYPE_LATEST
 from prometheus_client.parser import text_string_to_metric_families
 
-from shared.service import ServiceMetrics
+from shared.metrics import ServiceMetrics
 from tests.conftest import Account, HelpDesk, eventually, make_token
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]

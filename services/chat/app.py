@@ -9,7 +9,8 @@ from faststream.rabbit import RabbitBroker
 from services.chat.domain import ChatLimits, ChatRoom
 from services.chat.handlers import Notifier, chat_router, run_sweeper, sweep_interval, utcnow
 from shared.logging import configure_logging
-from shared.service import ServiceMetrics, broker_checks, build_service_app
+from shared.metrics import ServiceMetrics
+from shared.service import broker_checks, build_service_app
 from shared.settings import get_settings
 from shared.topology import CHAT_EXCHANGE
 

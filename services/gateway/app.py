@@ -29,7 +29,7 @@ from services.gateway.routes.stream import install_streams
 from services.gateway.rpc_client import RpcClient
 from shared.database import connect_database
 from shared.logging import configure_logging
-from shared.service import HttpMetrics, ServiceMetrics
+from shared.metrics import HttpMetrics, ServiceMetrics
 from shared.settings import Settings, get_settings
 from shared.support_hours import SupportCalendar
 

@@ -6,11 +6,12 @@ from services.notifications.handlers import build_router
 from services.notifications.service import PopupService
 from services.notifications.store import PopupStore
 from shared.background import BackgroundWork, PeriodicJob
-from shared.database import connect_database
+from shared.database import connect_database, count_matching
 from shared.logging import CorrelationMiddleware, configure_logging
+from shared.metrics import ServiceMetrics
 from shared.outbox import OutboxRelay
 from shared.publishing import event_publisher
-from shared.service import ServiceMetrics, build_database_service_app, count_matching
+from shared.service import build_database_service_app
 from shared.settings import get_settings
 
 settings = get_settings()

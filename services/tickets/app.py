@@ -11,9 +11,10 @@ from services.tickets.store import TicketStore
 from shared.background import BackgroundWork, PeriodicJob
 from shared.database import connect_database
 from shared.logging import CorrelationMiddleware, configure_logging
+from shared.metrics import ServiceMetrics
 from shared.outbox import OutboxRelay
 from shared.publishing import event_publisher
-from shared.service import ServiceMetrics, build_database_service_app
+from shared.service import build_database_service_app
 from shared.settings import get_settings
 from shared.support_hours import SupportCalendar
 
