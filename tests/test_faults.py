@@ -19,19 +19,18 @@ from tests.conftest import Account, DurableWatch, HelpDesk, eventually, rabbitmq
 CLIENTS = 40
 
 
-async def create_until_accepted(
-    gateway: httpx.AsyncClient, headers: dict[str, str], key: str, statuses: list[int]
-) -> str:
-    """One client's ticket: retried with the same key until the help desk accepts it."""
+async def post_until_accepted(
+    gateway: httpx.AsyncClient,
+    path: str,
+    data: dict[str, str],
+    headers: dict[str, str],
+    statuses: list[int],
+) -> httpx.Response:
+    """A client's write with an Idempotency-Key in `headers`, retried until accepted."""
     for _attempt in range(120):
         started = time.monotonic()
         try:
-            response = await gateway.post(
-                "/api/v1/tickets",
-                data={"subject": f"Awaria {key}", "message": "..."},
-                headers={**headers, "Idempotency-Key": key},
-                timeout=10,
-            )
+            response = await gateway.post(path, data=data, headers=headers, timeout=10)
         except httpx.TransportError:
             await asyncio.sleep(0.5)
             continue
@@ -40,10 +39,9 @@ async def create_until_accepted(
         assert response.status_code in (201, 503), response.text
         assert time.monotonic() - started < 5
         if response.status_code == 201:
-            number: str = response.json()["number"]
-            return number
+            return response
         await asyncio.sleep(0.5)
-    pytest.fail(f"{key} never accepted")
+    pytest.fail(f"POST {path} never accepted")
 
 
 async def load_through(
@@ -59,7 +57,15 @@ async def load_through(
     async def client(index: int) -> str:
         await asyncio.sleep(index * 0.05)
         key = f"{account.account_id}-{index}"
-        return await create_until_accepted(gateway, headers, key, statuses)
+        response = await post_until_accepted(
+            gateway,
+            "/api/v1/tickets",
+            {"subject": f"Awaria {key}", "message": "..."},
+            {**headers, "Idempotency-Key": key},
+            statuses,
+        )
+        number: str = response.json()["number"]
+        return number
 
     numbers, _ = await asyncio.gather(
         asyncio.gather(*(client(index) for index in range(CLIENTS))), fault()
@@ -124,29 +130,6 @@ async def test_broker_restart_mid_load_loses_and_doubles_nothing(
 REPLIED_TICKETS = 20
 
 
-async def reply_until_accepted(
-    gateway: httpx.AsyncClient, agent: dict[str, str], number: str, statuses: list[int]
-) -> None:
-    """An agent's answer, retried with the same key until the help desk accepts it."""
-    for _attempt in range(120):
-        try:
-            response = await gateway.post(
-                f"/api/v1/agent/tickets/{number}/replies",
-                data={"message": f"Odpowiedź do {number}"},
-                headers={**agent, "Idempotency-Key": f"answer-{number}"},
-                timeout=10,
-            )
-        except httpx.TransportError:
-            await asyncio.sleep(0.5)
-            continue
-        statuses.append(response.status_code)
-        assert response.status_code in (201, 503), response.text
-        if response.status_code == 201:
-            return
-        await asyncio.sleep(0.5)
-    pytest.fail(f"the answer to {number} was never accepted")
-
-
 async def answers_through(
     fault: Callable[[], Awaitable[None]],
     gateway: httpx.AsyncClient,
@@ -165,7 +148,13 @@ async def answers_through(
 
     async def answer(index: int, number: str) -> None:
         await asyncio.sleep(index * 0.1)
-        await reply_until_accepted(gateway, agent, number, statuses)
+        await post_until_accepted(
+            gateway,
+            f"/api/v1/agent/tickets/{number}/replies",
+            {"message": f"Odpowiedź do {number}"},
+            {**agent, "Idempotency-Key": f"answer-{number}"},
+            statuses,
+        )
 
     await asyncio.gather(asyncio.gather(*(answer(i, n) for i, n in enumerate(numbers))), fault())
 
