@@ -77,6 +77,8 @@ class Settings(BaseSettings):
     rate_limits: bool = True
     contacts: list[Contact] = Field(default_factory=lambda: list(DEFAULT_CONTACTS))
     kb_url: str = "https://help.example.com/"
+    # Origins whose pages may embed the Help menu (JSON list); bearer tokens, no cookies.
+    cors_origins: list[str] = Field(default_factory=lambda: ["*"])
     # The knowledge base's articles and chapters.yaml; the repository's content/kb by default.
     kb_dir: Path = Path(__file__).resolve().parents[1] / "content" / "kb"
     # First-response targets per importance, in support hours (HELPDESK_SLA_HOURS as JSON).

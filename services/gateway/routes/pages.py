@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from services.gateway.attachments import ALLOWED_TYPES, TEXT_EXTENSIONS
 from services.gateway.deps import AppSettings
+from shared.settings import Settings
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 
@@ -52,12 +53,14 @@ def install_pages(app: FastAPI) -> None:
     """The pages and static files, readable from any origin so a host can embed the menu.
 
     The embed's modules load from the gateway's origin into the host's page, which the
-    browser allows only with CORS. Any origin is safe here: every API call needs a bearer
-    token the host hands over, and no cookie is ever sent (credentials stay off).
+    browser allows only with CORS. Any origin is safe by default: every API call needs a
+    bearer token the host hands over, and no cookie is ever sent (credentials stay off);
+    operators who want to name their hosts set HELPDESK_CORS_ORIGINS.
     """
+    settings: Settings = app.state.settings
     app.add_middleware(
         CORSMiddleware,
-        allow_origins=["*"],
+        allow_origins=settings.cors_origins,
         allow_methods=["GET", "POST", "PATCH", "DELETE"],
         allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
     )
