@@ -48,8 +48,10 @@ Clock = Callable[[], datetime]
 # Collisions of ticket numbers are rare; this bounds the retries of one create.
 NUMBER_ATTEMPTS = 20
 # A retry that finds its key reserved waits this long for the first request to finish.
-KEY_WAIT_ATTEMPTS = 50
+KEY_WAIT_ATTEMPTS = 30
 KEY_WAIT_SECONDS = 0.1
+# A reservation without a ticket after this long belongs to a request that died.
+STALE_RESERVATION = timedelta(seconds=10)
 # Concurrent changes of one ticket retry on a version conflict; a handful always suffices.
 WRITE_ATTEMPTS = 20
 # Uploads nobody linked within this time are removed by the orphan purge.
@@ -81,7 +83,9 @@ class TicketService:
         # The key is reserved by _id before anything else: a lookup by _id is served by
         # the primary key on every MongoDB-wire server, and exactly one request wins it.
         if key and not await self.store.reserve_key(key, self.clock()):
-            return await self._ticket_for_key(key, caller)
+            existing = await self._ticket_for_key(key)
+            if existing is not None:
+                return existing
         attachment = await self._checked_attachment(command.attachment, caller)
         for _attempt in range(NUMBER_ATTEMPTS):
             number = domain.ticket_number(await self.store.next_sequence("ticket"))
@@ -100,15 +104,29 @@ class TicketService:
             return self._detail(document, None)
         raise Unavailable("could not allocate a ticket number; please retry")
 
-    async def _ticket_for_key(self, key: str, caller: Caller) -> TicketDetail:
-        """The ticket another request with the same key created (or is creating now)."""
+    async def _ticket_for_key(self, key: str) -> TicketDetail | None:
+        """The ticket another request with the same key created (or is creating now).
+
+        None when that request died half-way (its process killed, or its handler cancelled
+        by a broker outage) and this one took its reservation over: it creates the ticket.
+        """
         for _attempt in range(KEY_WAIT_ATTEMPTS):
             reservation = await self.store.key_reservation(key)
-            number = reservation and reservation.get("number")
-            if number and (ticket := await self.store.get(number)):
-                return self._detail(ticket, None)
+            if reservation is None:
+                break
+            if reservation.get("number"):
+                ticket = await self.store.get(reservation["number"])
+                if ticket is not None:
+                    return self._detail(ticket, None)
+            elif self.clock() - reservation["reserved_at"] > STALE_RESERVATION:
+                if ticket := await self.store.ticket_with_key(key):
+                    await self.store.complete_key(key, ticket["number"], self.clock())
+                    return self._detail(ticket, None)
+                if await self.store.take_over_key(reservation, self.clock()):
+                    return None
             await asyncio.sleep(KEY_WAIT_SECONDS)
-        raise Conflict("a request with this Idempotency-Key is still in progress; retry")
+        # Within the gateway's deadline: the client hears 503 and retries with the same key.
+        raise Unavailable("a request with this Idempotency-Key is still in progress; retry")
 
     def _new_ticket(
         self,
@@ -137,6 +155,7 @@ class TicketService:
             "sla_due_at": sla_due_at,
             "messages": [message],
             "last_support_reply_at": None,
+            "creation_key": creation_key,
             VERSION: FIRST_VERSION,
         }
         event = TicketCreated(

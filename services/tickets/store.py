@@ -89,6 +89,19 @@ class TicketStore:
             {"_id": key}, {"_id": key, "number": number, "reserved_at": at}
         )
 
+    async def take_over_key(self, stale: dict[str, Any], at: datetime) -> bool:
+        """Claim a dead request's reservation; exactly one retry wins (atomic replace)."""
+        result = await self.creation_keys.replace_one(
+            {"_id": stale["_id"], "reserved_at": stale["reserved_at"], "number": None},
+            {"_id": stale["_id"], "number": None, "reserved_at": at},
+        )
+        return result.matched_count == 1
+
+    async def ticket_with_key(self, key: str) -> dict[str, Any] | None:
+        """A scan, used only to recover a reservation whose request died after saving."""
+        document: dict[str, Any] | None = await self.tickets.find_one({"creation_key": key})
+        return document
+
     async def key_reservation(self, key: str) -> dict[str, Any] | None:
         document: dict[str, Any] | None = await self.creation_keys.find_one({"_id": key})
         return document
