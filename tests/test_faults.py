@@ -15,8 +15,29 @@ import httpx
 import pytest
 
 from tests.conftest import Account, DurableWatch, HelpDesk, eventually, rabbitmqctl
+from tests.harness import ServiceProcess
 
 CLIENTS = 40
+
+
+def kill_and_restart(service: ServiceProcess) -> Callable[[], Awaitable[None]]:
+    """The fault: `kill -9` the service shortly after the load starts, restart it 2 s later."""
+
+    async def fault() -> None:
+        await asyncio.sleep(0.8)
+        service.stop(kill=True)
+        await asyncio.sleep(2)
+        await asyncio.to_thread(service.start)
+
+    return fault
+
+
+async def restart_broker() -> None:
+    """The fault: RabbitMQ stopped for 10 s shortly after the load starts."""
+    await asyncio.sleep(0.8)
+    await asyncio.to_thread(rabbitmqctl, "stop_app")
+    await asyncio.sleep(10)
+    await asyncio.to_thread(rabbitmqctl, "start_app")
 
 
 async def post_until_accepted(
@@ -95,16 +116,12 @@ async def test_tickets_service_killed_mid_load_loses_and_doubles_nothing(
     created_tickets_watch: DurableWatch,
     database: object,
 ) -> None:
-    tickets = system.services["tickets"]
-
-    async def kill_and_restart() -> None:
-        await asyncio.sleep(0.8)
-        tickets.stop(kill=True)
-        await asyncio.sleep(2)
-        await asyncio.to_thread(tickets.start)
-
     statuses = await load_through(
-        kill_and_restart, gateway, account, created_tickets_watch, database
+        kill_and_restart(system.services["tickets"]),
+        gateway,
+        account,
+        created_tickets_watch,
+        database,
     )
     assert 503 in statuses, "the kill happened after the load: the test proved nothing"
 
@@ -117,12 +134,6 @@ async def test_broker_restart_mid_load_loses_and_doubles_nothing(
     created_tickets_watch: DurableWatch,
     database: object,
 ) -> None:
-    async def restart_broker() -> None:
-        await asyncio.sleep(0.8)
-        await asyncio.to_thread(rabbitmqctl, "stop_app")
-        await asyncio.sleep(10)
-        await asyncio.to_thread(rabbitmqctl, "start_app")
-
     statuses = await load_through(restart_broker, gateway, account, created_tickets_watch, database)
     assert 503 in statuses, "the outage happened after the load: the test proved nothing"
 
@@ -181,15 +192,9 @@ async def answers_through(
 async def test_notifications_service_killed_mid_answers_makes_each_popup_once(
     system: HelpDesk, gateway: httpx.AsyncClient, account: Account, agent: dict[str, str]
 ) -> None:
-    notifications = system.services["notifications"]
-
-    async def kill_and_restart() -> None:
-        await asyncio.sleep(0.8)
-        notifications.stop(kill=True)
-        await asyncio.sleep(2)
-        await asyncio.to_thread(notifications.start)
-
-    statuses = await answers_through(kill_and_restart, gateway, account, agent)
+    statuses = await answers_through(
+        kill_and_restart(system.services["notifications"]), gateway, account, agent
+    )
     assert set(statuses) <= {201, 503}
 
 
@@ -197,11 +202,5 @@ async def test_notifications_service_killed_mid_answers_makes_each_popup_once(
 async def test_broker_restart_mid_answers_makes_each_popup_once(
     gateway: httpx.AsyncClient, account: Account, agent: dict[str, str]
 ) -> None:
-    async def restart_broker() -> None:
-        await asyncio.sleep(0.8)
-        await asyncio.to_thread(rabbitmqctl, "stop_app")
-        await asyncio.sleep(10)
-        await asyncio.to_thread(rabbitmqctl, "start_app")
-
     statuses = await answers_through(restart_broker, gateway, account, agent)
     assert 503 in statuses, "the outage happened after the answers: the test proved nothing"
