@@ -8,6 +8,7 @@ with `Case.from_samples`.
 import json
 import time
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from helpdesk_cli.tokens import Role, sign_token
 from shared.settings import Settings
@@ -36,13 +37,16 @@ class Samples:
     def finish(self) -> None:
         self.duration_s = time.perf_counter() - self.began
 
-    def dump(self) -> None:
-        """Prints the samples as the process's last line, for `Bench.generate`."""
+    def as_dict(self) -> dict[str, Any]:
         if not self.duration_s:
             self.finish()
         payload = asdict(self)
         del payload["began"]
-        print(json.dumps(payload), flush=True)
+        return payload
+
+    def dump(self) -> None:
+        """Prints the samples as the process's last line, for `Bench.generate`."""
+        print(json.dumps(self.as_dict()), flush=True)
 
 
 ACCOUNT = "bench-hotel"

@@ -1,0 +1,56 @@
+"""5. Live chat: 500 concurrent chats through one gateway and the chat service.
+
+Two load-generator processes share the chats and the agents (a client's own event loop
+answering for 250 chats would otherwise show in the tail). The chat service's memory per
+open chat is its RSS growth from idle to the peak with every chat open.
+"""
+
+import asyncio
+
+from bench.core import Bench, Case, rss_mib
+from bench.load.chat import TO_AGENT, TO_USER
+
+TITLE = "5. Live chat"
+CHATS = 500
+AGENTS = 10
+GENERATORS = 2
+ROUNDS = 10
+PACE_SECONDS = 2.0
+
+
+async def run(bench: Bench) -> None:
+    # Each chat sends a line every 2 s per side, within the default message rate; only the
+    # waiting queue must hold all 500 at once.
+    limits = {"HELPDESK_CHAT_QUEUE_LIMIT": str(CHATS)}
+    chat = bench.start("chat", limits)
+    gateway = bench.start("gateway", limits)
+    assert chat.process is not None
+    idle_mib = rss_mib(chat.process.pid) or 0.0
+    args = [
+        gateway.url,
+        f"--chats={CHATS // GENERATORS}",
+        f"--agents={AGENTS // GENERATORS}",
+        f"--rounds={ROUNDS}",
+        f"--pace={PACE_SECONDS}",
+    ]
+    with bench.case_rss() as memory:
+        results = await asyncio.gather(
+            *(bench.generate("chat", args, name=f"load-{n}") for n in range(GENERATORS))
+        )
+    per_chat_kib = (memory.peaks.get("chat", idle_mib) - idle_mib) * 1024 / CHATS
+    for direction in (TO_AGENT, TO_USER):
+        merged = {
+            "latencies_ms": [ms for result in results for ms in result[direction]["latencies_ms"]],
+            "finished_at_s": [s for result in results for s in result[direction]["finished_at_s"]],
+            "errors": sum(result[direction]["errors"] for result in results),
+            "duration_s": max(result[direction]["duration_s"] for result in results),
+        }
+        case = Case.from_samples(
+            TITLE,
+            f"{CHATS} chats, {direction}",
+            merged,
+            memory.peaks,
+            {"chat service KiB per open chat": per_chat_kib},
+        )
+        bench.record(case)
+        bench.target(f"chat p99, {CHATS} chats, {direction}", case.summary()["p99_ms"], 20, "ms")
