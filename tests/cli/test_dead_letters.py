@@ -2,15 +2,21 @@
 
 import json
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import aio_pika
+import httpx
 import pytest
+from motor.motor_asyncio import AsyncIOMotorDatabase
 
 from shared.topology import DEAD_LETTER_EXCHANGE, DEAD_LETTER_QUEUE, EVENTS_EXCHANGE
 from tests.cli.conftest import Helpdesk
-from tests.conftest import HelpDesk, eventually
+from tests.conftest import Account, HelpDesk, count, eventually
+from tests.test_metrics import scrape, value
+
+CONSUMED = "faststream_received_processed_messages_total"
 
 
 @dataclass
@@ -110,3 +116,100 @@ async def test_replay_needs_either_all_or_event_ids(helpdesk: Helpdesk, args: li
 
     assert result.exit_code == 2
     assert "--all" in result.output
+
+
+@pytest.fixture
+async def repair_popup_numbers(
+    database: AsyncIOMotorDatabase[Any],
+) -> AsyncIterator[Callable[[], Awaitable[None]]]:
+    """Breaks pop-up numbering (the counter is not a number, so every new pop-up fails)
+    and yields its repair, which also runs at the end whatever happens."""
+    counters = database["popup_counters"]
+    saved = await counters.find_one({"_id": "popup"})
+    await counters.replace_one({"_id": "popup"}, {"_id": "popup", "value": "broken"}, upsert=True)
+
+    async def fix() -> None:
+        if saved is None:
+            await counters.delete_one({"_id": "popup"})
+        else:
+            await counters.replace_one({"_id": "popup"}, saved, upsert=True)
+
+    yield fix
+    await fix()
+
+
+async def dead_letters_about(url: str, ticket_number: str) -> dict[str, bytes]:
+    """The dead letters that mention a ticket, by event id; all of them stay in the queue."""
+    async with await aio_pika.connect(url) as connection:
+        channel = await connection.channel()
+        queue = await channel.declare_queue(DEAD_LETTER_QUEUE.name, passive=True)
+        found: dict[str, bytes] = {}
+        while (message := await queue.get(no_ack=False, fail=False)) is not None:
+            if ticket_number.encode() in message.body:
+                found[json.loads(message.body)["event_id"]] = message.body
+        return found  # unacknowledged: they return to the queue with the connection
+
+
+async def test_replay_after_the_fix_makes_each_popup_once(
+    helpdesk: Helpdesk,
+    system: HelpDesk,
+    gateway: httpx.AsyncClient,
+    account: Account,
+    agent: dict[str, str],
+    database: AsyncIOMotorDatabase[Any],
+    repair_popup_numbers: Callable[[], Awaitable[None]],
+) -> None:
+    url = system.settings.rabbitmq_url
+    anna = account.user("anna")
+    created = await gateway.post(
+        "/api/v1/tickets", data={"subject": "Odtworzenie", "message": "..."}, headers=anna
+    )
+    number = created.json()["number"]
+    replied = await gateway.post(
+        f"/api/v1/agent/tickets/{number}/replies", data={"message": "Odpowiedź"}, headers=agent
+    )
+    assert replied.status_code == 201, replied.text
+
+    # The consumer fails on the answer until its delivery limit dead-letters it.
+    async def dead_lettered() -> bool:
+        return bool(await dead_letters_about(url, number))
+
+    await eventually(dead_lettered, within=60)
+    letters = await dead_letters_about(url, number)
+    await repair_popup_numbers()
+
+    replayed = await helpdesk("dead-letters", "replay", *letters)
+
+    assert replayed.exit_code == 0, replayed.output
+    assert f"{len(letters)} replayed" in replayed.stdout
+    popups = database["popups"]
+
+    async def popups_made() -> bool:
+        return await count(popups, {"ticket_number": number}) >= len(letters)
+
+    await eventually(popups_made, within=20)
+    # The same events again, as a second replay or a relay's repeat would bring them.
+    notifications = system.services["notifications"].url
+    events = [json.loads(body) for body in letters.values()]
+    handlers = [f"{EVENTS_EXCHANGE.name}.{event['type']}" for event in events]
+    before = await scrape(notifications)
+    async with await aio_pika.connect(url) as connection:
+        channel = await connection.channel()
+        exchange = await channel.get_exchange(EVENTS_EXCHANGE.name)
+        for body, event in zip(letters.values(), events, strict=True):
+            message = aio_pika.Message(body, content_type="application/json")
+            await exchange.publish(message, routing_key=event["type"])
+
+    async def consumed_again() -> bool:
+        after = await scrape(notifications)
+        return all(
+            value(after, CONSUMED, handler=handler, status="acked")
+            >= value(before, CONSUMED, handler=handler, status="acked") + handlers.count(handler)
+            for handler in handlers
+        )
+
+    await eventually(consumed_again, within=20)
+    for event_id in letters:
+        assert await count(popups, {"_id": f"event:{event_id}"}) == 1
+    assert await count(popups, {"ticket_number": number}) == len(letters)
+    assert not await dead_letters_about(url, number)

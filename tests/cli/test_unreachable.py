@@ -6,7 +6,9 @@ from tests.cli.conftest import Helpdesk
 from tests.harness import free_port
 
 
-@pytest.mark.parametrize("command", [["dead-letters", "list"], ["status"]])
+@pytest.mark.parametrize(
+    "command", [["dead-letters", "list"], ["dead-letters", "replay", "--all"], ["status"]]
+)
 async def test_unreachable_broker_is_one_line(helpdesk: Helpdesk, command: list[str]) -> None:
     closed = f"amqp://guest:guest@127.0.0.1:{free_port()}/"
 
@@ -18,10 +20,11 @@ async def test_unreachable_broker_is_one_line(helpdesk: Helpdesk, command: list[
     assert line.startswith("error: RabbitMQ does not answer at 127.0.0.1:")
 
 
-async def test_unreachable_database_is_one_line(helpdesk: Helpdesk) -> None:
-    result = await helpdesk(
-        "purge-orphans", HELPDESK_MONGO_URL=f"mongodb://127.0.0.1:{free_port()}/"
-    )
+@pytest.mark.parametrize(
+    "command", [["purge-orphans"], ["seed", "tickets", "10", "--account", "a"], ["status"]]
+)
+async def test_unreachable_database_is_one_line(helpdesk: Helpdesk, command: list[str]) -> None:
+    result = await helpdesk(*command, HELPDESK_MONGO_URL=f"mongodb://127.0.0.1:{free_port()}/")
 
     assert result.exit_code == 1
     [line] = result.stderr.splitlines()
