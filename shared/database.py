@@ -3,9 +3,11 @@
 from typing import Any
 
 from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorCollection, AsyncIOMotorDatabase
+from opentelemetry.sdk.trace import TracerProvider
 from pymongo.errors import PyMongoError
 
 from shared.settings import Settings
+from shared.tracing import database_listeners
 
 # Short server-selection timeout: with the database down, a request fails fast with 503
 # instead of hanging for pymongo's default 30 s.
@@ -13,7 +15,9 @@ SERVER_SELECTION_TIMEOUT_MS = 3000
 SOCKET_TIMEOUT_MS = 15_000
 
 
-def connect_database(settings: Settings) -> AsyncIOMotorDatabase[Any]:
+def connect_database(
+    settings: Settings, tracer_provider: TracerProvider | None = None
+) -> AsyncIOMotorDatabase[Any]:
     client: AsyncIOMotorClient[Any] = AsyncIOMotorClient(
         settings.mongo_url,
         tz_aware=True,
@@ -21,6 +25,7 @@ def connect_database(settings: Settings) -> AsyncIOMotorDatabase[Any]:
         connectTimeoutMS=SERVER_SELECTION_TIMEOUT_MS,
         # A server that stops answering mid-request must not hold a handler forever.
         socketTimeoutMS=SOCKET_TIMEOUT_MS,
+        event_listeners=database_listeners(tracer_provider),
     )
     return client[settings.mongo_db]
 

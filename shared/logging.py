@@ -11,8 +11,21 @@ from datetime import UTC, datetime
 from typing import Any
 
 from faststream import BaseMiddleware
+from opentelemetry import trace
 
 correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
+
+
+def current_correlation_id() -> str | None:
+    """The trace id while a span is in progress (tracing on), else the id carried in.
+
+    With tracing on, the id a log line carries is the one to look its trace up by.
+    """
+    span_context = trace.get_current_span().get_span_context()
+    if span_context.is_valid:
+        return trace.format_trace_id(span_context.trace_id)
+    return correlation_id.get()
+
 
 _RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
     "message",
@@ -34,7 +47,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "msg": record.getMessage(),
         }
-        if cid := correlation_id.get():
+        if cid := current_correlation_id():
             entry["correlation_id"] = cid
         entry.update({k: v for k, v in vars(record).items() if k not in _RESERVED})
         if record.exc_info:
@@ -56,11 +69,14 @@ def configure_logging(service: str, level: str = "INFO") -> logging.Logger:
 
 
 class CorrelationMiddleware(BaseMiddleware):
-    """Carries the request's correlation id from message headers into every log line."""
+    """Carries the request's correlation id from message headers into every log line and
+    the events the handler writes; with tracing on it is the trace id (the tracing
+    middleware runs outside this one, so its span is already current)."""
 
     async def consume_scope(self, call_next: Any, msg: Any) -> Any:
         headers = msg.headers or {}
-        token = correlation_id.set(headers.get("x-correlation-id") or msg.correlation_id)
+        carried = headers.get("x-correlation-id") or msg.correlation_id
+        token = correlation_id.set(current_correlation_id() or carried)
         try:
             return await call_next(msg)
         finally:

@@ -6,6 +6,10 @@ event are saved together or not at all. The relay publishes pending events with 
 confirms and only then removes them; while the broker is down it keeps retrying. A crash
 between publish and removal re-publishes: consumers are idempotent on event_id.
 
+With tracing on, each entry also keeps the `traceparent` of the write that saved it (a
+plain string, stored with the entry, never sent in the event's body): the relay publishes
+the event in that trace, so its consumers' spans join the request that caused it.
+
 Documents with an outbox are versioned (see `shared.versioned`): every write replaces the
 whole document if its version is still the one that was read. That is atomic on MongoDB
 and on the local MongoDB-wire server alike, where partial update operators are not
@@ -24,6 +28,7 @@ from pydantic import BaseModel
 from pymongo.errors import PyMongoError
 
 from shared.events import Event
+from shared.tracing import TRACEPARENT, continued_trace, current_traceparent
 from shared.versioned import replace_versioned
 
 PublishEvent = Callable[[dict[str, Any]], Awaitable[None]]
@@ -41,8 +46,17 @@ logger = logging.getLogger("helpdesk.outbox")
 
 def with_events(document: dict[str, Any], *events: Event[Any]) -> dict[str, Any]:
     """The document with these events added to its outbox, to be written in one go."""
-    outbox = [*document.get(OUTBOX_FIELD, []), *(e.model_dump(mode="json") for e in events)]
+    traceparent = current_traceparent()
+    entries = [_entry(event, traceparent) for event in events]
+    outbox = [*document.get(OUTBOX_FIELD, []), *entries]
     return {**document, OUTBOX_FIELD: outbox, PENDING_FLAG: bool(outbox)}
+
+
+def _entry(event: Event[Any], traceparent: str | None) -> dict[str, Any]:
+    entry = event.model_dump(mode="json")
+    if traceparent is not None:
+        entry[TRACEPARENT] = traceparent
+    return entry
 
 
 class OutboxRelay:
@@ -77,8 +91,10 @@ class OutboxRelay:
             if document is None:
                 continue
             published = set()
-            for event in document.get(OUTBOX_FIELD, []):
-                await self.publish(event)
+            for entry in document.get(OUTBOX_FIELD, []):
+                event = {key: value for key, value in entry.items() if key != TRACEPARENT}
+                with continued_trace(entry.get(TRACEPARENT)):
+                    await self.publish(event)
                 published.add(event["event_id"])
             await self._remove(document_id, published)
             sent += len(published)

@@ -16,7 +16,9 @@ import uvicorn
 from faststream.asgi import AsgiFastStream, AsgiResponse, get
 from faststream.asgi.response import JSONResponse
 from faststream.rabbit import RabbitBroker, RabbitRouter
+from faststream.rabbit.opentelemetry import RabbitTelemetryMiddleware
 from faststream.rabbit.prometheus import RabbitPrometheusMiddleware
+from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from shared.background import BackgroundWork
@@ -87,12 +89,16 @@ def build_service_app(
     after_startup: Sequence[Callable[[], Awaitable[Any]]] = (),
     on_shutdown: Sequence[Callable[[], Awaitable[Any]]] = (),
     metrics: ServiceMetrics | None = None,
+    tracer_provider: TracerProvider | None = None,
 ) -> AsgiFastStream:
     broker.include_router(status_router(service, checks))
     metrics = metrics or ServiceMetrics()
     # Events and requests consumed and published, by destination (exchange and routing
     # key, which is the event type), with latencies and failures: FastStream's own.
     broker.add_middleware(RabbitPrometheusMiddleware(registry=metrics.registry, app_name=service))
+    if tracer_provider is not None:
+        # Outermost, so the correlation middleware and the handler already run in its span.
+        broker.insert_middleware(RabbitTelemetryMiddleware(tracer_provider=tracer_provider))
 
     @get
     async def healthz(scope: Any) -> AsgiResponse:
@@ -140,6 +146,7 @@ def build_database_service_app(
     background: BackgroundWork,
     logger: logging.Logger,
     metrics: ServiceMetrics,
+    tracer_provider: TracerProvider | None = None,
 ) -> AsgiFastStream:
     """A service that owns a database: ready when broker and database answer, indexes
     declared before it serves, its background work running while it does."""
@@ -160,6 +167,7 @@ def build_database_service_app(
         after_startup=[background.start],
         on_shutdown=[background.stop],
         metrics=metrics,
+        tracer_provider=tracer_provider,
     )
 
 

@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     # Deadline on a publish: aio-pika hangs on a broken robust connection (aio-pika #636).
     publish_timeout_seconds: float = Field(default=5.0, gt=0)
     log_level: str = "INFO"
+    # OpenTelemetry traces go to this OTLP/HTTP collector (e.g. http://collector:4318);
+    # unset, nothing is traced and no tracing middleware is installed.
+    otlp_endpoint: str | None = None
     # Health/readiness port of each FastStream service (0 disables it).
     tickets_port: int = 8001
     notifications_port: int = 8002

@@ -13,6 +13,7 @@ from shared.metrics import ServiceMetrics
 from shared.service import broker_checks, build_service_app
 from shared.settings import get_settings
 from shared.topology import CHAT_EXCHANGE
+from shared.tracing import configure_tracing
 
 settings = get_settings()
 logger = configure_logging("chat", settings.log_level)
@@ -69,4 +70,5 @@ app = build_service_app(
     after_startup=[announce_restart],
     on_shutdown=[end_every_chat],
     metrics=metrics,
+    tracer_provider=configure_tracing(settings, "chat"),
 )

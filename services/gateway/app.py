@@ -1,9 +1,12 @@
 """Builds the gateway: the FastAPI app, its broker client and routers; nothing else."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, MutableMapping
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Response
+from fastapi.telemetry import TelemetryConfig
+from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from services.gateway.attachments import AttachmentStore
@@ -32,13 +35,39 @@ from shared.logging import configure_logging
 from shared.metrics import HttpMetrics, ServiceMetrics
 from shared.settings import Settings, get_settings
 from shared.support_hours import SupportCalendar
+from shared.tracing import configure_tracing, tracer_of
+
+# Probes and scrapes come every few seconds; as traces they would bury the requests.
+UNTRACED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
-def create_app(settings: Settings) -> FastAPI:
+def _untraced(scope: MutableMapping[str, Any]) -> bool:
+    return scope.get("path") in UNTRACED_PATHS
+
+
+def http_telemetry(tracer_provider: TracerProvider | None) -> TelemetryConfig:
+    """FastAPI's own spans (requests, sockets, endpoints, dependencies) when tracing is on.
+
+    Its metrics and log records stay off: /metrics is Prometheus, and the logs are ours,
+    which never carry an exception's text (it may quote what a user wrote).
+    """
+    return {
+        "tracer_provider": tracer_provider,
+        "tracing": tracer_provider is not None,
+        "metrics": False,
+        "logs": False,
+        "exclude": _untraced,
+    }
+
+
+def create_app(settings: Settings, tracer_provider: TracerProvider | None = None) -> FastAPI:
+    """The gateway; traced by `tracer_provider`, else as the settings say."""
+    tracer_provider = tracer_provider or configure_tracing(settings, "gateway")
+    tracer = tracer_of(tracer_provider)
     logger = configure_logging("gateway", settings.log_level)
-    rpc = RpcClient(settings.rabbitmq_url, settings.rpc_timeout_seconds)
-    database = connect_database(settings)
-    push = PushConsumer(settings.rabbitmq_url, settings.rpc_timeout_seconds)
+    rpc = RpcClient(settings.rabbitmq_url, settings.rpc_timeout_seconds, tracer)
+    database = connect_database(settings, tracer_provider)
+    push = PushConsumer(settings.rabbitmq_url, settings.rpc_timeout_seconds, tracer=tracer)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -55,6 +84,7 @@ def create_app(settings: Settings) -> FastAPI:
         version="1.0.0",
         description="REST and WebSocket API of the in-app Help menu and the ops console.",
         lifespan=lifespan,
+        telemetry=http_telemetry(tracer_provider),
     )
     app.state.settings = settings
     app.state.rpc = rpc

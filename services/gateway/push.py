@@ -17,6 +17,9 @@ from aio_pika.abc import (
     AbstractRobustConnection,
 )
 from faststream.rabbit import RabbitExchange
+from opentelemetry.trace import Tracer
+
+from shared.tracing import consume_span
 
 PushHandler = Callable[[bytes], Awaitable[None]]
 
@@ -26,10 +29,17 @@ logger = logging.getLogger("helpdesk.gateway.push")
 
 
 class PushConsumer:
-    def __init__(self, url: str, timeout: float, instance_id: str | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        timeout: float,
+        instance_id: str | None = None,
+        tracer: Tracer | None = None,
+    ) -> None:
         self.url = url
         self.timeout = timeout
         self.instance_id = instance_id or uuid.uuid4().hex
+        self.tracer = tracer
         self._bindings: list[tuple[RabbitExchange, str]] = []
         self._handlers: dict[tuple[str, str], list[PushHandler]] = {}
         self._connection: AbstractRobustConnection | None = None
@@ -78,10 +88,13 @@ class PushConsumer:
 
     async def _dispatch(self, message: AbstractIncomingMessage) -> None:
         # A handler that raises has a bug; the message is dropped, never redelivered in a loop.
-        async with message.process(requeue=False):
-            handlers = self._handlers.get((message.exchange or "", message.routing_key or ""))
-            if handlers is None:
-                logger.warning("push without a handler", extra={"route": message.routing_key})
-                return
-            for handler in handlers:
-                await handler(message.body)
+        exchange, routing_key = message.exchange or "", message.routing_key or ""
+        # Handing the event to this instance's sockets is the last span of its trace.
+        with consume_span(self.tracer, exchange, routing_key, message.headers):
+            async with message.process(requeue=False):
+                handlers = self._handlers.get((exchange, routing_key))
+                if handlers is None:
+                    logger.warning("push without a handler", extra={"route": routing_key})
+                    return
+                for handler in handlers:
+                    await handler(message.body)

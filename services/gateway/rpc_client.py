@@ -10,16 +10,18 @@ import asyncio
 import json
 import logging
 import uuid
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import aio_pika
 from aio_pika.abc import AbstractIncomingMessage, AbstractRobustChannel, AbstractRobustConnection
+from opentelemetry.trace import Tracer
 from pydantic import BaseModel, TypeAdapter
 
 from shared.errors import ERRORS_BY_KIND, Unavailable
-from shared.logging import correlation_id
+from shared.logging import current_correlation_id
 from shared.rpc import RpcReply
 from shared.topology import ServiceName, rpc_queue
+from shared.tracing import publish_span
 
 ResultT = TypeVar("ResultT")
 
@@ -28,9 +30,10 @@ logger = logging.getLogger("helpdesk.gateway.rpc")
 
 
 class RpcClient:
-    def __init__(self, url: str, timeout: float) -> None:
+    def __init__(self, url: str, timeout: float, tracer: Tracer | None = None) -> None:
         self.url = url
         self.timeout = timeout
+        self.tracer = tracer
         self._connection: AbstractRobustConnection | None = None
         self._channel: AbstractRobustChannel | None = None
         self._pending: dict[str, asyncio.Future[RpcReply]] = {}
@@ -83,23 +86,26 @@ class RpcClient:
         request_id = uuid.uuid4().hex
         future: asyncio.Future[RpcReply] = asyncio.get_running_loop().create_future()
         self._pending[request_id] = future
-        message = aio_pika.Message(
-            body=request.model_dump_json().encode(),
-            content_type="application/json",
-            correlation_id=request_id,
-            reply_to=DIRECT_REPLY_TO,
-            # A request nobody picked up before the deadline is worthless afterwards.
-            expiration=self.timeout,
-            headers={"x-correlation-id": correlation_id.get() or request_id},
-        )
+        headers: dict[str, Any] = {"x-correlation-id": current_correlation_id() or request_id}
         try:
-            # The deadline also covers the publish itself: aio-pika can hang on a broken
-            # robust connection until the broker returns (aio-pika #636).
-            async with asyncio.timeout(self.timeout):
-                await self._channel.default_exchange.publish(
-                    message, routing_key=routing_key, mandatory=True
+            # The span covers the wait for the reply too: the service's work is its child.
+            with publish_span(self.tracer, "", routing_key, headers):
+                message = aio_pika.Message(
+                    body=request.model_dump_json().encode(),
+                    content_type="application/json",
+                    correlation_id=request_id,
+                    reply_to=DIRECT_REPLY_TO,
+                    # A request nobody picked up before the deadline is worthless afterwards.
+                    expiration=self.timeout,
+                    headers=headers,
                 )
-                return await future
+                # The deadline also covers the publish itself: aio-pika can hang on a
+                # broken robust connection until the broker returns (aio-pika #636).
+                async with asyncio.timeout(self.timeout):
+                    await self._channel.default_exchange.publish(
+                        message, routing_key=routing_key, mandatory=True
+                    )
+                    return await future
         except aio_pika.exceptions.PublishError:
             raise Unavailable("the service is not running; try again shortly") from None
         except TimeoutError:

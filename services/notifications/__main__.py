@@ -1,6 +1,8 @@
 """`python -m services.notifications` starts the notifications service."""
 
-from services.notifications.app import app, settings
+from services.notifications.app import create_app
 from shared.service import run_service
+from shared.settings import get_settings
 
-run_service(app, settings.service_host, settings.notifications_port)
+settings = get_settings()
+run_service(create_app(settings), settings.service_host, settings.notifications_port)

@@ -1,6 +1,8 @@
 """Builds the notifications service: broker, store, service, handlers, relays, reminders."""
 
+from faststream.asgi import AsgiFastStream
 from faststream.rabbit import RabbitBroker
+from opentelemetry.sdk.trace import TracerProvider
 
 from services.notifications.handlers import build_router
 from services.notifications.service import PopupService
@@ -12,46 +14,50 @@ from shared.metrics import ServiceMetrics
 from shared.outbox import OutboxRelay
 from shared.publishing import event_publisher
 from shared.service import build_database_service_app
-from shared.settings import get_settings
-
-settings = get_settings()
-logger = configure_logging("notifications", settings.log_level)
-broker = RabbitBroker(settings.rabbitmq_url, logger=logger, middlewares=[CorrelationMiddleware])
-store = PopupStore(connect_database(settings))
-publish = event_publisher(broker, settings.publish_timeout_seconds)
-popup_relay = OutboxRelay(store.popups, publish)
-announcement_relay = OutboxRelay(store.announcements, publish)
-service = PopupService(store, popup_relay.wake, announcement_relay.wake)
-broker.include_router(build_router(service))
+from shared.settings import Settings
+from shared.tracing import configure_tracing
 
 
-# Remind later, durably: a snooze stores its due time in the pop-up (indexed), and
-# this scan turns due ones into `popup.reminded` through the pop-up's outbox.
-#
-# Chosen over a RabbitMQ delay queue because a per-message TTL only expires at the head
-# of its queue (any "remind me at T" would wait behind a later one), while a stored time
-# survives restarts of this service and of the broker alike: after a restart the first
-# scan sends whatever fell due meanwhile. Several instances may scan at once; the
-# versioned write lets exactly one of them remind each pop-up.
-background = BackgroundWork(
-    logger,
-    relays=[popup_relay, announcement_relay],
-    jobs=[
-        PeriodicJob(
-            "reminders", service.remind_due, settings.reminder_scan_seconds, "pop-ups reminded"
-        )
-    ],
-)
+def create_app(settings: Settings, tracer_provider: TracerProvider | None = None) -> AsgiFastStream:
+    """The service; traced by `tracer_provider`, else as the settings say (tests pass theirs)."""
+    tracer_provider = tracer_provider or configure_tracing(settings, "notifications")
+    logger = configure_logging("notifications", settings.log_level)
+    broker = RabbitBroker(settings.rabbitmq_url, logger=logger, middlewares=[CorrelationMiddleware])
+    store = PopupStore(connect_database(settings, tracer_provider))
+    publish = event_publisher(broker, settings.publish_timeout_seconds)
+    popup_relay = OutboxRelay(store.popups, publish)
+    announcement_relay = OutboxRelay(store.announcements, publish)
+    service = PopupService(store, popup_relay.wake, announcement_relay.wake)
+    broker.include_router(build_router(service))
 
+    # Remind later, durably: a snooze stores its due time in the pop-up (indexed), and
+    # this scan turns due ones into `popup.reminded` through the pop-up's outbox.
+    #
+    # Chosen over a RabbitMQ delay queue because a per-message TTL only expires at the head
+    # of its queue (any "remind me at T" would wait behind a later one), while a stored time
+    # survives restarts of this service and of the broker alike: after a restart the first
+    # scan sends whatever fell due meanwhile. Several instances may scan at once; the
+    # versioned write lets exactly one of them remind each pop-up.
+    background = BackgroundWork(
+        logger,
+        relays=[popup_relay, announcement_relay],
+        jobs=[
+            PeriodicJob(
+                "reminders", service.remind_due, settings.reminder_scan_seconds, "pop-ups reminded"
+            )
+        ],
+    )
 
-async def reminders_waiting() -> float:
-    return await count_matching(store.popups, {"remind_pending": True})
+    async def reminders_waiting() -> float:
+        return await count_matching(store.popups, {"remind_pending": True})
 
+    metrics = ServiceMetrics()
+    metrics.outbox(store.popups)
+    metrics.outbox(store.announcements)
+    metrics.gauge(
+        "helpdesk_reminders_waiting", "Snoozed pop-ups to remind later", reminders_waiting
+    )
 
-metrics = ServiceMetrics()
-metrics.outbox(store.popups)
-metrics.outbox(store.announcements)
-metrics.gauge("helpdesk_reminders_waiting", "Snoozed pop-ups to remind later", reminders_waiting)
-
-
-app = build_database_service_app("notifications", broker, store, background, logger, metrics)
+    return build_database_service_app(
+        "notifications", broker, store, background, logger, metrics, tracer_provider
+    )

@@ -99,7 +99,8 @@ class TicketService:
             if key:
                 await self.store.complete_key(key, number, self.clock())
             await self._link(attachment, number)
-            await self.store.mark_read(number, domain.reader_key(caller.id), document["created_at"])
+            # No read mark for the author: without one a ticket is unread only once support
+            # replies, exactly as with a mark at its creation, and it saves a write.
             self.events_written()
             return self._detail(document, None)
         raise Unavailable("could not allocate a ticket number; please retry")

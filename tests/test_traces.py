@@ -1,0 +1,331 @@
+"""Traces: one trace from a ticket's HTTP request through RabbitMQ, the consumers and MongoDB
+to the frame on a socket; nothing traced while HELPDESK_OTLP_ENDPOINT is unset.
+
+The services normally run as subprocesses exporting over OTLP; here the gateway and the
+tickets and notifications services run in this process, each with its own SDK tracer
+provider writing to one in-memory exporter, against the real broker and database (in a
+virtual host and database of this module's own, so the session's services never take
+these messages).
+"""
+
+import asyncio
+import json
+import logging
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+import pytest
+import uvicorn
+import websockets
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind, format_trace_id
+from pymongo import MongoClient
+
+from services.gateway.app import create_app as create_gateway
+from services.notifications.app import create_app as create_notifications
+from services.tickets.app import create_app as create_tickets
+from shared.logging import JsonFormatter, correlation_id
+from shared.settings import Settings
+from shared.topology import rpc_queue
+from shared.tracing import configure_tracing
+from tests.conftest import TEST_JWT_SECRET, bearer, make_token, rabbitmqctl
+from tests.harness import free_port
+
+
+@dataclass
+class TracedDesk:
+    gateway_url: str
+    exporter: InMemorySpanExporter
+
+    def spans(self) -> list[ReadableSpan]:
+        return list(self.exporter.get_finished_spans())
+
+
+def traced_provider(service: str, exporter: InMemorySpanExporter) -> TracerProvider:
+    provider = TracerProvider(resource=Resource.create({"service.name": service}))
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    return provider
+
+
+@pytest.fixture(scope="module")
+def traced_settings(base_settings: Settings) -> Iterator[Settings]:
+    vhost = f"helpdesk-traces-{uuid.uuid4().hex[:8]}"
+    database = f"helpdesk_traces_{uuid.uuid4().hex[:8]}"
+    rabbitmqctl("add_vhost", vhost)
+    rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+    try:
+        yield base_settings.model_copy(
+            update={
+                "rabbitmq_url": base_settings.rabbitmq_url.rstrip("/") + "/" + quote(vhost, ""),
+                "mongo_db": database,
+                "jwt_secret": TEST_JWT_SECRET,
+                "support_hours": "always",
+                "rate_limits": False,
+                "tickets_port": 0,
+                "notifications_port": 0,
+                "otlp_endpoint": None,
+            }
+        )
+    finally:
+        rabbitmqctl("delete_vhost", vhost)
+        with MongoClient(base_settings.mongo_url) as client:
+            client.drop_database(database)
+
+
+@pytest.fixture(scope="module")
+async def traced(traced_settings: Settings) -> AsyncIterator[TracedDesk]:
+    exporter = InMemorySpanExporter()
+    port = free_port()
+    started = asyncio.Event()
+    stop = asyncio.Event()
+    # One task enters and leaves the apps' lifespans: their task groups must not change task.
+    running = asyncio.create_task(run_desk(traced_settings, port, exporter, started, stop))
+    waiting = asyncio.create_task(started.wait())
+    await asyncio.wait({running, waiting}, return_when=asyncio.FIRST_COMPLETED)
+    if running.done():
+        waiting.cancel()
+        running.result()
+    try:
+        yield TracedDesk(f"http://127.0.0.1:{port}", exporter)
+    finally:
+        stop.set()
+        await running
+
+
+async def run_desk(
+    settings: Settings,
+    port: int,
+    exporter: InMemorySpanExporter,
+    started: asyncio.Event,
+    stop: asyncio.Event,
+) -> None:
+    tickets = create_tickets(settings, traced_provider("tickets", exporter))
+    notifications = create_notifications(settings, traced_provider("notifications", exporter))
+    gateway = create_gateway(
+        settings.model_copy(update={"gateway_port": port}), traced_provider("gateway", exporter)
+    )
+    server = uvicorn.Server(
+        uvicorn.Config(gateway, host="127.0.0.1", port=port, log_config=None, lifespan="on")
+    )
+    async with tickets.start_lifespan_context(), notifications.start_lifespan_context():
+        serving = asyncio.create_task(server.serve())
+        while not server.started:
+            if serving.done():
+                serving.result()
+                raise RuntimeError("the gateway did not start")
+            await asyncio.sleep(0.05)
+        started.set()
+        await stop.wait()
+        server.should_exit = True
+        await serving
+
+
+async def next_frame(socket: Any, kind: str, within: float = 20) -> dict[str, Any]:
+    """The next frame of `kind` on a stream socket (heartbeats and others skipped)."""
+    async with asyncio.timeout(within):
+        while True:
+            frame: dict[str, Any] = json.loads(await socket.recv())
+            if frame["type"] == kind:
+                return frame
+
+
+def service_of(span: ReadableSpan) -> str:
+    return str(span.resource.attributes["service.name"])
+
+
+class Trace:
+    """The finished spans of one trace, and how they hang together."""
+
+    def __init__(self, spans: list[ReadableSpan], trace_id: int) -> None:
+        self.spans = [span for span in spans if span.context.trace_id == trace_id]
+        self.trace_id = trace_id
+        self.by_id = {span.context.span_id: span for span in self.spans}
+
+    def one(
+        self, service: str, kind: SpanKind, name: str | None = None, contains: str = ""
+    ) -> ReadableSpan:
+        found = [
+            span
+            for span in self.spans
+            if service_of(span) == service
+            and span.kind == kind
+            and (name is None or span.name == name)
+            and contains in span.name
+        ]
+        assert found, f"no {kind.name} span {name or contains!r} of {service} in {self}"
+        return found[0]
+
+    def parent(self, span: ReadableSpan) -> ReadableSpan | None:
+        return None if span.parent is None else self.by_id.get(span.parent.span_id)
+
+    def descends(self, span: ReadableSpan, ancestor: ReadableSpan) -> bool:
+        current: ReadableSpan | None = span
+        while current is not None:
+            if current.context.span_id == ancestor.context.span_id:
+                return True
+            current = self.parent(current)
+        return False
+
+    def __str__(self) -> str:
+        return "; ".join(f"{service_of(s)}:{s.kind.name}:{s.name}" for s in self.spans)
+
+
+async def wait_for_span(traced: TracedDesk, trace_id: int, service: str, name: str) -> None:
+    """Spans end when their work does; the last ones may end just after the frame was sent."""
+    deadline = asyncio.get_running_loop().time() + 10
+    while not any(
+        service_of(span) == service and span.name == name
+        for span in Trace(traced.spans(), trace_id).spans
+    ):
+        if asyncio.get_running_loop().time() > deadline:
+            pytest.fail(f"no span {name!r} of {service} in {Trace(traced.spans(), trace_id)}")
+        await asyncio.sleep(0.05)
+
+
+async def test_one_trace_from_the_request_to_the_socket(traced: TracedDesk) -> None:
+    account = f"hotel-{uuid.uuid4().hex[:8]}"
+    user = make_token("user", account, "anna", "Anna Kowalska")
+    agent = make_token("agent", "support", "agent-ewa", "Ewa")
+    ws_url = traced.gateway_url.replace("http", "ws")
+    async with (
+        websockets.connect(f"{ws_url}/api/v1/agent/stream?token={agent}") as agents,
+        websockets.connect(f"{ws_url}/api/v1/stream?token={user}") as anna,
+        httpx.AsyncClient(base_url=traced.gateway_url, timeout=30) as http,
+    ):
+        created = await http.post(
+            "/api/v1/tickets", data={"subject": "Ślady", "message": "..."}, headers=bearer(user)
+        )
+        assert created.status_code == 201, created.text
+        number = created.json()["number"]
+        frame = await next_frame(agents, "ticket.created")
+        assert frame["data"]["number"] == number
+
+        replied = await http.post(
+            f"/api/v1/agent/tickets/{number}/replies",
+            data={"message": "Odpowiedź"},
+            headers=bearer(agent),
+        )
+        assert replied.status_code in (200, 201), replied.text
+        popup = await next_frame(anna, "popup.created")
+        assert popup["data"]["ticket_number"] == number
+
+    spans = traced.spans()
+    request = next(
+        span
+        for span in spans
+        if span.kind == SpanKind.SERVER and span.name == "POST /api/v1/tickets"
+    )
+    push_created = "helpdesk.events.ticket.created process"
+    await wait_for_span(traced, request.context.trace_id, "gateway", push_created)
+    created_trace = Trace(traced.spans(), request.context.trace_id)
+
+    # Gateway: the HTTP request, and inside it the RPC to the tickets service.
+    rpc_name = f"default.{rpc_queue('tickets', 'create').name}"
+    rpc = created_trace.one("gateway", SpanKind.PRODUCER, f"{rpc_name} publish")
+    assert created_trace.descends(rpc, request)
+    # Tickets: the consumer of that RPC is the publish's child (traceparent in headers)...
+    handling = created_trace.one("tickets", SpanKind.CONSUMER, f"{rpc_name} process")
+    assert created_trace.parent(handling) is rpc
+    # ...and its MongoDB writes are children of the handling, across motor's threads.
+    insert = created_trace.one("tickets", SpanKind.CLIENT, contains=".insert")
+    assert created_trace.parent(insert) is handling
+    assert insert.attributes is not None and insert.attributes["db.system"] == "mongodb"
+    # The outbox relays ticket.created later, in the trace of the write that saved it.
+    relayed = created_trace.one(
+        "tickets", SpanKind.PRODUCER, "helpdesk.events.ticket.created publish"
+    )
+    assert created_trace.descends(relayed, handling)
+    # The gateway's push consumer hands it to the agents' sockets, in the same trace.
+    pushed = created_trace.one("gateway", SpanKind.CONSUMER, push_created)
+    assert created_trace.descends(pushed, handling)
+    assert created_trace.parent(pushed) is created_trace.parent(relayed)
+
+    # The reply: HTTP → tickets → reply.posted → notifications → MongoDB → popup.created
+    # → the user's socket, one trace again.
+    reply_request = next(
+        span
+        for span in traced.spans()
+        if span.kind == SpanKind.SERVER and span.name.endswith("/replies")
+    )
+    push_popup = "helpdesk.events.popup.created process"
+    await wait_for_span(traced, reply_request.context.trace_id, "gateway", push_popup)
+    reply_trace = Trace(traced.spans(), reply_request.context.trace_id)
+    on_reply = reply_trace.one(
+        "notifications", SpanKind.CONSUMER, contains="helpdesk.events.reply.posted process"
+    )
+    assert reply_trace.descends(on_reply, reply_request)
+    popup_insert = reply_trace.one("notifications", SpanKind.CLIENT, contains=".insert")
+    assert reply_trace.parent(popup_insert) is on_reply
+    to_socket = reply_trace.one("gateway", SpanKind.CONSUMER, push_popup)
+    assert reply_trace.descends(to_socket, on_reply)
+    # The correlation id that rides with the event through the outbox is the trace id.
+    assert on_reply.attributes is not None
+    assert on_reply.attributes["messaging.message.conversation_id"] == format_trace_id(
+        reply_trace.trace_id
+    )
+
+
+async def test_health_probes_and_background_polls_make_no_traces(traced: TracedDesk) -> None:
+    traced.exporter.clear()
+    async with httpx.AsyncClient(base_url=traced.gateway_url, timeout=10) as http:
+        for path in ("/healthz", "/readyz", "/metrics"):
+            assert (await http.get(path)).status_code == 200
+        # The outbox relays and the reminder scan poll the database every second.
+        await asyncio.sleep(1.5)
+    assert [span.name for span in traced.spans()] == []
+
+
+def test_log_correlation_id_is_the_trace_id_while_a_span_is_current() -> None:
+    exporter = InMemorySpanExporter()
+    tracer = traced_provider("gateway", exporter).get_tracer("test")
+    formatter = JsonFormatter("gateway")
+    token = correlation_id.set("carried-from-a-header")
+    try:
+        with tracer.start_as_current_span("request") as span:
+            traced_line = json.loads(formatter.format(log_record()))
+        untraced_line = json.loads(formatter.format(log_record()))
+    finally:
+        correlation_id.reset(token)
+    assert traced_line["correlation_id"] == format_trace_id(span.get_span_context().trace_id)
+    assert untraced_line["correlation_id"] == "carried-from-a-header"
+
+
+def log_record() -> logging.LogRecord:
+    return logging.LogRecord("helpdesk.test", logging.INFO, __file__, 1, "hello", None, None)
+
+
+def test_nothing_is_traced_without_an_endpoint(traced_settings: Settings) -> None:
+    assert configure_tracing(traced_settings, "tickets") is None
+    tickets = create_tickets(traced_settings)
+    assert tickets.broker is not None
+    assert not [
+        middleware
+        for middleware in tickets.broker.middlewares
+        if "Telemetry" in type(middleware).__name__
+    ]
+    gateway = create_gateway(traced_settings)
+    assert gateway.state.rpc.tracer is None
+    assert gateway.state.database.client.options.event_listeners == []
+    assert gateway._telemetry["tracing"] is False
+
+
+def test_an_endpoint_turns_tracing_on(traced_settings: Settings) -> None:
+    settings = traced_settings.model_copy(update={"otlp_endpoint": "http://collector:4318/"})
+    provider = configure_tracing(settings, "tickets")
+    assert isinstance(provider, TracerProvider)
+    assert provider.resource.attributes["service.name"] == "tickets"
+    tickets = create_tickets(settings)
+    assert tickets.broker is not None
+    assert [
+        middleware
+        for middleware in tickets.broker.middlewares
+        if "Telemetry" in type(middleware).__name__
+    ]
+    provider.shutdown()
