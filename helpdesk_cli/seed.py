@@ -41,11 +41,17 @@ def demo_command(
 def tickets_command(
     count: Annotated[int, typer.Argument(min=1, max=1_000_000, help="How many tickets.")],
     account: Annotated[str, typer.Option("--account", help="The hotel account id.")],
+    days: Annotated[
+        int,
+        typer.Option(
+            "--days", min=0, help="Spread updates over this many past days, in every status."
+        ),
+    ] = 0,
 ) -> None:
     """Insert COUNT tickets into one account, straight into the database, for benchmarks.
 
     Built by the tickets service's own code; no ticket.created events are sent.
     """
     with typer.progressbar(length=count, label="tickets", file=None) as bar:
-        run(seed_tickets(load_settings(), count, account, bar.update))
+        run(seed_tickets(load_settings(), count, account, bar.update, days))
     typer.echo(f"{count} tickets inserted into account {account}")

@@ -3,7 +3,7 @@
 import random
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from services.tickets import domain
@@ -15,9 +15,9 @@ from shared.people import Caller
 from shared.settings import Settings
 from shared.support_hours import SupportCalendar
 from shared.tickets import CreateTicket
-from shared.vocabulary import IMPORTANCES
+from shared.vocabulary import IMPORTANCES, TICKET_STATUSES, TicketStatus
 
-BATCH = 500
+BATCH = 1000
 SUBJECTS = 30
 
 
@@ -39,12 +39,23 @@ async def ticket_service(settings: Settings) -> AsyncIterator[TicketService]:
 
 
 async def seed_tickets(
-    settings: Settings, count: int, account_id: str, advance: Callable[[int], None]
+    settings: Settings,
+    count: int,
+    account_id: str,
+    advance: Callable[[int], None],
+    days: int = 0,
 ) -> None:
-    """Insert `count` tickets in batches, numbered by the service's own counter."""
+    """Insert `count` tickets in batches, numbered by the service's own counter.
+
+    With `days`, they are a history: updated evenly over the last `days` days, each in a
+    random status with the SLA clock the rules give it.
+    """
     caller = Caller(role="user", id="bench", name="Bench", account_id=account_id)
     async with ticket_service(settings) as service:
         await service.store.ensure_indexes()
+        # One counter step for the whole lot: numbers first+0 … first+count-1.
+        first = await service.store.next_sequence("ticket", count) - count + 1
+        end = service.clock()
         batch: list[dict[str, Any]] = []
         for index in range(count):
             command = CreateTicket(
@@ -53,15 +64,48 @@ async def seed_tickets(
                 message="Zgłoszenie testowe",
                 importance=random.choice(IMPORTANCES),
             )
-            number = domain.ticket_number(await service.store.next_sequence("ticket"))
-            document, _event = service._new_ticket(command, number, None, None)
+            at = end - timedelta(days=days) * (count - 1 - index) / count
+            document = _ticket_at(service, command, domain.ticket_number(first + index), at)
+            if days:
+                document = _in_status(service, document, random.choice(TICKET_STATUSES))
             # Written without their ticket.created events: benchmark data must not flood
             # the notifications service or the sockets of whoever is connected.
             batch.append(with_events(document))
             if len(batch) == BATCH or index == count - 1:
-                await service.store.tickets.insert_many(batch)
+                await service.store.insert_many(batch)
                 advance(len(batch))
                 batch = []
+
+
+def _ticket_at(
+    service: TicketService, command: CreateTicket, number: str, at: datetime
+) -> dict[str, Any]:
+    """The ticket `create` would have written at that moment (the seeding service's clock
+    is set to it: nothing else uses that service)."""
+    # BSON dates hold milliseconds, as the service's own clock gives them.
+    moment = at.replace(microsecond=at.microsecond // 1000 * 1000)
+    service.clock = lambda: moment
+    document, _event = service.new_ticket(command, number, None, None)
+    return document
+
+
+def _in_status(
+    service: TicketService, document: dict[str, Any], status: TicketStatus
+) -> dict[str, Any]:
+    due = domain.next_sla_due(
+        status,
+        document["importance"],
+        document["sla_due_at"],
+        document["updated_at"],
+        service.sla,
+        restart=False,
+    )
+    return {
+        **document,
+        "status": status,
+        "queue_state": domain.queue_state(status),
+        "sla_due_at": due,
+    }
 
 
 async def purge_orphans(settings: Settings) -> int:

@@ -49,6 +49,9 @@ async def find_page(
     """One page of a list screen and the total it pages through."""
     cursor = collection.find(query, projection).sort(sort).skip(skip).limit(limit)
     rows = [document async for document in cursor]
+    if 0 < len(rows) < limit or (not rows and not skip):
+        # The last page tells the total itself: no count (it walks every match).
+        return rows, skip + len(rows)
     return rows, await count_matching(collection, query)
 
 

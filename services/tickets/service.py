@@ -9,7 +9,7 @@ from typing import Any
 from pymongo.errors import DuplicateKeyError
 
 from services.tickets import domain
-from services.tickets.store import TicketStore
+from services.tickets.store import UPDATED_MS, TicketStore, epoch_ms
 from shared.errors import Conflict, InvalidRequest, NotFound, Unavailable
 from shared.events import (
     AttachmentRef,
@@ -89,7 +89,7 @@ class TicketService:
         attachment = await self._checked_attachment(command.attachment, caller)
         for _attempt in range(NUMBER_ATTEMPTS):
             number = domain.ticket_number(await self.store.next_sequence("ticket"))
-            document, event = self._new_ticket(command, number, attachment, key)
+            document, event = self.new_ticket(command, number, attachment, key)
             try:
                 await self.store.insert(with_events(document, event))
             except DuplicateKeyError:
@@ -129,13 +129,15 @@ class TicketService:
         # Within the gateway's deadline: the client hears 503 and retries with the same key.
         raise Unavailable("a request with this Idempotency-Key is still in progress; retry")
 
-    def _new_ticket(
+    def new_ticket(
         self,
         command: CreateTicket,
         number: str,
         attachment: AttachmentRef | None,
         creation_key: str | None,
     ) -> tuple[dict[str, Any], TicketCreated]:
+        """The ticket document and its event as `create` writes them; bulk seeding builds
+        its tickets with it too, so they are exactly what the service would store."""
         caller = command.caller
         now = self.clock()
         sla_due_at = self.sla.due_at(command.importance, now)
@@ -293,13 +295,13 @@ class TicketService:
             criteria["subject"] = query.subject
         if query.day:
             start = datetime.combine(query.day, time.min, self.sla.calendar.tz)
-            criteria["updated_at"] = {
-                "$gte": start.astimezone(UTC),
-                "$lt": (start + timedelta(days=1)).astimezone(UTC),
+            criteria[UPDATED_MS] = {
+                "$gte": epoch_ms(start),
+                "$lt": epoch_ms(start + timedelta(days=1)),
             }
         skip = (query.page - 1) * query.page_size
         rows, total = await self.store.page(
-            criteria, [("updated_at", -1), ("_id", -1)], skip, query.page_size
+            criteria, [(UPDATED_MS, -1), ("_id", -1)], skip, query.page_size
         )
         reader = domain.reader_key(query.caller.id)
         read_marks = await self.store.read_marks([row["number"] for row in rows], reader)

@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+from services.tickets.store import UPDATED_MS, epoch_ms
 from tests.conftest import Account
 
 
@@ -28,9 +29,9 @@ async def test_each_history_filter_combination_and_the_queue_have_an_index(
     optional = ("status", "subject")
     for size in range(len(optional) + 1):
         for chosen in combinations(optional, size):
-            # The date filter is a range on updated_at, the sort key itself.
+            # The date filter is a range on updated_ms, the sort key itself.
             equality = ("account_id", *chosen)
-            assert any(served_by(equality, "updated_at", keys) for keys in indexes), equality
+            assert any(served_by(equality, UPDATED_MS, keys) for keys in indexes), equality
     assert any(served_by(("status",), "sla_due_at", keys) for keys in indexes)
     assert any(served_by(("queue_state",), "sla_due_at", keys) for keys in indexes)
 
@@ -51,15 +52,17 @@ async def test_the_server_serves_each_screen_query_from_an_index(
     await gateway.post(
         "/api/v1/tickets", data={"subject": "x", "message": "y"}, headers=account.user()
     )
-    history = {"account_id": account.account_id}
+    # Equalities spelled as TicketStore.page sends them.
+    history = {"account_id": {"$eq": account.account_id}}
+    day = epoch_ms(datetime(2026, 1, 1, tzinfo=UTC))
     queries: list[tuple[dict[str, Any], str]] = [
-        (history, "updated_at"),
-        ({**history, "status": "new"}, "updated_at"),
-        ({**history, "subject": "x"}, "updated_at"),
-        ({**history, "status": "new", "subject": "x"}, "updated_at"),
-        ({**history, "updated_at": {"$gte": datetime(2026, 1, 1, tzinfo=UTC)}}, "updated_at"),
-        ({"queue_state": "open"}, "sla_due_at"),
-        ({"status": "resolved"}, "sla_due_at"),
+        (history, UPDATED_MS),
+        ({**history, "status": {"$eq": "new"}}, UPDATED_MS),
+        ({**history, "subject": {"$eq": "x"}}, UPDATED_MS),
+        ({**history, "status": {"$eq": "new"}, "subject": {"$eq": "x"}}, UPDATED_MS),
+        ({**history, UPDATED_MS: {"$gte": day, "$lt": day + 86_400_000}}, UPDATED_MS),
+        ({"queue_state": {"$eq": "open"}}, "sla_due_at"),
+        ({"status": {"$eq": "resolved"}}, "sla_due_at"),
     ]
     for criteria, sort_key in queries:
         plan = await database.command(
