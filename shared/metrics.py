@@ -100,12 +100,7 @@ class HttpMetrics:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
-            sockets = self.sockets.labels(scope["path"])
-            sockets.inc()
-            try:
-                await self.app(scope, receive, send)
-            finally:
-                sockets.dec()
+            await self._socket(scope, receive, send)
             return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
@@ -122,8 +117,30 @@ class HttpMetrics:
         try:
             await self.app(scope, receive, send_with_status)
         finally:
-            # The template, never the raw path: ticket numbers and 404 probes would each
-            # become a series of their own.
-            route = getattr(scope.get("route"), "path", "unmatched")
+            route = _route_template(scope)
             self.requests.labels(scope["method"], route, str(status)).inc()
             self.latency.labels(scope["method"], route).observe(time.perf_counter() - started)
+
+    async def _socket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Counted from its acceptance, under its route's template: a socket refused at
+        the handshake (a made-up path) is never a series of its own."""
+        counted: Gauge | None = None
+
+        async def send_counting(message: Message) -> None:
+            nonlocal counted
+            if message["type"] == "websocket.accept" and counted is None:
+                counted = self.sockets.labels(_route_template(scope))
+                counted.inc()
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_counting)
+        finally:
+            if counted is not None:
+                counted.dec()
+
+
+def _route_template(scope: Scope) -> str:
+    # The template, never the raw path: ticket numbers and probes of made-up paths would
+    # each become a series of their own.
+    return getattr(scope.get("route"), "path", "unmatched")

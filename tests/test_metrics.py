@@ -74,6 +74,18 @@ async def test_gateway_counts_open_sockets(system: HelpDesk, account: Account) -
     await eventually(released, within=5)
 
 
+async def test_a_socket_refused_at_the_handshake_is_not_a_series(system: HelpDesk) -> None:
+    path = f"/api/v1/probe-{uuid.uuid4().hex[:8]}"
+
+    with pytest.raises(websockets.exceptions.InvalidStatus):
+        async with websockets.connect(system.gateway_url.replace("http", "ws") + path):
+            pass
+
+    samples = await scrape(system.gateway_url)
+    routes = {dict(labels).get("route") for name, labels in samples}
+    assert path not in routes
+
+
 async def test_services_count_events_they_publish_and_consume(
     system: HelpDesk, gateway: httpx.AsyncClient, account: Account, agent: dict[str, str]
 ) -> None:
