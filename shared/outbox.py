@@ -83,39 +83,50 @@ class OutboxRelay:
 
     async def relay_pending(self) -> int:
         """Publish every pending event once; returns how many left the outbox."""
-        sent = 0
-        cursor = self.collection.find({PENDING_FLAG: True}, {"_id": 1}).limit(BATCH)
-        pending_ids = [document["_id"] async for document in cursor]
-        for document_id in pending_ids:
-            document = await self.collection.find_one({"_id": document_id})
-            if document is None:
-                continue
-            published = set()
-            for entry in document.get(OUTBOX_FIELD, []):
-                event = {key: value for key, value in entry.items() if key != TRACEPARENT}
-                with continued_trace(entry.get(TRACEPARENT)):
-                    await self.publish(event)
-                published.add(event["event_id"])
-            await self._remove(document_id, published)
-            sent += len(published)
-        return sent
+        # Whole documents in one query: the removal replaces each as read, so a document
+        # is read again only if a concurrent write changed it meanwhile.
+        cursor = self.collection.find({PENDING_FLAG: True}).limit(BATCH)
+        documents = [document async for document in cursor]
+        if len(documents) == BATCH:
+            self._wake.set()
+        # Documents are relayed side by side, so broker confirms and database writes of a
+        # batch overlap instead of costing one round trip after another; within one
+        # document the events keep their order.
+        results = await asyncio.gather(*map(self._relay, documents), return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+        return sum(result for result in results if isinstance(result, int))
 
-    async def _remove(self, document_id: Any, published: set[str]) -> None:
+    async def _relay(self, document: dict[str, Any]) -> int:
+        published = set()
+        for entry in document.get(OUTBOX_FIELD, []):
+            event = {key: value for key, value in entry.items() if key != TRACEPARENT}
+            with continued_trace(entry.get(TRACEPARENT)):
+                await self.publish(event)
+            published.add(event["event_id"])
+        await self._remove(document, published)
+        return len(published)
+
+    async def _remove(self, document: dict[str, Any], published: set[str]) -> None:
         """Take the published events out, keeping any that a concurrent write added."""
+        current: dict[str, Any] | None = document
         for _attempt in range(REMOVE_ATTEMPTS):
-            document = await self.collection.find_one({"_id": document_id})
-            if document is None:
+            if current is None:
                 return
             remaining = [
                 event
-                for event in document.get(OUTBOX_FIELD, [])
+                for event in current.get(OUTBOX_FIELD, [])
                 if event["event_id"] not in published
             ]
-            updated = {**document, OUTBOX_FIELD: remaining, PENDING_FLAG: bool(remaining)}
+            updated = {**current, OUTBOX_FIELD: remaining, PENDING_FLAG: bool(remaining)}
             if await replace_versioned(self.collection, updated):
                 return
+            current = await self.collection.find_one({"_id": document["_id"]})
         # Left pending: the next scan publishes them again, and consumers deduplicate.
-        logger.warning("outbox entry busy; retrying later", extra={"document": str(document_id)})
+        logger.warning(
+            "outbox entry busy; retrying later", extra={"document": str(document["_id"])}
+        )
 
     async def _run(self) -> None:
         backoff = SCAN_SECONDS
