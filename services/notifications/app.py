@@ -30,7 +30,7 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
     service = PopupService(store, popup_relay.wake, announcement_relay.wake)
     broker.include_router(build_router(service))
 
-    # Remind later, durably: a snooze stores its due time in the pop-up (indexed), and
+    # Remind later, durably: a snooze stores its due time in the pop-up (flagged, indexed), and
     # this scan turns due ones into `popup.reminded` through the pop-up's outbox.
     #
     # Chosen over a RabbitMQ delay queue because a per-message TTL only expires at the head

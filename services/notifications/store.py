@@ -26,7 +26,10 @@ POPUP_INDEXES: list[list[tuple[str, int]]] = [
     [*OWNER, *NEWEST_FIRST],
     [*OWNER, ("ticket_number", ASCENDING), *NEWEST_FIRST],
     [*OWNER, ("announcement_id", ASCENDING)],
-    [("remind_pending", ASCENDING), ("visible_at", ASCENDING)],
+    # The reminder scan's equality alone: NX-27017 serves an equality from an index only
+    # when one is named after that field, and with a date range beside it checked every
+    # pop-up in Python (7 ms a scan at 3,000 pop-ups, once a second, holding the database).
+    [("remind_pending", ASCENDING)],
 ]
 ANNOUNCEMENT_INDEXES: list[list[tuple[str, int]]] = [
     [("account_id", ASCENDING), ("user_id", ASCENDING), ("created_at", ASCENDING)],
@@ -82,8 +85,10 @@ class PopupStore:
         return await find_page(self.popups, query, NEWEST_FIRST, skip, limit, {"outbox": 0})
 
     async def due(self, now: datetime, limit: int) -> list[dict[str, Any]]:
-        cursor = self.popups.find({"remind_pending": True, "visible_at": {"$lte": now}})
-        return [document async for document in cursor.limit(limit)]
+        # Only snoozed pop-ups wait for a reminder, so their due times are compared here.
+        cursor = self.popups.find({"remind_pending": True}, {"_id": 1, "visible_at": 1})
+        due = [document async for document in cursor if document["visible_at"] <= now]
+        return due[:limit]
 
     async def announcement_ids_of(self, account_id: str, user_id: str) -> set[str]:
         cursor = self.popups.find(
