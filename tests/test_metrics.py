@@ -99,6 +99,10 @@ async def test_services_count_events_they_publish_and_consume(
     consumed_before = value(
         await scrape(notifications_url), "faststream_received_processed_messages_total", **consumed
     )
+    popup = {"destination": "helpdesk.events.popup.created", "status": "success"}
+    popups_before = value(
+        await scrape(notifications_url), "faststream_published_messages_total", **popup
+    )
 
     anna = account.user("anna")
     created = await gateway.post(
@@ -117,6 +121,8 @@ async def test_services_count_events_they_publish_and_consume(
             >= published_before + 1
             and value(notifications, "faststream_received_processed_messages_total", **consumed)
             >= consumed_before + 1
+            and value(notifications, "faststream_published_messages_total", **popup)
+            >= popups_before + 1
         )
 
     await eventually(counted, within=15)
