@@ -5,6 +5,7 @@ readiness signal (`/healthz`, `/readyz` over HTTP for orchestrators, the `status
 over the broker for the gateway) and the same graceful start and stop.
 """
 
+import functools
 import logging
 import socket
 import uuid
@@ -31,6 +32,7 @@ from shared.topology import (
     ServiceName,
     rpc_queue,
 )
+from shared.tracing import flush_spans
 
 ReadinessChecks = Callable[[], Awaitable[dict[str, bool]]]
 
@@ -96,9 +98,11 @@ def build_service_app(
     # Events and requests consumed and published, by destination (exchange and routing
     # key, which is the event type), with latencies and failures: FastStream's own.
     broker.add_middleware(RabbitPrometheusMiddleware(registry=metrics.registry, app_name=service))
+    after_shutdown: list[Callable[[], Awaitable[Any]]] = []
     if tracer_provider is not None:
         # Outermost, so the correlation middleware and the handler already run in its span.
         broker.insert_middleware(RabbitTelemetryMiddleware(tracer_provider=tracer_provider))
+        after_shutdown.append(functools.partial(flush_spans, tracer_provider))
 
     @get
     async def healthz(scope: Any) -> AsgiResponse:
@@ -128,6 +132,8 @@ def build_service_app(
         on_startup=list(on_startup),
         after_startup=[declare_topology, *after_startup, announce_ready],
         on_shutdown=list(on_shutdown),
+        # After the broker stopped, so the spans of the last messages handled are sent too.
+        after_shutdown=after_shutdown,
     )
 
 

@@ -13,6 +13,7 @@ and consumes. Every provider is passed explicitly, never set globally, so an app
 without one has no tracing code in its path at all.
 """
 
+import asyncio
 import os
 import socket
 from collections.abc import Iterator, MutableMapping
@@ -20,11 +21,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from opentelemetry import context, trace
-from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.instrumentation.pymongo import CommandTracer
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.trace import SpanKind, Tracer
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from pymongo.monitoring import CommandListener, CommandStartedEvent
@@ -47,6 +46,10 @@ def configure_tracing(settings: Settings, service_name: str) -> TracerProvider |
     """
     if not settings.otlp_endpoint:
         return None
+    # Only a process that exports loads the OTLP client (requests, protobuf).
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
     endpoint = settings.otlp_endpoint.rstrip("/")
     if not endpoint.endswith(TRACES_PATH):
         endpoint += TRACES_PATH
@@ -62,6 +65,15 @@ def configure_tracing(settings: Settings, service_name: str) -> TracerProvider |
     )
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint)))
     return provider
+
+
+async def flush_spans(provider: TracerProvider) -> None:
+    """Export what is still batched, when the process stops.
+
+    Not left to the provider's exit hook: uvicorn ends its graceful shutdown by raising
+    the SIGTERM it caught again, and the process dies of it without running exit hooks.
+    """
+    await asyncio.to_thread(provider.force_flush)
 
 
 def tracer_of(provider: TracerProvider | None) -> Tracer | None:

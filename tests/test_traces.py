@@ -11,16 +11,24 @@ these messages).
 import asyncio
 import json
 import logging
+import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, ClassVar
 from urllib.parse import quote
 
 import httpx
 import pytest
 import uvicorn
 import websockets
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
+    ExportTraceServiceRequest,
+    ExportTraceServiceResponse,
+)
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
@@ -36,7 +44,7 @@ from shared.settings import Settings
 from shared.topology import rpc_queue
 from shared.tracing import configure_tracing
 from tests.conftest import TEST_JWT_SECRET, bearer, make_token, rabbitmqctl
-from tests.harness import free_port
+from tests.harness import ServiceProcess, free_port
 
 
 @dataclass
@@ -54,16 +62,17 @@ def traced_provider(service: str, exporter: InMemorySpanExporter) -> TracerProvi
     return provider
 
 
-@pytest.fixture(scope="module")
-def traced_settings(base_settings: Settings) -> Iterator[Settings]:
+@contextmanager
+def own_vhost_and_database(base: Settings) -> Iterator[Settings]:
+    """Settings for a broker virtual host and a database nobody else uses."""
     vhost = f"helpdesk-traces-{uuid.uuid4().hex[:8]}"
     database = f"helpdesk_traces_{uuid.uuid4().hex[:8]}"
     rabbitmqctl("add_vhost", vhost)
     rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
     try:
-        yield base_settings.model_copy(
+        yield base.model_copy(
             update={
-                "rabbitmq_url": base_settings.rabbitmq_url.rstrip("/") + "/" + quote(vhost, ""),
+                "rabbitmq_url": base.rabbitmq_url.rstrip("/") + "/" + quote(vhost, ""),
                 "mongo_db": database,
                 "jwt_secret": TEST_JWT_SECRET,
                 "support_hours": "always",
@@ -75,8 +84,14 @@ def traced_settings(base_settings: Settings) -> Iterator[Settings]:
         )
     finally:
         rabbitmqctl("delete_vhost", vhost)
-        with MongoClient(base_settings.mongo_url) as client:
+        with MongoClient(base.mongo_url) as client:
             client.drop_database(database)
+
+
+@pytest.fixture(scope="module")
+def traced_settings(base_settings: Settings) -> Iterator[Settings]:
+    with own_vhost_and_database(base_settings) as settings:
+        yield settings
 
 
 @pytest.fixture(scope="module")
@@ -316,11 +331,37 @@ def test_nothing_is_traced_without_an_endpoint(traced_settings: Settings) -> Non
     assert gateway._telemetry["tracing"] is False
 
 
-def test_an_endpoint_turns_tracing_on(traced_settings: Settings) -> None:
-    settings = traced_settings.model_copy(update={"otlp_endpoint": "http://collector:4318/"})
-    provider = configure_tracing(settings, "tickets")
-    assert isinstance(provider, TracerProvider)
-    assert provider.resource.attributes["service.name"] == "tickets"
+class Collector(BaseHTTPRequestHandler):
+    """A stand-in OTLP/HTTP collector: keeps each export request it is sent, by path."""
+
+    received: ClassVar[list[tuple[str, ExportTraceServiceRequest]]] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.received.append((self.path, ExportTraceServiceRequest.FromString(body)))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-protobuf")
+        self.end_headers()
+        self.wfile.write(ExportTraceServiceResponse().SerializeToString())
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the test reads what was received."""
+
+
+@pytest.fixture
+def collector() -> Iterator[str]:
+    Collector.received.clear()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Collector)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_an_endpoint_turns_tracing_on_and_spans_reach_the_collector(
+    traced_settings: Settings, collector: str
+) -> None:
+    settings = traced_settings.model_copy(update={"otlp_endpoint": collector + "/"})
     tickets = create_tickets(settings)
     assert tickets.broker is not None
     assert [
@@ -328,4 +369,72 @@ def test_an_endpoint_turns_tracing_on(traced_settings: Settings) -> None:
         for middleware in tickets.broker.middlewares
         if "Telemetry" in type(middleware).__name__
     ]
+    provider = configure_tracing(settings, "tickets")
+    assert provider is not None
+    provider.get_tracer("test").start_span("exported").end()
+    provider.force_flush()
     provider.shutdown()
+    [(path, request)] = Collector.received
+    assert path == "/v1/traces"
+    [resource_spans] = request.resource_spans
+    resource = {a.key: a.value.string_value for a in resource_spans.resource.attributes}
+    assert resource["service.name"] == "tickets"
+    assert [span.name for scope in resource_spans.scope_spans for span in scope.spans] == [
+        "exported"
+    ]
+
+
+def test_services_send_their_last_spans_when_they_stop(
+    base_settings: Settings, collector: str, tmp_path: Path
+) -> None:
+    """As deployed: processes configured by HELPDESK_OTLP_ENDPOINT. The request is made
+    just before they stop, well within the batch delay, so only the flush at shutdown
+    can deliver its spans."""
+    with own_vhost_and_database(base_settings) as settings:
+        env = {
+            "HELPDESK_RABBITMQ_URL": settings.rabbitmq_url,
+            "HELPDESK_MONGO_URL": settings.mongo_url,
+            "HELPDESK_MONGO_DB": settings.mongo_db,
+            "HELPDESK_JWT_SECRET": TEST_JWT_SECRET,
+            "HELPDESK_OTLP_ENDPOINT": collector,
+            "OTEL_BSP_SCHEDULE_DELAY": "60000",
+        }
+        services = []
+        for name, port_variable in (("tickets", "TICKETS_PORT"), ("gateway", "GATEWAY_PORT")):
+            port = free_port()
+            services.append(
+                ServiceProcess(
+                    name, {**env, f"HELPDESK_{port_variable}": str(port)}, port, tmp_path
+                )
+            )
+        try:
+            for service in services:
+                service.start()
+            user = make_token("user", f"hotel-{uuid.uuid4().hex[:8]}", "anna")
+            created = httpx.post(
+                f"{services[-1].url}/api/v1/tickets",
+                data={"subject": "Ślady", "message": "..."},
+                headers=bearer(user),
+                timeout=30,
+            )
+            assert created.status_code == 201, created.text
+        finally:
+            for service in services:
+                service.stop()
+    exported = {
+        (resource_service(resource_spans), span.name)
+        for _path, request in Collector.received
+        for resource_spans in request.resource_spans
+        for scope in resource_spans.scope_spans
+        for span in scope.spans
+    }
+    assert ("gateway", "POST /api/v1/tickets") in exported
+    assert ("tickets", f"default.{rpc_queue('tickets', 'create').name} process") in exported
+
+
+def resource_service(resource_spans: Any) -> str:
+    return next(
+        str(attribute.value.string_value)
+        for attribute in resource_spans.resource.attributes
+        if attribute.key == "service.name"
+    )

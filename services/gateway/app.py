@@ -35,7 +35,7 @@ from shared.logging import configure_logging
 from shared.metrics import HttpMetrics, ServiceMetrics
 from shared.settings import Settings, get_settings
 from shared.support_hours import SupportCalendar
-from shared.tracing import configure_tracing, tracer_of
+from shared.tracing import configure_tracing, flush_spans, tracer_of
 
 # Probes and scrapes come every few seconds; as traces they would bury the requests.
 UNTRACED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
@@ -78,6 +78,8 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
         await push.close()
         await rpc.close()
         database.client.close()
+        if tracer_provider is not None:
+            await flush_spans(tracer_provider)
 
     app = FastAPI(
         title="Help desk gateway",
