@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, ParamSpec
 
+from faststream.rabbit import RabbitResponse
 from pydantic import BaseModel
 from pymongo.errors import ConnectionFailure
 
@@ -33,14 +34,20 @@ class RpcReply(BaseModel):
 
 def rpc_endpoint(
     handler: Callable[P, Awaitable[BaseModel | list[Any] | dict[str, Any] | None]],
-) -> Callable[P, Awaitable[RpcReply]]:
+) -> Callable[P, Awaitable[RabbitResponse]]:
     """Wrap a service's command handler so that domain errors become error replies.
 
     Only `HelpdeskError` is caught: anything else is a bug and must surface as one.
     """
 
     @functools.wraps(handler)
-    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> RpcReply:
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> RabbitResponse:
+        # Not mandatory: RabbitMQ 3.10 returns every mandatory message published to a
+        # direct reply-to address even as it delivers it, so each reply came back to the
+        # service as a Basic.Return (4% of the tickets service's CPU per ticket created).
+        return RabbitResponse(await answer(*args, **kwargs), mandatory=False)
+
+    async def answer(*args: P.args, **kwargs: P.kwargs) -> RpcReply:
         try:
             result = await handler(*args, **kwargs)
         except HelpdeskError as error:
@@ -57,10 +64,10 @@ def rpc_endpoint(
             result = result.model_dump(mode="json")
         return RpcReply(ok=True, result=result)
 
-    # FastStream reads the handler's signature to decode the request and cast the reply:
-    # the request type is the handler's, the reply type is the envelope.
+    # FastStream reads the handler's signature to decode the request (the handler's type)
+    # and to cast the reply: none, so the response is published as it is.
     wrapper.__signature__ = inspect.signature(handler).replace(  # type: ignore[attr-defined]
-        return_annotation=RpcReply
+        return_annotation=inspect.Signature.empty
     )
     return wrapper
 
