@@ -32,7 +32,9 @@ class BareRpc:
         self.pending: dict[str, asyncio.Future[bytes]] = {}
 
     async def connect(self, url: str) -> None:
-        connection = await aio_pika.connect(url)
+        # Robust like our gateway's client: a broker restart by another test must not
+        # leave the baseline dead for the rest of a run.
+        connection = await aio_pika.connect_robust(url)
         self.channel = await connection.channel(publisher_confirms=False)
         replies = await self.channel.declare_queue(DIRECT_REPLY_TO, passive=True)
         await replies.consume(self.on_reply, no_ack=True)

@@ -23,7 +23,8 @@ async def serve() -> None:
     settings = get_settings()
     client: AsyncIOMotorClient[Any] = AsyncIOMotorClient(settings.mongo_url, tz_aware=True)
     tickets = client[settings.mongo_db][COLLECTION]
-    connection = await aio_pika.connect(settings.rabbitmq_url)
+    # Robust like our services' connections: it comes back after a broker restart.
+    connection = await aio_pika.connect_robust(settings.rabbitmq_url)
     channel = await connection.channel(publisher_confirms=False)
     queue = await channel.declare_queue(REQUEST_QUEUE, auto_delete=True)
 
