@@ -42,7 +42,7 @@ class BareRpc:
     async def call(self, body: bytes) -> bytes:
         assert self.channel is not None
         request_id = uuid.uuid4().hex
-        future = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
         self.pending[request_id] = future
         try:
             await self.channel.default_exchange.publish(
