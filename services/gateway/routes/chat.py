@@ -165,23 +165,18 @@ class ChatSocket:
         self.endpoint = Endpoint(gateway_id=hub.gateway_id, socket_id=uuid.uuid4().hex)
         # The chats this socket is in, as the chat service's notices told it.
         self.chat_ids: set[str] = set()
-        self.outbox = SocketOutbox()
+        self.outbox = SocketOutbox(websocket)
 
     async def run(self) -> None:
         self.hub.sockets[self.endpoint.socket_id] = self
-        tasks = [
-            asyncio.create_task(self.outbox.write(self.websocket)),
-            asyncio.create_task(self._heartbeat()),
-        ]
+        heartbeat = asyncio.create_task(self._heartbeat())
         try:
             await self.greet()
             await self._receive()
         finally:
             del self.hub.sockets[self.endpoint.socket_id]
-            for task in tasks:
-                task.cancel()
-            # The writer fails once the client is gone; that is the expected end, not news.
-            await asyncio.gather(*tasks, return_exceptions=True)
+            heartbeat.cancel()
+            await asyncio.gather(heartbeat, self.outbox.close(), return_exceptions=True)
             # Closing the window ends the chat at once (the manual's promise). If the chat
             # service is down its chats are gone anyway, so a failure here changes nothing.
             with contextlib.suppress(HelpdeskError):

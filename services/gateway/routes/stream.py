@@ -42,6 +42,9 @@ logger = logging.getLogger("helpdesk.gateway.stream")
 UserKey = tuple[str, str]
 # Recipients per request when an announcement reaches many connected users at once.
 DELIVERY_CHUNK = 500
+HEARTBEAT = '{"type":"heartbeat"}'
+# Sockets given their heartbeat between two turns of the event loop.
+HEARTBEAT_CHUNK = 1000
 
 
 class Frame(BaseModel):
@@ -59,32 +62,19 @@ class StreamSocket:
     def __init__(self, websocket: WebSocket, caller: Caller) -> None:
         self.websocket = websocket
         self.caller = caller
-        self.outbox = SocketOutbox()
+        self.outbox = SocketOutbox(websocket)
 
     @property
     def key(self) -> UserKey:
         return (self.caller.account_id, self.caller.id)
 
-    async def serve(self, heartbeat_seconds: float) -> None:
-        tasks = [
-            asyncio.create_task(self.outbox.write(self.websocket)),
-            asyncio.create_task(self._heartbeat(heartbeat_seconds)),
-        ]
+    async def serve(self) -> None:
         try:
             # Nothing a client sends means anything here; reading notices the disconnect.
             while (await self.websocket.receive())["type"] != "websocket.disconnect":
                 pass
         finally:
-            for task in tasks:
-                task.cancel()
-            # The writer fails once the client is gone; that is the expected end, not news.
-            await asyncio.gather(*tasks, return_exceptions=True)
-
-    async def _heartbeat(self, seconds: float) -> None:
-        # A frame now and then keeps proxies and load balancers from closing a quiet socket.
-        while True:
-            await asyncio.sleep(seconds)
-            self.outbox.send('{"type":"heartbeat"}')
+            await self.outbox.close()
 
 
 class StreamHub:
@@ -96,6 +86,9 @@ class StreamHub:
         self.heartbeat_seconds = heartbeat_seconds
         self.users: dict[UserKey, set[StreamSocket]] = {}
         self.agents: set[StreamSocket] = set()
+        self._heartbeat: asyncio.Task[None] | None = None
+        self._arrivals: list[Recipient] = []
+        self._welcomer: asyncio.Task[None] | None = None
 
     def bind(self, push: PushConsumer) -> None:
         for kind in POPUP_EVENTS:
@@ -107,12 +100,13 @@ class StreamHub:
         push.bind(CHAT_EXCHANGE, CHAT_QUEUE_KEY, self._on_chat_queue)
 
     async def serve_user(self, socket: StreamSocket) -> None:
+        self._beat()
         self.users.setdefault(socket.key, set()).add(socket)
         try:
             # Announcements to an account or everyone become this user's pop-ups now, if
             # they have not already; they arrive on this socket as `popup.created`.
-            await self._deliver([Recipient(account_id=socket.key[0], user_id=socket.key[1])])
-            await socket.serve(self.heartbeat_seconds)
+            self._welcome(Recipient(account_id=socket.key[0], user_id=socket.key[1]))
+            await socket.serve()
         finally:
             sockets = self.users[socket.key]
             sockets.discard(socket)
@@ -120,14 +114,52 @@ class StreamHub:
                 del self.users[socket.key]
 
     async def serve_agent(self, socket: StreamSocket) -> None:
+        self._beat()
         self.agents.add(socket)
         try:
             with contextlib.suppress(HelpdeskError):
                 snapshot = await self.rpc.call("chat", "queue", ListQueue(), QueueSnapshot)
                 socket.outbox.send(_chat_queue_text(snapshot))
-            await socket.serve(self.heartbeat_seconds)
+            await socket.serve()
         finally:
             self.agents.discard(socket)
+
+    def _welcome(self, recipient: Recipient) -> None:
+        """Delivers a newly connected user's announcements together with those of everyone
+        connecting meanwhile: while one request is out, arrivals gather for the next. A
+        request per socket flooded the notifications service when thousands reconnected
+        at once (e.g. after a gateway restart), and held each socket's handler meanwhile."""
+        self._arrivals.append(recipient)
+        if self._welcomer is None:
+            self._welcomer = asyncio.create_task(self._welcome_arrivals())
+
+    async def _welcome_arrivals(self) -> None:
+        try:
+            while self._arrivals:
+                batch = self._arrivals[:DELIVERY_CHUNK]
+                del self._arrivals[:DELIVERY_CHUNK]
+                await self._deliver(batch)
+        finally:
+            self._welcomer = None
+
+    def _beat(self) -> None:
+        """Starts the heartbeat of all this instance's stream sockets, with the first one."""
+        if self._heartbeat is None:
+            self._heartbeat = asyncio.create_task(self._heartbeat_forever())
+
+    async def _heartbeat_forever(self) -> None:
+        # A frame now and then keeps proxies and load balancers from closing a quiet socket.
+        # One task beats for every socket: a task per socket cost each socket kilobytes.
+        while self.users or self.agents:
+            await asyncio.sleep(self.heartbeat_seconds)
+            everyone = [socket for sockets in self.users.values() for socket in sockets]
+            for index, socket in enumerate([*everyone, *self.agents]):
+                socket.outbox.send(HEARTBEAT)
+                if index % HEARTBEAT_CHUNK == HEARTBEAT_CHUNK - 1:
+                    # Thousands of sockets: let other work run between chunks.
+                    await asyncio.sleep(0)
+        # The last socket has gone: the next one starts a new heartbeat.
+        self._heartbeat = None
 
     def _to_user(self, account_id: str, user_id: str, text: str) -> None:
         for socket in self.users.get((account_id, user_id), ()):
@@ -208,14 +240,20 @@ async def _stream(websocket: WebSocket, token: str, agents_only: bool, serve: So
         await serve(hub, StreamSocket(websocket, caller))
 
 
-@router.websocket("/api/v1/stream")
-async def user_stream(websocket: WebSocket, token: str = "") -> None:
-    await _stream(websocket, token, False, StreamHub.serve_user)
+# Starlette's plain socket routes, not FastAPI's: dependency solving keeps exit stacks and
+# frames alive for as long as a socket is open, about 6 KB per idle socket (tracemalloc).
+@router.websocket_route("/api/v1/stream")
+async def user_stream(websocket: WebSocket) -> None:
+    await _stream(websocket, _token(websocket), False, StreamHub.serve_user)
 
 
-@router.websocket("/api/v1/agent/stream")
-async def agent_stream(websocket: WebSocket, token: str = "") -> None:
-    await _stream(websocket, token, True, StreamHub.serve_agent)
+@router.websocket_route("/api/v1/agent/stream")
+async def agent_stream(websocket: WebSocket) -> None:
+    await _stream(websocket, _token(websocket), True, StreamHub.serve_agent)
+
+
+def _token(websocket: WebSocket) -> str:
+    return websocket.query_params.get("token", "")
 
 
 def install_streams(app: FastAPI, push: PushConsumer) -> None:
