@@ -35,10 +35,6 @@ class BackgroundWork:
         self.jobs = list(jobs)
         self._tasks: list[asyncio.Task[None]] = []
 
-    async def prepare(self) -> None:
-        for relay in self.relays:
-            await relay.ensure_indexes()
-
     async def start(self) -> None:
         for relay in self.relays:
             relay.start()

@@ -1,13 +1,18 @@
 """The one way a process opens its MongoDB database (motor)."""
 
+import logging
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorCollection, AsyncIOMotorDatabase
 from opentelemetry.sdk.trace import TracerProvider
+from pymongo import IndexModel
 from pymongo.errors import PyMongoError
 
 from shared.settings import Settings
 from shared.tracing import database_listeners
+
+logger = logging.getLogger(__name__)
 
 # Short server-selection timeout: with the database down, a request fails fast with 503
 # instead of hanging for pymongo's default 30 s.
@@ -28,6 +33,41 @@ def connect_database(
         event_listeners=database_listeners(tracer_provider),
     )
     return client[settings.mongo_db]
+
+
+async def declare_indexes(
+    collection: AsyncIOMotorCollection[Any], wanted: Sequence[IndexModel]
+) -> None:
+    """Makes the collection's indexes exactly `wanted` (and `_id`): creates the missing ones
+    and drops what an earlier release declared and this one no longer does.
+
+    A leftover index is not harmless: one from an older build, with `_id` in its keys, made
+    NX-27017 refuse every insert into `popups`, and on MongoDB a stale unique index would
+    refuse writes the code now allows. Dropping happens at a service's start, so during a
+    rolling upgrade an old instance may briefly miss an index it wants (slower, not wrong);
+    it declares it again when it restarts.
+    """
+    fields = {_fields(model.document["key"]) for model in wanted}
+    for model in wanted:
+        await collection.create_index(model.document["key"], **_options(model))
+    async for index in collection.list_indexes():
+        if index["name"] != "_id_" and _fields(index["key"]) not in fields:
+            await collection.drop_index(index["name"])
+            logger.warning(
+                "index dropped: no longer declared",
+                extra={"collection": collection.name, "index": index["name"]},
+            )
+
+
+def _fields(key: Mapping[str, Any]) -> tuple[str, ...]:
+    """An index told by its fields in order: NX-27017 lists its indexes under names of its
+    own and every direction as 1, so neither the name nor the directions can be compared.
+    (Two indexes on the same fields in other directions count as one.)"""
+    return tuple(key)
+
+
+def _options(model: IndexModel) -> dict[str, Any]:
+    return {key: value for key, value in model.document.items() if key != "key"}
 
 
 async def database_answers(database: AsyncIOMotorDatabase[Any]) -> bool:

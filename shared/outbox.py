@@ -25,6 +25,7 @@ from typing import Any
 
 from motor.motor_asyncio import AsyncIOMotorCollection
 from pydantic import BaseModel
+from pymongo import IndexModel
 from pymongo.errors import PyMongoError
 
 from shared.events import Event
@@ -35,6 +36,8 @@ PublishEvent = Callable[[dict[str, Any]], Awaitable[None]]
 
 OUTBOX_FIELD = "outbox"
 PENDING_FLAG = "outbox_pending"
+# Declared by the store that owns the collection, with its own indexes (declare_indexes).
+OUTBOX_INDEX = IndexModel(PENDING_FLAG)
 BATCH = 100
 # The relay also rescans on this period, for events left by a crash or a broker outage.
 SCAN_SECONDS = 1.0
@@ -65,9 +68,6 @@ class OutboxRelay:
         self.publish = publish
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-
-    async def ensure_indexes(self) -> None:
-        await self.collection.create_index(PENDING_FLAG)
 
     def wake(self) -> None:
         """Called after a write that added events, so they leave at once, not at the scan."""

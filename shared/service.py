@@ -162,7 +162,6 @@ def build_database_service_app(
 
     async def prepare_database() -> None:
         await store.ensure_indexes()
-        await background.prepare()
 
     return build_service_app(
         service,

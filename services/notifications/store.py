@@ -9,9 +9,10 @@ from datetime import datetime
 from typing import Any
 
 from motor.motor_asyncio import AsyncIOMotorCollection, AsyncIOMotorDatabase
-from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 
-from shared.database import database_answers, find_page
+from shared.database import database_answers, declare_indexes, find_page
+from shared.outbox import OUTBOX_INDEX
 from shared.versioned import replace_versioned
 
 OWNER = [("account_id", ASCENDING), ("user_id", ASCENDING)]
@@ -44,11 +45,10 @@ class PopupStore:
         self.counters: AsyncIOMotorCollection[Any] = database["popup_counters"]
 
     async def ensure_indexes(self) -> None:
-        await self.popups.create_index("number", unique=True)
-        for keys in POPUP_INDEXES:
-            await self.popups.create_index(keys)
-        for keys in ANNOUNCEMENT_INDEXES:
-            await self.announcements.create_index(keys)
+        popup_indexes = [IndexModel("number", unique=True), *map(IndexModel, POPUP_INDEXES)]
+        await declare_indexes(self.popups, [*popup_indexes, OUTBOX_INDEX])
+        announcement_indexes = [*map(IndexModel, ANNOUNCEMENT_INDEXES), OUTBOX_INDEX]
+        await declare_indexes(self.announcements, announcement_indexes)
 
     async def answers(self) -> bool:
         return await database_answers(self.database)

@@ -11,10 +11,11 @@ from typing import Any
 from bson import ObjectId
 from bson.errors import InvalidId
 from motor.motor_asyncio import AsyncIOMotorCollection, AsyncIOMotorDatabase
-from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from shared.database import database_answers, find_page
+from shared.database import database_answers, declare_indexes, find_page
+from shared.outbox import OUTBOX_INDEX
 from shared.versioned import replace_versioned
 
 ATTACHMENT_BUCKET = "attachments"
@@ -61,8 +62,7 @@ class TicketStore:
         self.links: AsyncIOMotorCollection[Any] = database["attachment_links"]
 
     async def ensure_indexes(self) -> None:
-        for keys in INDEXES:
-            await self.tickets.create_index(keys)
+        await declare_indexes(self.tickets, [*map(IndexModel, INDEXES), OUTBOX_INDEX])
         await self._backfill_updated_ms()
 
     async def _backfill_updated_ms(self) -> None:
