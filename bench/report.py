@@ -4,6 +4,7 @@ import json
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import matplotlib
 # No display on a server: render straight to files.
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
 
 from bench.core import Bench, Case
 
@@ -41,50 +43,49 @@ def write_json(bench: Bench, environment: dict[str, Any], failures: dict[str, st
     (bench.out_dir / "results.json").write_text(json.dumps(payload, indent=1))
 
 
-def plot_scenario(out_dir: Path, scenario: str, cases: list[Case]) -> list[str]:
-    """A latency distribution (CDF) and a throughput-over-time plot of a scenario's cases."""
-    measured = [case for case in cases if case.latencies_ms]
-    if not measured:
-        return []
-    files = []
-    figure, axes = plt.subplots(figsize=(9, 5))
-    for case in measured:
+def draw_latency(axes: Axes, cases: list[Case]) -> None:
+    for case in cases:
         ordered = sorted(case.latencies_ms)
         share = [(index + 1) / len(ordered) for index in range(len(ordered))]
         axes.plot(ordered, share, label=case.name, linewidth=1)
     axes.set_xscale("log")
     axes.set_xlabel("latency, ms (log scale)")
     axes.set_ylabel("share of requests at or below")
-    axes.set_title(f"{scenario}: latency distribution")
-    axes.grid(True, which="both", alpha=0.3)
-    axes.legend(fontsize="x-small", loc="lower right")
-    name = f"{slug(scenario)}-latency.png"
-    figure.tight_layout()
-    figure.savefig(out_dir / name, dpi=110)
-    plt.close(figure)
-    files.append(name)
 
-    figure, axes = plt.subplots(figsize=(9, 4))
-    for case in measured:
+
+def draw_throughput(axes: Axes, cases: list[Case]) -> None:
+    for case in cases:
         per_second = Counter(int(moment) for moment in case.finished_at_s)
         seconds = list(range(math.ceil(case.duration_s) or 1))
-        axes.step(
-            seconds,
-            [per_second.get(second, 0) for second in seconds],
-            where="post",
-            label=case.name,
-            linewidth=1,
-        )
+        counts = [per_second.get(second, 0) for second in seconds]
+        axes.step(seconds, counts, where="post", label=case.name, linewidth=1)
     axes.set_xlabel("seconds since the case began")
     axes.set_ylabel("completed per second")
-    axes.set_title(f"{scenario}: throughput over time")
-    axes.grid(True, alpha=0.3)
-    axes.legend(fontsize="x-small", loc="lower right")
-    name = f"{slug(scenario)}-throughput.png"
-    figure.tight_layout()
-    figure.savefig(out_dir / name, dpi=110)
-    plt.close(figure)
-    files.append(name)
+
+
+PLOTS: dict[str, Callable[[Axes, list[Case]], None]] = {
+    "latency distribution": draw_latency,
+    "throughput over time": draw_throughput,
+}
+
+
+def plot_scenario(out_dir: Path, scenario: str, cases: list[Case]) -> list[str]:
+    """The scenario's plots as PNG files; their names, for the report."""
+    measured = [case for case in cases if case.latencies_ms]
+    if not measured:
+        return []
+    files = []
+    for title, draw in PLOTS.items():
+        figure, axes = plt.subplots(figsize=(9, 5))
+        draw(axes, measured)
+        axes.set_title(f"{scenario}: {title}")
+        axes.grid(True, which="both", alpha=0.3)
+        axes.legend(fontsize="x-small", loc="best")
+        name = f"{slug(scenario)}-{slug(title)}.png"
+        figure.tight_layout()
+        figure.savefig(out_dir / name, dpi=110)
+        plt.close(figure)
+        files.append(name)
     return files
 
 

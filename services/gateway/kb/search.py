@@ -10,7 +10,7 @@ tie-break.
 """
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import bm25s
@@ -36,9 +36,19 @@ MAX_TRIMMED_CHARS = 3
 
 @dataclass(frozen=True, slots=True)
 class Match:
+    """A ranked article; its snippet is made only if it is shown. A search in both
+    languages ranks twice the hits it returns, and the snippet (a pass over the article's
+    text) was most of a query's time over 10,000 articles."""
+
     article: Article
     score: float
-    snippet: Snippet
+    text: str
+    terms: frozenset[str]
+    term_of: Callable[[str], str]
+
+    @property
+    def snippet(self) -> Snippet:
+        return make_snippet(self.text, self.term_of, self.terms)
 
 
 class LanguageIndex:
@@ -75,14 +85,15 @@ class LanguageIndex:
                 scores = self._bm25.get_scores_from_ids([self._vocab[term]])
                 np.maximum(best, scores * weight, out=best)
             total += best
-        # A stable sort keeps slug order among equal scores.
-        ranked = np.argsort(-total, kind="stable")[:limit]
-        terms = {term for weights in wanted for term in weights}
+        ranked = _top(total, limit)
+        terms = frozenset(term for weights in wanted for term in weights)
         return [
             Match(
                 article=self._articles[i],
                 score=round(float(total[i]), 4),
-                snippet=make_snippet(self._texts[i], self.analyzer.term, terms),
+                text=self._texts[i],
+                terms=terms,
+                term_of=self.analyzer.term,
             )
             for i in ranked
             if total[i] > 0
@@ -144,3 +155,17 @@ class LanguageIndex:
             if terms:
                 return sorted(t for t in terms if t in self._vocab)
         return []
+
+
+def _top(scores: np.ndarray, limit: int) -> np.ndarray:
+    """Indexes of the `limit` best scores, best first, equal scores in index (slug) order.
+
+    Only the candidates at or above the limit-th best score are sorted, not every article:
+    a full sort was a fifth of a query's time over 10,000 articles."""
+    if limit < len(scores):
+        threshold = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+        candidates = np.flatnonzero(scores >= threshold)
+    else:
+        candidates = np.arange(len(scores))
+    order = np.lexsort((candidates, -scores[candidates]))
+    return candidates[order][:limit]

@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 
 from pydantic import BaseModel
 
@@ -34,7 +35,7 @@ def plain_text(markdown: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def make_snippet(text: str, term_of: Callable[[str], str], terms: set[str]) -> Snippet:
+def make_snippet(text: str, term_of: Callable[[str], str], terms: AbstractSet[str]) -> Snippet:
     """A window of `text` that starts a little before its first word whose term is in `terms`."""
     first = next((word.start for word in words(text) if term_of(word.text) in terms), 0)
     start = min(first, _word_start_at_or_after(text, max(0, first - _LEAD_CHARS)))
