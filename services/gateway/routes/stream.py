@@ -13,8 +13,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, WebSocket
+from fastapi import FastAPI, WebSocket
 from pydantic import BaseModel
+from starlette.routing import Match, WebSocketRoute
+from starlette.types import Scope
 
 from services.gateway.auth import TokenVerifier
 from services.gateway.push import PushConsumer
@@ -36,7 +38,6 @@ from shared.people import Caller
 from shared.popups import DeliverAnnouncements, Recipient
 from shared.topology import CHAT_EXCHANGE, CHAT_QUEUE_KEY, EVENTS_EXCHANGE
 
-router = APIRouter(tags=["stream"])
 logger = logging.getLogger("helpdesk.gateway.stream")
 
 UserKey = tuple[str, str]
@@ -240,14 +241,23 @@ async def _stream(websocket: WebSocket, token: str, agents_only: bool, serve: So
         await serve(hub, StreamSocket(websocket, caller))
 
 
-# Starlette's plain socket routes, not FastAPI's: dependency solving keeps exit stacks and
-# frames alive for as long as a socket is open, about 6 KB per idle socket (tracemalloc).
-@router.websocket_route("/api/v1/stream")
+class SocketRoute(WebSocketRoute):
+    """Starlette's plain socket route, not FastAPI's: dependency solving keeps exit stacks
+    and frames alive for as long as a socket is open, about 6 KB per idle socket
+    (tracemalloc). It names itself in the scope as FastAPI's routes do, so the metrics
+    count its sockets under its template."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        match, child_scope = super().matches(scope)
+        if match is Match.FULL:
+            child_scope["route"] = self
+        return match, child_scope
+
+
 async def user_stream(websocket: WebSocket) -> None:
     await _stream(websocket, _token(websocket), False, StreamHub.serve_user)
 
 
-@router.websocket_route("/api/v1/agent/stream")
 async def agent_stream(websocket: WebSocket) -> None:
     await _stream(websocket, _token(websocket), True, StreamHub.serve_agent)
 
@@ -262,5 +272,10 @@ def install_streams(app: FastAPI, push: PushConsumer) -> None:
     hub = StreamHub(state.rpc, state.verifier, state.settings.stream_heartbeat_seconds)
     hub.bind(push)
     state.stream = hub
-    app.include_router(router)
+    # Straight onto the app's router: including a router would copy each route into a
+    # plain WebSocketRoute and lose what SocketRoute adds.
+    app.router.routes += [
+        SocketRoute("/api/v1/stream", user_stream),
+        SocketRoute("/api/v1/agent/stream", agent_stream),
+    ]
     hide_query_tokens()
