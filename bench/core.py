@@ -8,6 +8,7 @@ of the run, and collects the measured cases and the targets for the report.
 
 import asyncio
 import json
+import math
 import os
 import subprocess
 import sys
@@ -38,7 +39,7 @@ def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
     ordered = sorted(values)
-    rank = max(1, round(q / 100 * len(ordered) + 0.5 - 1e-9))
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
     return ordered[min(rank, len(ordered)) - 1]
 
 

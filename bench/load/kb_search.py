@@ -22,7 +22,7 @@ import httpx
 from bench.load.samples import Samples, bearer
 from services.gateway.kb.content import load_library
 from services.gateway.kb.service import KnowledgeBase
-from services.gateway.kb.text import LANGS, words
+from services.gateway.kb.text import LANGS, Lang, words
 from shared.settings import Settings
 
 # Whole queries as users type them, and every keystroke of two ticket subjects (deflection).
@@ -43,7 +43,7 @@ KEYSTROKES = [subject[:n] for subject in SUBJECTS for n in range(3, len(subject)
 ARTICLES_PER_CHAPTER = 100
 
 
-def queries(kind: str) -> list[tuple[str, str | None, int]]:
+def queries(kind: str) -> list[tuple[str, Lang | None, int]]:
     """(query, language, limit) as the Help menu sends them: whole searches in any language
     with 10 results, suggestions while typing a ticket's subject with 3."""
     if kind == "whole":
