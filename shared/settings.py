@@ -92,7 +92,7 @@ class Settings(BaseSettings):
     # OpenTelemetry traces go to this OTLP/HTTP collector (e.g. http://collector:4318);
     # unset, nothing is traced and no tracing middleware is installed.
     otlp_endpoint: str | None = None
-    # Health/readiness port of each FastStream service (0 disables it).
+    # Health, readiness and metrics port of each FastStream service (0: any free port).
     tickets_port: int = 8001
     notifications_port: int = 8002
     chat_port: int = 8003
