@@ -43,6 +43,16 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(rank, len(ordered)) - 1]
 
 
+def merge_samples(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """One sample set of several load generators that ran at the same time."""
+    return {
+        "latencies_ms": [value for part in parts for value in part["latencies_ms"]],
+        "finished_at_s": [value for part in parts for value in part["finished_at_s"]],
+        "errors": sum(part["errors"] for part in parts),
+        "duration_s": max((part["duration_s"] for part in parts), default=0.0),
+    }
+
+
 @dataclass
 class Case:
     """One measured case of a scenario: what the report tabulates and plots."""

@@ -10,7 +10,7 @@ the peak with every chat open.
 
 import asyncio
 
-from bench.core import Bench, Case, rss_mib
+from bench.core import Bench, Case, merge_samples, rss_mib
 from bench.load.chat import TO_AGENT, TO_USER
 
 TITLE = "5. Live chat"
@@ -48,12 +48,7 @@ async def converse(bench: Bench, url: str, pace: float, idle_mib: float) -> None
     per_chat_kib = (memory.peaks.get("chat", idle_mib) - idle_mib) * 1024 / CHATS
     lines_per_s = 2 * CHATS / pace
     for direction in (TO_AGENT, TO_USER):
-        merged = {
-            "latencies_ms": [ms for result in results for ms in result[direction]["latencies_ms"]],
-            "finished_at_s": [s for result in results for s in result[direction]["finished_at_s"]],
-            "errors": sum(result[direction]["errors"] for result in results),
-            "duration_s": max(result[direction]["duration_s"] for result in results),
-        }
+        merged = merge_samples([result[direction] for result in results])
         name = f"{CHATS} chats, a round every {pace:g} s ({lines_per_s:.0f} lines/s), {direction}"
         case = Case.from_samples(
             TITLE, name, merged, memory.peaks, {"chat service KiB per open chat": per_chat_kib}

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.core import Bench, Case, rss_mib
+from bench.core import Bench, Case, merge_samples, rss_mib
 from bench.load.idle_sockets import raise_open_files_limit
 
 TITLE = "6. Idle sockets"
@@ -72,7 +72,11 @@ async def run(bench: Bench) -> None:
     }
     bench.record(
         Case.from_samples(
-            TITLE, f"open {opened} sockets (handshake)", merged(holders), memory.peaks, extra
+            TITLE,
+            f"open {opened} sockets (handshakes of generators 2-{PROCESSES})",
+            merge_samples(holders),
+            memory.peaks,
+            extra,
         )
     )
     bench.record(
@@ -102,13 +106,3 @@ async def all_ready(signals: Path, generators: list["asyncio.Task[Any]"]) -> int
                 task.result()
         await asyncio.sleep(0.5)
     raise TimeoutError(f"the sockets were not all open within {OPEN_TIMEOUT_SECONDS:.0f} s")
-
-
-def merged(parts: list[dict[str, Any]]) -> dict[str, Any]:
-    """One sample set of several generators that ran at the same time."""
-    return {
-        "latencies_ms": [value for part in parts for value in part["latencies_ms"]],
-        "finished_at_s": [value for part in parts for value in part["finished_at_s"]],
-        "errors": sum(part["errors"] for part in parts),
-        "duration_s": max((part["duration_s"] for part in parts), default=0.0),
-    }

@@ -2,7 +2,7 @@
 
 import math
 
-from bench.core import Case, Target, percentile
+from bench.core import Case, Target, merge_samples, percentile
 from bench.load.samples import Samples
 
 
@@ -39,3 +39,17 @@ def test_targets_know_which_way_is_better() -> None:
     assert not Target("p99", 21.0, 20, "ms").met
     assert Target("ours ÷ bare", 0.9, 0.8, "x", higher_is_better=True).met
     assert not Target("ours ÷ bare", 0.38, 0.8, "x", higher_is_better=True).met
+
+
+def test_generators_that_ran_together_make_one_sample_set() -> None:
+    first = {"latencies_ms": [1.0, 2.0], "finished_at_s": [0.1, 0.2], "errors": 1, "duration_s": 3}
+    second = {"latencies_ms": [5.0], "finished_at_s": [0.5], "errors": 0, "duration_s": 4.0}
+
+    merged = merge_samples([first, second])
+
+    assert merged == {
+        "latencies_ms": [1.0, 2.0, 5.0],
+        "finished_at_s": [0.1, 0.2, 0.5],
+        "errors": 1,
+        "duration_s": 4.0,
+    }
