@@ -1,9 +1,9 @@
 // The agents' ticket queue (soonest SLA first, with filters) and the open ticket: its
 // messages, a reply with one file, a new status, a re-assigned subject.
-import { idempotencyKey } from "../lib/api.js";
 import { debounce, h, fill, labelled } from "../lib/dom.js";
-import { FilePicker, attachmentButton } from "../lib/filepick.js";
+import { attachmentButton } from "../lib/filepick.js";
 import { IMPORTANCES, STATUSES, formatDateTime, formatRelative, t } from "../lib/i18n.js";
+import { ReplyDraft } from "../lib/reply.js";
 import { statusBadge } from "../help/history.js";
 
 const PAGE_SIZE = 25;
@@ -20,9 +20,7 @@ export class TicketQueue {
     this.list = null;
     this.ticket = null;
     this.error = null;
-    this.file = new FilePicker(config);
-    this.draft = "";
-    this.key = idempotencyKey();
+    this.draft = new ReplyDraft(config);
     this.notice = null;
     this.reload = debounce(() => this.load(), RELOAD_DELAY_MS);
     this.render();
@@ -47,9 +45,7 @@ export class TicketQueue {
 
   async open(number, { quiet = false } = {}) {
     if (this.ticket?.number !== number) {
-      this.draft = "";
-      this.file.reset();
-      this.key = idempotencyKey();
+      this.draft.clear();
       this.notice = null;
     }
     try {
@@ -255,48 +251,22 @@ export class TicketQueue {
   }
 
   replyForm(ticket) {
-    const text = h("textarea", {
-      name: "message",
-      rows: "4",
-      required: true,
-      maxlength: "20000",
-      oninput: (event) => (this.draft = event.target.value),
+    return this.draft.form({
+      className: "hd-form hd-reply agent-reply",
+      label: t("reply_to_user"),
+      hint: t("reply_hint"),
+      submit: h("button", { type: "submit", class: "hd-button hd-primary" }, t("send_reply")),
+      onSend: () => this.reply(ticket.number),
     });
-    text.value = this.draft;
-    return h(
-      "form",
-      {
-        class: "hd-form hd-reply agent-reply",
-        novalidate: true,
-        onsubmit: async (event) => {
-          event.preventDefault();
-          if (!this.draft.trim()) {
-            text.reportValidity();
-            return;
-          }
-          event.submitter.disabled = true;
-          await this.reply(ticket.number);
-        },
-      },
-      labelled(t("reply_to_user"), text, t("reply_hint")),
-      this.file.render(),
-      h("div", { class: "hd-actions" }, h("button", { type: "submit", class: "hd-button hd-primary" }, t("send_reply"))),
-    );
   }
 
   async reply(number) {
-    const body = new FormData();
-    body.set("message", this.draft.trim());
-    if (this.file.file) body.set("file", this.file.file);
     try {
-      await this.api.send(`/api/v1/agent/tickets/${encodeURIComponent(number)}/replies`, body, { "Idempotency-Key": this.key });
+      await this.draft.send(this.api, `/api/v1/agent/tickets/${encodeURIComponent(number)}/replies`);
     } catch (error) {
       this.say(true, error.detail || String(error));
       return;
     }
-    this.draft = "";
-    this.file.reset();
-    this.key = idempotencyKey();
     this.notice = { error: false, text: t("reply_sent") };
     await this.open(number, { quiet: true });
     this.load();

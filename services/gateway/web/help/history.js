@@ -1,9 +1,9 @@
 // Ticket history ("Historia powiadomień"): the account's tickets with filters and pages,
 // a ticket's preview with its messages and a reply box, and the user's pop-ups.
-import { idempotencyKey } from "../lib/api.js";
 import { h, fill, labelled } from "../lib/dom.js";
-import { FilePicker, attachmentButton } from "../lib/filepick.js";
+import { attachmentButton } from "../lib/filepick.js";
 import { STATUSES, formatDateTime, t } from "../lib/i18n.js";
+import { ReplyDraft } from "../lib/reply.js";
 
 const PAGE_SIZE = 10;
 
@@ -301,9 +301,7 @@ function popupState(popup) {
 class TicketPreview {
   constructor(desk) {
     this.desk = desk;
-    this.file = new FilePicker(desk.config);
-    this.draft = "";
-    this.key = idempotencyKey();
+    this.reply = new ReplyDraft(desk.config);
     this.notice = null;
   }
 
@@ -313,9 +311,7 @@ class TicketPreview {
     if (this.number !== ticket.number) {
       // A draft belongs to the ticket it was written for.
       this.number = ticket.number;
-      this.draft = "";
-      this.file.reset();
-      this.key = idempotencyKey();
+      this.reply.clear();
       this.notice = null;
     }
     this.errorBox = h("div", { "aria-live": "assertive" });
@@ -373,62 +369,35 @@ class TicketPreview {
   }
 
   replyForm() {
-    const text = h("textarea", {
-      name: "reply",
-      rows: "4",
-      required: true,
-      maxlength: "20000",
+    const submit = h("button", { type: "submit", class: "hd-button hd-primary" }, t("send_reply"));
+    return this.reply.form({
+      className: "hd-form hd-reply",
+      label: t("reply"),
       placeholder: t("reply_placeholder"),
-      oninput: (event) => {
-        this.draft = event.target.value;
-        // "Reply sent" is about the last reply: it goes once the next one is begun.
-        this.notice = null;
+      submit,
+      extras: [
+        this.errorBox,
+        this.notice ? h("p", { class: "hd-success", role: "status" }, this.notice) : null,
+      ],
+      // "Reply sent" is about the last reply: it goes once the next one is begun.
+      onInput: () => (this.notice = null),
+      onSend: async () => {
+        submit.textContent = t("sending");
+        await this.send();
       },
     });
-    text.value = this.draft;
-    const submit = h("button", { type: "submit", class: "hd-button hd-primary" }, t("send_reply"));
-    return h(
-      "form",
-      {
-        class: "hd-form hd-reply",
-        novalidate: true,
-        onsubmit: async (event) => {
-          event.preventDefault();
-          if (!this.draft.trim()) {
-            text.reportValidity();
-            return;
-          }
-          submit.disabled = true;
-          submit.textContent = t("sending");
-          await this.send();
-        },
-      },
-      labelled(t("reply"), text),
-      this.file.render(),
-      this.errorBox,
-      this.notice ? h("p", { class: "hd-success", role: "status" }, this.notice) : null,
-      h("div", { class: "hd-actions" }, submit),
-    );
   }
 
   async send() {
     const number = this.history.ticket.number;
-    const body = new FormData();
-    body.set("message", this.draft.trim());
-    if (this.file.file) body.set("file", this.file.file);
     try {
-      await this.desk.api.send(`/api/v1/tickets/${encodeURIComponent(number)}/replies`, body, {
-        "Idempotency-Key": this.key,
-      });
+      await this.reply.send(this.desk.api, `/api/v1/tickets/${encodeURIComponent(number)}/replies`);
     } catch (error) {
       this.notice = null;
       this.history.render();
       fill(this.errorBox, h("p", { class: "hd-error", role: "alert" }, this.desk.describe(error)));
       return;
     }
-    this.draft = "";
-    this.file.reset();
-    this.key = idempotencyKey();
     this.notice = t("reply_sent");
     this.history.stale = true;
     await this.history.openTicket(number, { keepFocus: true });

@@ -1,0 +1,71 @@
+// A reply being written to a ticket, by its author or by support: the text, its one file
+// and the idempotency key that makes a retried send one reply. The user's ticket preview
+// and the agents' console both write replies through it.
+import { idempotencyKey } from "./api.js";
+import { h, labelled } from "./dom.js";
+import { FilePicker } from "./filepick.js";
+
+const MAX_REPLY_CHARS = "20000";
+
+export class ReplyDraft {
+  constructor(config) {
+    this.file = new FilePicker(config);
+    this.clear();
+  }
+
+  /** A fresh draft: after a reply is sent, or when another ticket is opened. */
+  clear() {
+    this.text = "";
+    this.file.reset();
+    this.key = idempotencyKey();
+  }
+
+  /**
+   * The reply form; the text written so far survives a re-render. An empty text is
+   * refused in place; otherwise `submit` (the caller's button) is disabled and `onSend`
+   * runs. `extras` go between the file field and the button.
+   */
+  form({ className, label, hint = null, placeholder = null, submit, extras = [], onInput = () => {}, onSend }) {
+    const text = h("textarea", {
+      name: "message",
+      rows: "4",
+      required: true,
+      maxlength: MAX_REPLY_CHARS,
+      placeholder,
+      oninput: (event) => {
+        this.text = event.target.value;
+        onInput();
+      },
+    });
+    text.value = this.text;
+    return h(
+      "form",
+      {
+        class: className,
+        novalidate: true,
+        onsubmit: async (event) => {
+          event.preventDefault();
+          if (!this.text.trim()) {
+            text.reportValidity();
+            return;
+          }
+          submit.disabled = true;
+          await onSend();
+        },
+      },
+      labelled(label, text, hint),
+      this.file.render(),
+      extras,
+      h("div", { class: "hd-actions" }, submit),
+    );
+  }
+
+  /** Posts the reply to `url`; the draft is cleared once the gateway has it. */
+  async send(api, url) {
+    const body = new FormData();
+    body.set("message", this.text.trim());
+    if (this.file.file) body.set("file", this.file.file);
+    await api.send(url, body, { "Idempotency-Key": this.key });
+    this.clear();
+  }
+}
