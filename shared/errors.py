@@ -16,13 +16,19 @@ ErrorKind = Literal[
 
 
 class HelpdeskError(Exception):
-    """A rule of the product said no; `kind` decides the status code the client sees."""
+    """A rule of the product said no; `kind` decides the status code the client sees.
+
+    `code` is the stable, machine-readable name of the refusal (snake_case, e.g.
+    `chat_phone_invalid`): clients translate it into the user's language and show
+    `message` (English) only for a code they do not know yet. It defaults to the kind.
+    """
 
     kind: ClassVar[ErrorKind] = "invalid"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, code: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.code = code or self.kind
 
 
 class InvalidRequest(HelpdeskError):

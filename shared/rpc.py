@@ -24,6 +24,7 @@ logger = logging.getLogger("helpdesk.rpc")
 class RpcError(BaseModel):
     kind: ErrorKind
     message: str
+    code: str | None = None
 
 
 class RpcReply(BaseModel):
@@ -73,7 +74,9 @@ def rpc_endpoint(
 
 
 def _error_reply(error: HelpdeskError) -> RpcReply:
-    return RpcReply(ok=False, error=RpcError(kind=error.kind, message=error.message))
+    return RpcReply(
+        ok=False, error=RpcError(kind=error.kind, message=error.message, code=error.code)
+    )
 
 
 class StatusQuery(BaseModel):

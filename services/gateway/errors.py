@@ -28,7 +28,9 @@ async def _helpdesk_error(request: Request, error: Exception) -> JSONResponse:
         # Every 422 has one shape, the one FastAPI documents for its own validation errors,
         # so a client reads a rule's refusal and a malformed field the same way.
         detail = [{"type": "value_error", "loc": [], "msg": error.message}]
-    return JSONResponse({"detail": detail}, STATUS_BY_KIND[error.kind], headers=headers)
+    return JSONResponse(
+        {"detail": detail, "code": error.code}, STATUS_BY_KIND[error.kind], headers=headers
+    )
 
 
 async def _invalid_input(request: Request, error: Exception) -> JSONResponse:

@@ -77,7 +77,7 @@ class RpcClient:
         reply = await self._request(rpc_queue(service, command).name, request)
         if not reply.ok:
             assert reply.error is not None
-            raise ERRORS_BY_KIND[reply.error.kind](reply.error.message)
+            raise ERRORS_BY_KIND[reply.error.kind](reply.error.message, reply.error.code)
         return TypeAdapter(result_type).validate_python(reply.result)
 
     async def _request(self, routing_key: str, request: BaseModel) -> RpcReply:

@@ -193,8 +193,8 @@ class ChatSocket:
     def send(self, text: str) -> None:
         self.outbox.send(text)
 
-    def error(self, detail: str) -> None:
-        self.send(as_text(_ErrorFrame(detail=detail)))
+    def error(self, detail: str, code: str = "invalid") -> None:
+        self.send(as_text(_ErrorFrame(detail=detail, code=code)))
 
     def on_notice(self, notice: Notice) -> None:
         if isinstance(notice, EndedNotice):
@@ -222,7 +222,10 @@ class ChatSocket:
                 return
             text = message.get("text")
             if text is None or len(text) > MAX_FRAME_CHARS:
-                self.error(f"send JSON text frames of at most {MAX_FRAME_CHARS} characters")
+                self.error(
+                    f"send JSON text frames of at most {MAX_FRAME_CHARS} characters",
+                    "frame_too_large",
+                )
                 continue
             try:
                 frame = self.frames.validate_json(text)
@@ -232,12 +235,12 @@ class ChatSocket:
             try:
                 await self.handle(frame)
             except NotFound as error:
-                self.error(error.message)
+                self.error(error.message, error.code)
                 # The service may have lost chats this socket still believes open.
                 with contextlib.suppress(HelpdeskError):
                     await self._reconcile()
             except HelpdeskError as error:
-                self.error(error.message)
+                self.error(error.message, error.code)
 
     async def _heartbeat(self) -> None:
         """Keeps this socket's chats alive in the chat service and finds ones it lost."""
@@ -257,8 +260,11 @@ class ChatSocket:
 
 
 class _ErrorFrame(BaseModel):
+    """A refusal: `code` is stable for clients to translate, `detail` the English fallback."""
+
     type: Literal["error"] = "error"
     detail: str
+    code: str
 
 
 class _BusyFrame(BaseModel):
@@ -305,7 +311,7 @@ class AgentChatSocket(ChatSocket):
         try:
             snapshot = await self.hub.rpc.call("chat", "queue", ListQueue(), QueueSnapshot)
         except HelpdeskError as error:
-            self.error(error.message)
+            self.error(error.message, error.code)
             return
         self.send(as_text(snapshot))
 
