@@ -149,7 +149,13 @@ class AnnouncementPayload(BaseModel):
     created_at: datetime
 
     def reaches(self, account_id: str, user_id: str) -> bool:
-        """Everyone, one account, or one user (within one account if both are given)."""
+        """Everyone, one account, or one user of one account.
+
+        A user id alone reaches nobody: ids are unique only within a hotel (such
+        announcements were accepted once; they are refused now).
+        """
+        if self.user_id is not None and self.account_id is None:
+            return False
         return self.account_id in (None, account_id) and self.user_id in (None, user_id)
 
 

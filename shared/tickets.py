@@ -12,6 +12,9 @@ from shared.vocabulary import Importance, TicketStatus
 SUBJECT_MAX = 200
 MESSAGE_MAX = 20_000
 IDEMPOTENCY_KEY_MAX = 200
+# Messages in one ticket's thread, the first included: a conversation this long belongs in
+# a new ticket, and the cap bounds the one document that holds them (16 MB in MongoDB).
+THREAD_MAX = 500
 PAGE_SIZE_MAX = 100
 # Nobody pages this deep; the bound keeps skip() inside the server's integer range
 # (found by fuzzing: page=44154432879039553536 was a 500).

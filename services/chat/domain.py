@@ -31,6 +31,7 @@ from shared.chat import (
     StartReply,
 )
 from shared.errors import Conflict, NotFound, RateLimited
+from shared.people import person_key
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,7 @@ class ChatRoom:
     waiting: dict[str, None] = field(default_factory=dict)
     by_endpoint: dict[Endpoint, set[str]] = field(default_factory=dict)
     last_seen: dict[Endpoint, datetime] = field(default_factory=dict)
+    # Keyed by person (account and user id): user ids are unique only within a hotel.
     start_rates: dict[str, TokenBucket] = field(default_factory=dict)
     # Bumped on every change of the waiting queue, so the agents' view is re-sent only then.
     queue_version: int = 0
@@ -125,7 +127,8 @@ class ChatRoom:
         if self.by_endpoint.get(command.endpoint):
             raise Conflict("this chat window already has an open chat; end it first")
         rate = self.start_rates.setdefault(
-            command.user_id, TokenBucket.full(self.limits.starts_per_minute, 1, now)
+            person_key(command.account_id, command.user_id),
+            TokenBucket.full(self.limits.starts_per_minute, 1, now),
         )
         if not rate.take(now):
             raise RateLimited("too many chats started; wait a minute and try again")
@@ -217,9 +220,9 @@ class ChatRoom:
             if now - seen > self.limits.liveness:
                 deliveries += self.socket_closed(endpoint)
         # A full bucket holds no information; dropping it keeps memory bounded by activity.
-        for user_id, rate in list(self.start_rates.items()):
+        for person, rate in list(self.start_rates.items()):
             if rate.is_full(now):
-                del self.start_rates[user_id]
+                del self.start_rates[person]
         return deliveries
 
     def close_all(self) -> list[Delivery]:

@@ -153,6 +153,12 @@ class AttachmentStore:
             id=str(stream._id), filename=filename, content_type=content_type, size=size
         )
 
+    async def discard(self, ref: AttachmentRef) -> None:
+        """Remove an upload whose ticket or reply was refused: nothing stays behind."""
+        file_id = ObjectId(ref.id)
+        await self.database[f"{BUCKET}.chunks"].delete_many({"files_id": file_id})
+        await self.database[f"{BUCKET}.files"].delete_one({"_id": file_id})
+
     async def open(self, ref: AttachmentRef) -> Download:
         try:
             stream = await self.bucket.open_download_stream(ObjectId(ref.id))

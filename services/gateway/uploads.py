@@ -1,28 +1,27 @@
 """Multipart uploads of the one attachment a ticket or a reply may carry."""
 
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 from fastapi import Request, UploadFile
 from starlette.datastructures import UploadFile as FormFile
 
-from services.gateway.deps import AppSettings
-from shared.errors import InvalidRequest, TooLarge
+from services.gateway.attachments import AttachmentStore
+from shared.errors import ErrorKind, HelpdeskError, InvalidRequest
+from shared.events import AttachmentRef
+from shared.people import Caller
 
-# Room for the form's text fields and multipart boundaries around the file itself.
-FORM_OVERHEAD_BYTES = 256 * 1024
-
-
-async def limit_upload_size(request: Request, settings: AppSettings) -> None:
-    """Refuse an oversized body from its Content-Length, before reading any of it."""
-    declared = request.headers.get("content-length")
-    limit = settings.max_attachment_mb * 1024 * 1024 + FORM_OVERHEAD_BYTES
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise TooLarge(f"the attachment is larger than {settings.max_attachment_mb} MB")
+Result = TypeVar("Result")
+# Without an answer the service may have linked the file before the reply was lost; the
+# orphan purge removes it later if not. Every other error is a refusal: nothing was kept.
+UNDECIDED: frozenset[ErrorKind] = frozenset({"unavailable", "internal"})
 
 
 async def refuse_second_file(request: Request) -> None:
     """A ticket or a reply carries at most one file; FastAPI alone would drop the rest."""
     form = await request.form()
     if sum(isinstance(value, FormFile) for _, value in form.multi_items()) > 1:
-        raise InvalidRequest("attach at most one file")
+        raise InvalidRequest("attach at most one file", code="attachment_one_file_only")
 
 
 def chosen_file(file: UploadFile | None) -> UploadFile | None:
@@ -30,3 +29,21 @@ def chosen_file(file: UploadFile | None) -> UploadFile | None:
     if file is None or (not file.filename and not file.size):
         return None
     return file
+
+
+async def send_with_upload(
+    attachments: AttachmentStore,
+    file: UploadFile | None,
+    caller: Caller,
+    send: Callable[[AttachmentRef | None], Awaitable[Result]],
+) -> Result:
+    """Store the chosen file, then `send` the command naming it; a refused command
+    (no such ticket, closed, full, not allowed...) leaves no file behind."""
+    upload = chosen_file(file)
+    stored = await attachments.save(upload, caller) if upload else None
+    try:
+        return await send(stored)
+    except HelpdeskError as error:
+        if stored is not None and error.kind not in UNDECIDED:
+            await attachments.discard(stored)
+        raise

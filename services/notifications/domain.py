@@ -1,11 +1,11 @@
 """Pop-up rules: which events make a pop-up, its number and text, when it comes back. No I/O."""
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from shared.errors import Conflict, InvalidRequest
 from shared.events import AnnouncementPayload, ReplyPosted, TicketUpdated
+from shared.people import person_key
 from shared.popups import DEFAULT_SNOOZE_MINUTES, SnoozeChoice
 from shared.vocabulary import TicketStatus
 
@@ -80,16 +80,24 @@ def from_announcement(
     announcement: AnnouncementPayload, account_id: str, user_id: str
 ) -> PopupDraft:
     # One pop-up per announcement and person: the key is the same for every gateway and
-    # every retry that asks for it. Hashed, because ids are the host application's text.
-    person = hashlib.sha256(f"{account_id}\n{user_id}".encode()).hexdigest()[:24]
+    # every retry that asks for it.
     return PopupDraft(
-        key=f"announcement:{announcement.announcement_id}:{person}",
+        key=f"announcement:{announcement.announcement_id}:{person_key(account_id, user_id)}",
         account_id=account_id,
         user_id=user_id,
         title=announcement.title,
         body=announcement.body,
         announcement_id=announcement.announcement_id,
     )
+
+
+def ensure_addressable(user_id: str | None, account_id: str | None) -> None:
+    """An announcement to a user names the user's account: user ids repeat across hotels."""
+    if user_id is not None and account_id is None:
+        raise InvalidRequest(
+            "account_id: an announcement to a user needs the user's account",
+            code="announcement_user_needs_account",
+        )
 
 
 def remind_at(choice: SnoozeChoice, now: datetime) -> datetime:

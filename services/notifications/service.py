@@ -120,6 +120,7 @@ class PopupService:
         }
 
     async def announce(self, command: Announce) -> Announcement:
+        domain.ensure_addressable(command.user_id, command.account_id)
         announcement = AnnouncementPayload(
             announcement_id=uuid.uuid4().hex,
             title=command.title,
@@ -169,7 +170,13 @@ class PopupService:
     async def _missing_announcements(self, recipient: Recipient) -> list[AnnouncementPayload]:
         have = await self.store.announcement_ids_of(recipient.account_id, recipient.user_id)
         meant = await self.store.announcements_for(recipient.account_id, recipient.user_id)
-        return [_announcement(document) for document in meant if document["_id"] not in have]
+        announcements = (_announcement(document) for document in meant)
+        return [
+            announcement
+            for announcement in announcements
+            if announcement.announcement_id not in have
+            and announcement.reaches(**recipient.model_dump())
+        ]
 
     async def list(self, query: ListPopups) -> PopupPage:
         caller = query.caller

@@ -1,12 +1,12 @@
 """Ticket rules: numbers, SLA clocks, statuses after replies, who may see what. No I/O."""
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from shared.errors import Conflict, NotFound
 from shared.people import Author, Caller
 from shared.support_hours import SupportCalendar
+from shared.tickets import THREAD_MAX
 from shared.vocabulary import Importance, TicketStatus
 
 NUMBER_PREFIX = "HD-"
@@ -46,6 +46,15 @@ def status_after_reply(current: TicketStatus, author: Author) -> TicketStatus:
     return current
 
 
+def ensure_room_in_thread(messages: int) -> None:
+    """A thread holds at most THREAD_MAX messages; then a new ticket carries on."""
+    if messages >= THREAD_MAX:
+        raise Conflict(
+            f"this ticket has reached {THREAD_MAX} messages; please open a new ticket",
+            code="ticket_thread_full",
+        )
+
+
 def next_sla_due(
     status: TicketStatus,
     importance: Importance,
@@ -66,9 +75,9 @@ def next_sla_due(
     return previous_due
 
 
-def reader_key(user_id: str) -> str:
-    """A field-name-safe key per reader (user ids may hold '.' or '$')."""
-    return hashlib.sha256(user_id.encode()).hexdigest()[:24]
+def reader_key(reader: Caller) -> str:
+    """Whose read marks: a person of an account (user ids are unique only per hotel)."""
+    return reader.person_key
 
 
 def is_unread(last_support_reply_at: datetime | None, read_at: datetime | None) -> bool:

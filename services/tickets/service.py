@@ -79,7 +79,7 @@ class TicketService:
 
     async def create(self, command: CreateTicket) -> TicketDetail:
         caller = command.caller
-        key = f"{caller.id}:{command.idempotency_key}" if command.idempotency_key else None
+        key = f"{caller.person_key}:{command.idempotency_key}" if command.idempotency_key else None
         # The key is reserved by _id before anything else: a lookup by _id is served by
         # the primary key on every MongoDB-wire server, and exactly one request wins it.
         if key and not await self.store.reserve_key(key, self.clock()):
@@ -178,13 +178,14 @@ class TicketService:
 
     async def reply(self, command: PostReply) -> Message:
         caller = command.caller
-        idem = f"{caller.id}:{command.idempotency_key or uuid.uuid4().hex}"
+        idem = f"{caller.person_key}:{command.idempotency_key or uuid.uuid4().hex}"
         message_id = uuid.uuid4().hex
 
         async def add_reply(ticket: dict[str, Any]) -> tuple[dict[str, Any], Event[Any]] | None:
             if _message_with_idem(ticket, idem):
                 return None
             status = domain.status_after_reply(ticket["status"], caller)
+            domain.ensure_room_in_thread(len(ticket["messages"]))
             attachment = await self._checked_attachment(command.attachment, caller, ticket)
             now = self.clock()
             message = self._message(caller, command.message, attachment, now, idem=idem)
@@ -220,12 +221,12 @@ class TicketService:
         if stored["attachment"]:
             await self.store.link_attachment(stored["attachment"]["id"], ticket["number"])
         if caller.role == "user":
-            await self.store.mark_read(ticket["number"], domain.reader_key(caller.id), self.clock())
+            await self.store.mark_read(ticket["number"], domain.reader_key(caller), self.clock())
         return Message.model_validate(stored)
 
     async def get(self, query: GetTicket) -> TicketDetail:
         ticket = await self._visible_ticket(query.number, query.caller)
-        reader = domain.reader_key(query.caller.id)
+        reader = domain.reader_key(query.caller)
         read_at = (await self.store.read_marks([ticket["number"]], reader)).get(ticket["number"])
         detail = self._detail(ticket, read_at)
         if query.caller.role == "user":
@@ -303,7 +304,7 @@ class TicketService:
         rows, total = await self.store.page(
             criteria, [(UPDATED_MS, -1), ("_id", -1)], skip, query.page_size
         )
-        reader = domain.reader_key(query.caller.id)
+        reader = domain.reader_key(query.caller)
         read_marks = await self.store.read_marks([row["number"] for row in rows], reader)
         return HistoryPage(
             items=[

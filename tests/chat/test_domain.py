@@ -184,3 +184,14 @@ def test_the_pre_chat_form_refuses_out_of_range_values(field: str, value: str) -
     values = {"name": "Anna", "phone": "+48 600 123 456", "question": "Jak?", field: value}
     with pytest.raises(ValueError, match=field):
         PreChatForm(**values)
+
+
+def test_the_start_limit_counts_per_person_of_an_account() -> None:
+    chats = room(replace(LIMITS, starts_per_minute=1))
+    # The same user id in two hotels is two people: the first one's limit binds only them.
+    for socket, account_id in ((1, "hotel-a"), (2, "hotel-b")):
+        command = StartChat(endpoint=user(socket), user_id="anna", account_id=account_id, form=FORM)
+        chats.start(command, T0)
+    again = StartChat(endpoint=user(3), user_id="anna", account_id="hotel-a", form=FORM)
+    with pytest.raises(RateLimited):
+        chats.start(again, T0)

@@ -103,3 +103,13 @@ async def test_only_agents_announce_and_a_title_is_needed(
         "/api/v1/agent/announcements", json={"title": " ", "body": "x"}, headers=agent
     )
     assert empty.status_code == 422
+
+
+async def test_an_announcement_to_a_user_must_name_the_users_account(
+    gateway: httpx.AsyncClient, agent: dict[str, str]
+) -> None:
+    # User ids are unique only within a hotel: "anna" alone would reach every hotel's Anna.
+    body = {"title": "Hej", "body": "Tekst", "user_id": "anna"}
+    refused = await gateway.post("/api/v1/agent/announcements", json=body, headers=agent)
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "announcement_user_needs_account"

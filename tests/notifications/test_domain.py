@@ -111,3 +111,14 @@ def test_remind_at_defaults_to_half_an_hour_and_refuses_the_past() -> None:
 
 def test_popup_numbers_have_six_digits() -> None:
     assert domain.popup_number(45) == "P-000045"
+
+
+def test_a_stored_announcement_to_a_user_without_account_reaches_nobody() -> None:
+    # Written before announcements to a user had to name the account: no hotel's Anna.
+    legacy = AnnouncementPayload(
+        announcement_id="a1", title="t", body="b", user_id="anna", created_at=NOW
+    )
+    assert not legacy.reaches("hotel-a", "anna")
+    to_one = legacy.model_copy(update={"account_id": "hotel-a"})
+    assert to_one.reaches("hotel-a", "anna")
+    assert not to_one.reaches("hotel-b", "anna")

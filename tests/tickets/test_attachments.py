@@ -163,3 +163,33 @@ async def test_reply_carries_one_attachment(
     assert attachment["content_type"] == "application/pdf"
     download = await gateway.get(f"/api/v1/attachments/{attachment['id']}", headers=account.user())
     assert download.content == PDF
+
+
+@pytest.mark.parametrize("closed", [False, True])
+async def test_a_refused_reply_keeps_no_file(
+    gateway: httpx.AsyncClient,
+    account: Account,
+    agent: dict[str, str],
+    database: object,
+    closed: bool,
+) -> None:
+    anna = account.user("anna")
+    number = "HD-999999"
+    if closed:
+        created = await gateway.post(
+            "/api/v1/tickets", data={"subject": "Zamknięte", "message": "x"}, headers=anna
+        )
+        number = created.json()["number"]
+        changed = await gateway.patch(
+            f"/api/v1/agent/tickets/{number}", json={"status": "closed"}, headers=agent
+        )
+        assert changed.status_code == 200
+    response = await gateway.post(
+        f"/api/v1/tickets/{number}/replies",
+        data={"message": "Zrzut w załączniku"},
+        files={"file": ("zrzut.png", PNG, "image/png")},
+        headers=anna,
+    )
+    assert response.status_code == (409 if closed else 404)
+    files = database["attachments.files"]  # type: ignore[index]
+    assert await count(files, {"metadata.account_id": account.account_id}) == 0

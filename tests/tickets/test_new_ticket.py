@@ -156,6 +156,33 @@ async def test_same_key_from_another_user_is_another_ticket(
     assert first.json()["number"] != second.json()["number"]
 
 
+async def test_same_user_id_and_key_in_another_hotel_is_another_ticket(
+    gateway: httpx.AsyncClient, account: Account, other_account: Account
+) -> None:
+    # Host applications' user ids may be unique only within a hotel.
+    key = {"Idempotency-Key": "form-1"}
+    first = await gateway.post(
+        "/api/v1/tickets",
+        data=ticket_form(subject="Hotel A"),
+        headers={**account.user("anna"), **key},
+    )
+    second = await gateway.post(
+        "/api/v1/tickets",
+        data=ticket_form(subject="Hotel B"),
+        headers={**other_account.user("anna"), **key},
+    )
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert first.json()["number"] != second.json()["number"]
+    assert second.json()["subject"] == "Hotel B"
+    assert second.json()["account_id"] == other_account.account_id
+    listed = await gateway.get("/api/v1/tickets", headers=other_account.user("anna"))
+    assert [row["subject"] for row in listed.json()["items"]] == ["Hotel B"]
+    preview = await gateway.get(
+        f"/api/v1/tickets/{first.json()['number']}", headers=other_account.user("anna")
+    )
+    assert preview.status_code == 404
+
+
 async def test_ticket_created_event_is_published_once(
     gateway: httpx.AsyncClient, account: Account, event_log: EventLog
 ) -> None:

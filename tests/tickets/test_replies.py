@@ -1,10 +1,13 @@
 """Preview and replies: messages in order, statuses that follow replies, closed tickets."""
 
 import asyncio
+from collections.abc import Callable
+from typing import Any
 
 import httpx
 
-from tests.conftest import Account, EventLog
+from shared.tickets import THREAD_MAX
+from tests.conftest import Account, EventLog, bearer
 
 
 async def new_ticket(gateway: httpx.AsyncClient, headers: dict[str, str]) -> str:
@@ -129,3 +132,45 @@ async def test_reply_posted_event_names_author_owner_and_text(
     assert payload["ticket_subject"] == "Channel manager"
     assert payload["status"] == "in_progress"
     assert payload["attachment"] is None
+
+
+async def test_same_person_id_and_key_from_another_account_is_another_reply(
+    gateway: httpx.AsyncClient, account: Account, token: Callable[..., str]
+) -> None:
+    # An agent of the support account may carry the same id as the ticket's user.
+    anna = account.user("anna")
+    number = await new_ticket(gateway, anna)
+    agent_anna = bearer(token("agent", "support", "anna", "Anna (wsparcie)"))
+    key = {"Idempotency-Key": "reply-1"}
+    mine = await gateway.post(
+        f"/api/v1/tickets/{number}/replies", data={"message": "Od Anny"}, headers={**anna, **key}
+    )
+    support = await gateway.post(
+        f"/api/v1/agent/tickets/{number}/replies",
+        data={"message": "Od wsparcia"},
+        headers={**agent_anna, **key},
+    )
+    assert (mine.status_code, support.status_code) == (201, 201)
+    assert mine.json()["id"] != support.json()["id"]
+    ticket = (await gateway.get(f"/api/v1/tickets/{number}", headers=anna)).json()
+    assert [m["body"] for m in ticket["messages"]][1:] == ["Od Anny", "Od wsparcia"]
+
+
+async def test_a_full_thread_takes_no_more_replies(
+    gateway: httpx.AsyncClient, account: Account, agent: dict[str, str], database: Any
+) -> None:
+    anna = account.user("anna")
+    number = await new_ticket(gateway, anna)
+    tickets = database["tickets"]
+    stored = await tickets.find_one({"_id": number})
+    first = stored["messages"][0]
+    thread = [{**first, "id": f"m{n}", "idem": f"seed:{n}"} for n in range(THREAD_MAX)]
+    await tickets.update_one({"_id": number}, {"$set": {"messages": thread}})
+    for path, headers in ((f"tickets/{number}", anna), (f"agent/tickets/{number}", agent)):
+        refused = await gateway.post(
+            f"/api/v1/{path}/replies", data={"message": "Jeszcze jedno"}, headers=headers
+        )
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["code"] == "ticket_thread_full"
+    ticket = (await gateway.get(f"/api/v1/tickets/{number}", headers=anna)).json()
+    assert len(ticket["messages"]) == THREAD_MAX

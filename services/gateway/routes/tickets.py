@@ -6,7 +6,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Header, Query, UploadFile, status
 
 from services.gateway.deps import Attachments, CurrentUser, Limiter, Rpc
-from services.gateway.uploads import chosen_file, limit_upload_size, refuse_second_file
+from services.gateway.ratelimit import Limit
+from services.gateway.uploads import refuse_second_file, send_with_upload
+from shared.events import AttachmentRef
 from shared.tickets import (
     IDEMPOTENCY_KEY_MAX,
     PAGE_MAX,
@@ -24,7 +26,7 @@ from shared.vocabulary import Importance, TicketStatus
 
 router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"])
 
-UPLOAD_CHECKS = [Depends(limit_upload_size), Depends(refuse_second_file)]
+UPLOAD_CHECKS = [Depends(refuse_second_file)]
 ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "no such ticket in your account"},
     413: {"description": "attachment too large"},
@@ -32,8 +34,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"description": "invalid field, or more than one file"},
     503: {"description": "a service is unavailable; retry"},
 }
-# A burst of tickets from one person is a stuck client or abuse, not a real need.
-TICKETS_PER_MINUTE = "10/minute"
+# A burst of tickets or replies from one person is a stuck client or abuse, not a real need.
+TICKETS_PER_MINUTE = Limit("ticket.create", "10/minute", "ticket_rate_limited")
+REPLIES_PER_MINUTE = Limit("ticket.reply", "20/minute", "reply_rate_limited")
 
 IdempotencyKeyHeader = Annotated[
     str | None,
@@ -62,18 +65,23 @@ def add_reply_endpoint(router: APIRouter, who: Any) -> None:
         caller: who,
         rpc: Rpc,
         attachments: Attachments,
+        limiter: Limiter,
         number: str,
         message: Annotated[str, Form(description="1-20,000 characters")],
         file: AttachmentFile = None,
         idempotency_key: IdempotencyKeyHeader = None,
     ) -> Message:
-        # Validated first, then the file is stored, then the reply: bad input saves nothing.
+        # Validated and counted first, then the file is stored: bad input saves nothing.
         command = PostReply(
             caller=caller, number=number, message=message, idempotency_key=idempotency_key
         )
-        if upload := chosen_file(file):
-            command.attachment = await attachments.save(upload, caller)
-        return await rpc.call("tickets", "reply", command, Message)
+        limiter.check(REPLIES_PER_MINUTE, caller)
+
+        async def send(attachment: AttachmentRef | None) -> Message:
+            command.attachment = attachment
+            return await rpc.call("tickets", "reply", command, Message)
+
+        return await send_with_upload(attachments, file, caller, send)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, dependencies=UPLOAD_CHECKS, responses=ERRORS)
@@ -96,10 +104,13 @@ async def create_ticket(
         importance=importance,
         idempotency_key=idempotency_key,
     )
-    limiter.check("ticket.create", caller.id, TICKETS_PER_MINUTE)
-    if upload := chosen_file(file):
-        command.attachment = await attachments.save(upload, caller)
-    return await rpc.call("tickets", "create", command, TicketDetail)
+    limiter.check(TICKETS_PER_MINUTE, caller)
+
+    async def send(attachment: AttachmentRef | None) -> TicketDetail:
+        command.attachment = attachment
+        return await rpc.call("tickets", "create", command, TicketDetail)
+
+    return await send_with_upload(attachments, file, caller, send)
 
 
 @router.get("", responses=ERRORS)

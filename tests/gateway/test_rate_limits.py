@@ -1,0 +1,63 @@
+"""Rate limits per person (a user id within an account) on a gateway with limits on."""
+
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+
+from services.gateway.routes.tickets import REPLIES_PER_MINUTE
+from tests.conftest import Account, HelpDesk, count
+from tests.harness import ServiceProcess
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+
+
+@pytest.fixture(scope="module")
+def limited_gateway(system: HelpDesk) -> Iterator[ServiceProcess]:
+    gateway = system.spawn("gateway", HELPDESK_RATE_LIMITS="on").start()
+    yield gateway
+    gateway.stop()
+
+
+@pytest.fixture
+async def limited(limited_gateway: ServiceProcess) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=limited_gateway.url, timeout=30) as client:
+        yield client
+
+
+async def test_replies_are_limited_per_person_and_a_refused_one_keeps_no_file(
+    limited: httpx.AsyncClient, account: Account, other_account: Account, database: object
+) -> None:
+    anna = account.user("anna")
+    created = await limited.post(
+        "/api/v1/tickets", data={"subject": "Limity", "message": "x"}, headers=anna
+    )
+    number = created.json()["number"]
+    allowed = int(REPLIES_PER_MINUTE.rate.split("/")[0])
+    for _ in range(allowed):
+        response = await limited.post(
+            f"/api/v1/tickets/{number}/replies", data={"message": "raz"}, headers=anna
+        )
+        assert response.status_code == 201, response.text
+    refused = await limited.post(
+        f"/api/v1/tickets/{number}/replies",
+        data={"message": "za dużo"},
+        files={"file": ("zrzut.png", PNG, "image/png")},
+        headers=anna,
+    )
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "reply_rate_limited"
+    assert refused.headers["retry-after"]
+    files = database["attachments.files"]  # type: ignore[index]
+    assert await count(files, {"metadata.account_id": account.account_id}) == 0
+    # Another hotel's Anna is another person, with her own allowance.
+    other_anna = other_account.user("anna")
+    theirs = await limited.post(
+        "/api/v1/tickets", data={"subject": "Limity", "message": "x"}, headers=other_anna
+    )
+    answered = await limited.post(
+        f"/api/v1/tickets/{theirs.json()['number']}/replies",
+        data={"message": "raz"},
+        headers=other_anna,
+    )
+    assert answered.status_code == 201
