@@ -4,6 +4,7 @@ from typing import ClassVar, Literal
 
 ErrorKind = Literal[
     "invalid",
+    "unauthorized",
     "not_found",
     "conflict",
     "forbidden",
@@ -33,6 +34,12 @@ class HelpdeskError(Exception):
 
 class InvalidRequest(HelpdeskError):
     kind = "invalid"
+
+
+class Unauthorized(HelpdeskError):
+    """No valid bearer token: the caller is unknown."""
+
+    kind = "unauthorized"
 
 
 class NotFound(HelpdeskError):
@@ -73,6 +80,7 @@ ERRORS_BY_KIND: dict[str, type[HelpdeskError]] = {
     cls.kind: cls
     for cls in (
         InvalidRequest,
+        Unauthorized,
         NotFound,
         Conflict,
         Forbidden,

@@ -11,6 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from services.gateway.attachments import AttachmentStore
 from services.gateway.auth import TokenVerifier
+from services.gateway.body_guard import BodyGuard
 from services.gateway.errors import install_error_handlers
 from services.gateway.kb.service import KnowledgeBase
 from services.gateway.push import PushConsumer
@@ -107,6 +108,12 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
     app.include_router(popups.announcements)
     install_pages(app)
     metrics = ServiceMetrics()
+    app.add_middleware(
+        BodyGuard,
+        verifier=app.state.verifier,
+        upload_max_bytes=settings.max_attachment_mb * 1024 * 1024,
+    )
+    # Outermost: every answer is counted, the guard's early refusals too.
     app.add_middleware(HttpMetrics, registry=metrics.registry)
 
     @app.get("/metrics", include_in_schema=False)

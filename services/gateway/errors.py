@@ -9,6 +9,7 @@ from shared.errors import ErrorKind, HelpdeskError
 
 STATUS_BY_KIND: dict[ErrorKind, int] = {
     "invalid": 422,
+    "unauthorized": 401,
     "not_found": 404,
     "conflict": 409,
     "forbidden": 403,
@@ -20,9 +21,11 @@ STATUS_BY_KIND: dict[ErrorKind, int] = {
 }
 
 
-async def _helpdesk_error(request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, HelpdeskError)
-    headers = {"Retry-After": "5"} if error.kind in ("unavailable", "rate_limited") else None
+def error_response(error: HelpdeskError) -> JSONResponse:
+    """The HTTP answer to a refusal: its status, `detail` (English) and stable `code`."""
+    headers = {"Retry-After": "5"} if error.kind in ("unavailable", "rate_limited") else {}
+    if error.kind == "unauthorized":
+        headers["WWW-Authenticate"] = "Bearer"
     detail: object = error.message
     if error.kind == "invalid":
         # Every 422 has one shape, the one FastAPI documents for its own validation errors,
@@ -31,6 +34,11 @@ async def _helpdesk_error(request: Request, error: Exception) -> JSONResponse:
     return JSONResponse(
         {"detail": detail, "code": error.code}, STATUS_BY_KIND[error.kind], headers=headers
     )
+
+
+async def _helpdesk_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, HelpdeskError)
+    return error_response(error)
 
 
 async def _invalid_input(request: Request, error: Exception) -> JSONResponse:
