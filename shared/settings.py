@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     jwt_secret: str | None = None
     jwks_url: str | None = None
     jwt_audience: str | None = None
+    # The longest a token may live (its exp minus iat, and its exp from now): a leaked
+    # token stops working within this time. Host applications issue shorter ones.
+    jwt_max_lifetime_hours: float = Field(default=24, gt=0, le=24 * 30)
     demo: bool = False
     timezone: str = "Europe/Warsaw"
     support_hours: str = "mon-fri 08:00-17:00"

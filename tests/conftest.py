@@ -12,20 +12,20 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import aio_pika
 import httpx
-import jwt
 import pytest
 from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorDatabase
 from pymongo import MongoClient
 
 from deploy.probe import answers
 from shared.settings import Settings
+from shared.tokens import mint_token
 from shared.topology import EVENTS_EXCHANGE
 from tests.harness import ServiceProcess, free_port
 
@@ -127,17 +127,15 @@ def make_token(
     lifetime: timedelta = timedelta(hours=1),
     **extra: Any,
 ) -> str:
-    now = datetime.now(UTC)
-    claims = {
-        "sub": user_id or f"user-{uuid.uuid4().hex[:8]}",
-        "name": name,
-        "account_id": account_id or f"account-{uuid.uuid4().hex[:8]}",
-        "role": role,
-        "iat": now,
-        "exp": now + lifetime,
-        **extra,
-    }
-    return jwt.encode(claims, secret, algorithm="HS256")
+    return mint_token(
+        secret=secret,
+        subject=user_id or f"user-{uuid.uuid4().hex[:8]}",
+        name=name,
+        account_id=account_id or f"account-{uuid.uuid4().hex[:8]}",
+        role=role,
+        lifetime=lifetime,
+        extra=extra,
+    )
 
 
 def bearer(token: str) -> dict[str, str]:

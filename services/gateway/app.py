@@ -66,6 +66,12 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
     tracer_provider = tracer_provider or configure_tracing(settings, "gateway")
     tracer = tracer_of(tracer_provider)
     logger = configure_logging("gateway", settings.log_level)
+    if settings.demo:
+        logger.warning(
+            "DEMO MODE: anyone can mint agent tokens at POST /api/v1/demo/token and read "
+            "every hotel's tickets; never expose this gateway beyond a laptop",
+            extra={"event": "demo_mode"},
+        )
     rpc = RpcClient(settings.rabbitmq_url, settings.rpc_timeout_seconds, tracer)
     database = connect_database(settings, tracer_provider)
     push = PushConsumer(settings.rabbitmq_url, settings.rpc_timeout_seconds, tracer=tracer)

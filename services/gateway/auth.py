@@ -1,6 +1,7 @@
 """Bearer JWT verification (shared secret or the host application's JWKS) and demo tokens."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import jwt
 from jwt.types import Options
@@ -8,12 +9,15 @@ from pydantic import ValidationError
 
 from shared.people import Caller
 from shared.settings import Settings
+from shared.tokens import ALGORITHM, check_secret, mint_token
 
 DEMO_TOKEN_LIFETIME = timedelta(hours=12)
 REQUIRED_CLAIMS = ["sub", "name", "account_id", "role", "exp"]
 # Asymmetric algorithms only for JWKS keys; `none` and HS* with a public key are never
 # accepted (the classic algorithm-confusion attacks).
 JWKS_ALGORITHMS = ["RS256", "RS384", "RS512", "ES256", "ES384", "PS256"]
+# Clocks of the host and the gateway differ a little; the lifetime check allows for it.
+CLOCK_SKEW = timedelta(minutes=1)
 
 
 class InvalidToken(Exception):
@@ -23,7 +27,10 @@ class InvalidToken(Exception):
 class TokenVerifier:
     def __init__(self, settings: Settings) -> None:
         self.secret = settings.effective_jwt_secret
+        if self.secret is not None:
+            check_secret(self.secret)
         self.audience = settings.jwt_audience
+        self.max_lifetime = timedelta(hours=settings.jwt_max_lifetime_hours)
         self.jwks = jwt.PyJWKClient(settings.jwks_url) if settings.jwks_url else None
         if self.secret is None and self.jwks is None:
             raise RuntimeError(
@@ -41,10 +48,11 @@ class TokenVerifier:
             else:
                 assert self.secret is not None
                 claims = jwt.decode(
-                    token, self.secret, ["HS256"], options=options, audience=self.audience
+                    token, self.secret, [ALGORITHM], options=options, audience=self.audience
                 )
         except jwt.PyJWTError as error:
             raise InvalidToken(f"invalid token: {error}") from None
+        self._check_lifetime(claims)
         try:
             return Caller(
                 id=str(claims["sub"]),
@@ -55,17 +63,26 @@ class TokenVerifier:
         except ValidationError:
             raise InvalidToken("invalid token: claims name, account_id or role are wrong") from None
 
+    def _check_lifetime(self, claims: dict[str, Any]) -> None:
+        """A token lives at most `max_lifetime`: from its `iat`, and from now in any case
+        (a token without `iat` could otherwise name an expiry years away)."""
+        expires = datetime.fromtimestamp(claims["exp"], UTC)
+        now = datetime.now(UTC)
+        issued = datetime.fromtimestamp(claims["iat"], UTC) if "iat" in claims else now
+        if max(expires - issued, expires - now) > self.max_lifetime + CLOCK_SKEW:
+            hours = self.max_lifetime.total_seconds() / 3600
+            raise InvalidToken(f"invalid token: its lifetime exceeds the maximum of {hours:g} h")
+
     def issue(self, caller: Caller, lifetime: timedelta = DEMO_TOKEN_LIFETIME) -> str:
-        """Sign a token with the shared secret (demo mode and tests; the host issues its own)."""
+        """Sign a token with the shared secret (demo mode; the host issues its own)."""
         if self.secret is None:
             raise RuntimeError("tokens can only be issued with a shared secret")
-        now = datetime.now(UTC)
-        claims = {
-            "sub": caller.id,
-            "name": caller.name,
-            "account_id": caller.account_id,
-            "role": caller.role,
-            "iat": now,
-            "exp": now + lifetime,
-        }
-        return jwt.encode(claims, self.secret, algorithm="HS256")
+        return mint_token(
+            secret=self.secret,
+            subject=caller.id,
+            name=caller.name,
+            account_id=caller.account_id,
+            role=caller.role,
+            lifetime=lifetime,
+            audience=self.audience,
+        )

@@ -146,9 +146,7 @@ AGENT = make_token("agent", "support", "ewa")
 @pytest.mark.parametrize(
     "path", ["/api/v1/tickets", "/api/v1/tickets/HD-000001/replies", "/api/v1/agent/announcements"]
 )
-def test_an_unauthenticated_body_is_refused_before_it_is_read(
-    system: HelpDesk, path: str
-) -> None:
+def test_an_unauthenticated_body_is_refused_before_it_is_read(system: HelpDesk, path: str) -> None:
     answer = declared_upload(system.gateway_url, path, 30 * MB, multipart())
     assert answer.status == 401
     assert answer.json()["code"] == "token_missing"
