@@ -10,6 +10,8 @@ from typing import Annotated, Literal
 import phonenumbers
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from shared.text import OneLine
+
 # A chat line is conversation, not a document: longer text belongs in a ticket.
 MESSAGE_MAX_CHARS = 2000
 NAME_MAX_CHARS = 100
@@ -48,7 +50,7 @@ def _not_blank(text: str) -> str:
 
 
 Name = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX_CHARS)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX_CHARS), OneLine
 ]
 Phone = Annotated[str, StringConstraints(max_length=40), AfterValidator(_plausible_phone)]
 Question = Annotated[

@@ -7,6 +7,7 @@ from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, model_v
 
 from shared.events import Popup
 from shared.people import Caller
+from shared.text import MultiLine, OneLine
 from shared.tickets import PAGE_MAX, PAGE_SIZE_MAX
 
 TITLE_MAX = 200
@@ -16,8 +17,12 @@ SNOOZE_MINUTES_MAX = 7 * 24 * 60
 DEFAULT_SNOOZE_MINUTES = 30
 
 PopupState = Literal["active", "all"]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX)]
-Body = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=BODY_MAX)]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX), OneLine
+]
+Body = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=BODY_MAX), MultiLine
+]
 PersonId = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 

@@ -1,12 +1,15 @@
 """The contract between the gateway and the tickets service: commands, queries, views."""
 
+import re
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, Field, StringConstraints, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from shared.events import AttachmentRef
 from shared.people import Author, Caller
+from shared.text import MultiLine, OneLine
 from shared.vocabulary import Importance, TicketStatus
 
 SUBJECT_MAX = 200
@@ -22,12 +25,51 @@ PAGE_MAX = 10_000
 
 # Whitespace-only text is no subject and no message: strip before checking the length.
 Subject = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SUBJECT_MAX)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SUBJECT_MAX), OneLine
 ]
 MessageBody = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MESSAGE_MAX)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MESSAGE_MAX), MultiLine
 ]
 IdempotencyKey = Annotated[str, StringConstraints(min_length=1, max_length=IDEMPOTENCY_KEY_MAX)]
+
+
+# History's calendar day: a date a help desk can hold tickets of. Outside it, a day's
+# bounds in the support time zone fall outside what a date can hold (9999-12-31 + 1 day).
+DAY_MIN = date(2000, 1, 1)
+DAY_MAX = date(2099, 12, 31)
+DAY_INVALID = "date_invalid"
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _calendar_day(value: Any) -> Any:
+    """Only YYYY-MM-DD within DAY_MIN..DAY_MAX (pydantic alone takes `0` as 1970-01-01)."""
+    refusal = PydanticCustomError(
+        DAY_INVALID, f"a day YYYY-MM-DD from {DAY_MIN.isoformat()} to {DAY_MAX.isoformat()}"
+    )
+    if isinstance(value, str):
+        if not _ISO_DAY.fullmatch(value):
+            raise refusal
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            raise refusal from None
+    if isinstance(value, date) and not DAY_MIN <= value <= DAY_MAX:
+        raise refusal
+    return value
+
+
+CalendarDay = Annotated[
+    date,
+    BeforeValidator(_calendar_day),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date",
+            "pattern": r"^\d{4}-\d{2}-\d{2}$",
+            "description": f"YYYY-MM-DD, from {DAY_MIN.isoformat()} to {DAY_MAX.isoformat()}",
+        }
+    ),
+]
 
 
 class CreateTicket(BaseModel):
@@ -56,7 +98,7 @@ class HistoryQuery(BaseModel):
     """The account's history: filters a user picks, newest update first."""
 
     caller: Caller
-    day: date | None = None
+    day: CalendarDay | None = None
     subject: str | None = None
     status: TicketStatus | None = None
     page: int = Field(default=1, ge=1, le=PAGE_MAX)

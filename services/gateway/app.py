@@ -31,6 +31,8 @@ from services.gateway.routes.chat import install_chat
 from services.gateway.routes.pages import install_pages
 from services.gateway.routes.stream import install_streams
 from services.gateway.rpc_client import RpcClient
+from services.gateway.security_headers import SecurityHeaders
+from services.gateway.strict_forms import install_strict_forms
 from shared.database import connect_database
 from shared.logging import configure_logging
 from shared.metrics import HttpMetrics, ServiceMetrics
@@ -107,20 +109,24 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
         settings.support_hours, settings.timezone, settings.holidays
     )
     install_error_handlers(app)
+    install_strict_forms()
     install_chat(app, push)
     install_streams(app, push)
     for module in (health, help, demo, system, tickets, attachments, agent, kb, popups):
         app.include_router(module.router)
     app.include_router(popups.announcements)
-    install_pages(app)
-    metrics = ServiceMetrics()
+    # Innermost (added first): CORS, added by the pages, answers around its refusals, so
+    # a host page on another origin can read a 401 or a 413.
     app.add_middleware(
         BodyGuard,
         verifier=app.state.verifier,
         upload_max_bytes=settings.max_attachment_mb * 1024 * 1024,
     )
-    # Outermost: every answer is counted, the guard's early refusals too.
+    install_pages(app)
+    metrics = ServiceMetrics()
+    # Outside the guard: its early refusals are counted and carry the headers too.
     app.add_middleware(HttpMetrics, registry=metrics.registry)
+    app.add_middleware(SecurityHeaders)
 
     @app.get("/metrics", include_in_schema=False)
     async def prometheus_metrics() -> Response:

@@ -1,11 +1,17 @@
 """The one place where a domain error's kind becomes an HTTP status code."""
 
-from fastapi import FastAPI, Request
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
 from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.errors import ErrorKind, HelpdeskError
+from shared.text import FORBIDDEN_CHARACTERS
+from shared.tickets import DAY_INVALID
 
 STATUS_BY_KIND: dict[ErrorKind, int] = {
     "invalid": 422,
@@ -18,6 +24,15 @@ STATUS_BY_KIND: dict[ErrorKind, int] = {
     "rate_limited": 429,
     "unavailable": 503,
     "internal": 500,
+}
+# Validation errors (422) of our own rules: their `type` is the refusal's code.
+VALIDATION_CODES = frozenset({FORBIDDEN_CHARACTERS, DAY_INVALID})
+CODE_BY_STATUS = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "request_too_large",
+    415: "unsupported_type",
 }
 
 
@@ -42,14 +57,41 @@ async def _helpdesk_error(request: Request, error: Exception) -> JSONResponse:
 
 
 async def _invalid_input(request: Request, error: Exception) -> JSONResponse:
-    """Models built from request data in an endpoint say no the way FastAPI's own do."""
-    assert isinstance(error, ValidationError)
+    """A malformed field: where and why, never the rejected value itself.
+
+    Echoing input would send a 3 MB field straight back, and a rejected value may be
+    what a log or a proxy should never see. FastAPI's own validation errors and models
+    built from request data in an endpoint answer alike.
+    """
+    assert isinstance(error, ValidationError | RequestValidationError)
+    problems = [
+        {"type": problem["type"], "loc": list(problem["loc"]), "msg": problem["msg"]}
+        for problem in error.errors()
+    ]
     return JSONResponse(
-        {"detail": jsonable_encoder(error.errors(include_url=False, include_context=False))},
-        422,
+        {"detail": jsonable_encoder(problems), "code": _validation_code(problems)}, 422
+    )
+
+
+def _validation_code(problems: list[dict[str, Any]]) -> str:
+    """A rule of ours names its refusal; any other malformed field is just `invalid`."""
+    own = [problem["type"] for problem in problems if problem["type"] in VALIDATION_CODES]
+    return own[0] if own else "invalid"
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    """Starlette's and FastAPI's own refusals (404 route, 405, unreadable body) with a code."""
+    assert isinstance(error, StarletteHTTPException)
+    code = getattr(error, "code", None) or CODE_BY_STATUS.get(error.status_code, "http_error")
+    if error.status_code in (204, 304):
+        return Response(status_code=error.status_code, headers=error.headers)
+    return JSONResponse(
+        {"detail": error.detail, "code": code}, error.status_code, headers=error.headers
     )
 
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HelpdeskError, _helpdesk_error)
     app.add_exception_handler(ValidationError, _invalid_input)
+    app.add_exception_handler(RequestValidationError, _invalid_input)
+    app.add_exception_handler(StarletteHTTPException, _http_error)

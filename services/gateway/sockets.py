@@ -7,6 +7,7 @@ when it is wrong) and protect the gateway from slow readers the same way.
 import asyncio
 import logging
 import re
+from urllib.parse import unquote_plus
 
 from fastapi import WebSocket, WebSocketDisconnect
 
@@ -83,17 +84,27 @@ class SocketOutbox:
 
 
 class HideQueryTokens(logging.Filter):
-    """Uvicorn logs each socket handshake with its query string, where the token rides."""
+    """Uvicorn logs each socket handshake with its query string, where the token rides.
 
-    _TOKEN = re.compile(r"(token=)[^&\s\"]+")
+    Every `name=value` pair is looked at with its name decoded and lower-cased: `%74oken`
+    and `TOKEN` are `token` to a reader of the query, so their values are hidden too.
+    """
+
+    _PAIR = re.compile(r"(?P<name>[^?&;=\s\"]+)=(?P<value>[^&;\s\"]*)")
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
             record.args = tuple(
-                self._TOKEN.sub(r"\1[hidden]", arg) if isinstance(arg, str) else arg
+                self._PAIR.sub(self._hide, arg) if isinstance(arg, str) else arg
                 for arg in record.args
             )
         return True
+
+    @staticmethod
+    def _hide(pair: re.Match[str]) -> str:
+        if unquote_plus(pair["name"]).strip().lower() != "token":
+            return pair[0]
+        return f"{pair['name']}=[hidden]"
 
 
 def hide_query_tokens() -> None:

@@ -1,6 +1,5 @@
 """Tickets of the user's account: new ticket, history, preview, replies."""
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Header, Query, UploadFile, status
@@ -13,6 +12,7 @@ from shared.tickets import (
     IDEMPOTENCY_KEY_MAX,
     PAGE_MAX,
     PAGE_SIZE_MAX,
+    CalendarDay,
     CreateTicket,
     GetTicket,
     HistoryPage,
@@ -117,7 +117,9 @@ async def create_ticket(
 async def ticket_history(
     caller: CurrentUser,
     rpc: Rpc,
-    day: Annotated[date | None, Query(alias="date", description="YYYY-MM-DD, last update")] = None,
+    day: Annotated[
+        CalendarDay | None, Query(alias="date", description="day of last update")
+    ] = None,
     subject: Annotated[str | None, Query(max_length=200)] = None,
     ticket_status: Annotated[TicketStatus | None, Query(alias="status")] = None,
     page: Annotated[int, Query(ge=1, le=PAGE_MAX)] = 1,
