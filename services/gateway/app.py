@@ -14,6 +14,7 @@ from services.gateway.auth import TokenVerifier
 from services.gateway.body_guard import BodyGuard
 from services.gateway.errors import install_error_handlers
 from services.gateway.kb.service import KnowledgeBase
+from services.gateway.openapi import install_openapi
 from services.gateway.push import PushConsumer
 from services.gateway.ratelimit import RateLimiter
 from services.gateway.routes import (
@@ -109,6 +110,7 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
         settings.support_hours, settings.timezone, settings.holidays
     )
     install_error_handlers(app)
+    install_openapi(app)
     install_strict_forms()
     install_chat(app, push)
     install_streams(app, push)

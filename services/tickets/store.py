@@ -161,7 +161,13 @@ class TicketStore:
         )
 
     async def subjects(self, account_id: str) -> list[str]:
-        values: list[str] = await self.tickets.distinct("subject", {"account_id": account_id})
+        criteria = {"account_id": account_id}
+        values: list[Any] = await self.tickets.distinct("subject", criteria)
+        if not all(isinstance(value, str) for value in values):
+            # NX-27017's distinct answers numeric-looking text ("0", "012") as numbers,
+            # losing what was stored; the documents themselves still hold the text.
+            cursor = self.tickets.find(criteria, {"subject": 1, "_id": 0})
+            values = list({document["subject"] async for document in cursor})
         return sorted(values, key=str.casefold)
 
     async def explain(self, query: dict[str, Any], sort: list[tuple[str, int]]) -> dict[str, Any]:

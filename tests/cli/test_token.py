@@ -40,6 +40,8 @@ async def test_agent_token_carries_the_agent_role(helpdesk: Helpdesk) -> None:
         ["token", "--name", "Anna", "--account", "a"],
         ["token", "--user", "a", "--name", "A", "--account", "a", "--role", "boss"],
         ["token", "--user", "a", "--name", "A", "--account", "a", "--hours", "-1"],
+        # Longer than the gateway accepts (HELPDESK_JWT_MAX_LIFETIME_HOURS, 24).
+        ["token", "--user", "a", "--name", "A", "--account", "a", "--hours", "48"],
         ["seed", "tickets", "0", "--account", "a"],
         ["no-such-command"],
     ],

@@ -124,6 +124,17 @@ async def test_subjects_dropdown_lists_distinct_subjects_of_the_account(
     assert response.json() == ["Faktura", "Rezerwacja"]
 
 
+async def test_subjects_that_look_like_numbers_stay_text(
+    gateway: httpx.AsyncClient, account: Account
+) -> None:
+    # Found by fuzzing: NX-27017's distinct answers "0" as the number 0 (a 500 here).
+    for subject in ("0", "012", "1e5", "Faktura"):
+        await create(gateway, account.user(), subject)
+    response = await gateway.get("/api/v1/tickets/subjects", headers=account.user())
+    assert response.status_code == 200, response.text
+    assert response.json() == ["0", "012", "1e5", "Faktura"]
+
+
 async def test_pagination_keeps_order_and_ordinals(
     gateway: httpx.AsyncClient, account: Account
 ) -> None:

@@ -5,13 +5,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Header, Query, UploadFile, status
 
 from services.gateway.deps import Attachments, CurrentUser, Limiter, Rpc
+from services.gateway.openapi import refusal
 from services.gateway.ratelimit import Limit
 from services.gateway.uploads import refuse_second_file, send_with_upload
 from shared.events import AttachmentRef
 from shared.tickets import (
     IDEMPOTENCY_KEY_MAX,
+    MESSAGE_MAX,
     PAGE_MAX,
     PAGE_SIZE_MAX,
+    SUBJECT_MAX,
     CalendarDay,
     CreateTicket,
     GetTicket,
@@ -29,11 +32,9 @@ router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"])
 UPLOAD_CHECKS = [Depends(refuse_second_file)]
 ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "no such ticket in your account"},
-    413: {"description": "attachment too large"},
-    415: {"description": "attachment type not accepted"},
     422: {"description": "invalid field, or more than one file"},
-    503: {"description": "a service is unavailable; retry"},
 }
+RATE_LIMITED = {429: refusal("too many in a minute; retry after Retry-After seconds")}
 # A burst of tickets or replies from one person is a stuck client or abuse, not a real need.
 TICKETS_PER_MINUTE = Limit("ticket.create", "10/minute", "ticket_rate_limited")
 REPLIES_PER_MINUTE = Limit("ticket.reply", "20/minute", "reply_rate_limited")
@@ -59,7 +60,11 @@ def add_reply_endpoint(router: APIRouter, who: Any) -> None:
         "/{number}/replies",
         status_code=status.HTTP_201_CREATED,
         dependencies=UPLOAD_CHECKS,
-        responses={**ERRORS, 409: {"description": "the ticket is closed"}},
+        responses={
+            **ERRORS,
+            **RATE_LIMITED,
+            409: refusal("the ticket is closed, or its thread is full (ticket_thread_full)"),
+        },
     )
     async def reply_to_ticket(
         caller: who,
@@ -67,7 +72,7 @@ def add_reply_endpoint(router: APIRouter, who: Any) -> None:
         attachments: Attachments,
         limiter: Limiter,
         number: str,
-        message: Annotated[str, Form(description="1-20,000 characters")],
+        message: Annotated[str, Form(min_length=1, max_length=MESSAGE_MAX)],
         file: AttachmentFile = None,
         idempotency_key: IdempotencyKeyHeader = None,
     ) -> Message:
@@ -84,14 +89,23 @@ def add_reply_endpoint(router: APIRouter, who: Any) -> None:
         return await send_with_upload(attachments, file, caller, send)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, dependencies=UPLOAD_CHECKS, responses=ERRORS)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=UPLOAD_CHECKS,
+    responses={**ERRORS, **RATE_LIMITED},
+)
 async def create_ticket(
     caller: CurrentUser,
     rpc: Rpc,
     attachments: Attachments,
     limiter: Limiter,
-    subject: Annotated[str, Form(description="Komentarz / subject, 1-200 characters")],
-    message: Annotated[str, Form(description="Szczegółowy komunikat, 1-20,000 characters")],
+    subject: Annotated[
+        str, Form(min_length=1, max_length=SUBJECT_MAX, description="Komentarz / subject")
+    ],
+    message: Annotated[
+        str, Form(min_length=1, max_length=MESSAGE_MAX, description="Szczegółowy komunikat")
+    ],
     importance: Annotated[Importance, Form(description="Ważność")] = "normal",
     file: AttachmentFile = None,
     idempotency_key: IdempotencyKeyHeader = None,
