@@ -34,7 +34,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "no such ticket in your account"},
     422: {"description": "invalid field, or more than one file"},
 }
-RATE_LIMITED = {429: refusal("too many in a minute; retry after Retry-After seconds")}
+RATE_LIMITED: dict[int | str, dict[str, Any]] = {
+    429: refusal("too many in a minute; retry after Retry-After seconds")
+}
 # A burst of tickets or replies from one person is a stuck client or abuse, not a real need.
 TICKETS_PER_MINUTE = Limit("ticket.create", "10/minute", "ticket_rate_limited")
 REPLIES_PER_MINUTE = Limit("ticket.reply", "20/minute", "reply_rate_limited")
