@@ -97,6 +97,9 @@ class Popup(BaseModel):
     ticket_number: str | None = None
     created_at: datetime
     read: bool
+    # Closed (its close button, Esc) since it last popped up: it stays unread, and pops up
+    # again only when a reminder falls due.
+    seen: bool = False
     snoozed_until: datetime | None = None
     deleted: bool
 
@@ -128,13 +131,20 @@ class PopupDeleted(Event[PopupView]):
     type: Literal["popup.deleted"] = "popup.deleted"
 
 
-PopupEvent = PopupCreated | PopupSnoozed | PopupReminded | PopupRead | PopupDeleted
+class PopupSeen(Event[PopupView]):
+    """Closed with its close button or Esc: the user's other tabs close it too."""
+
+    type: Literal["popup.seen"] = "popup.seen"
+
+
+PopupEvent = PopupCreated | PopupSnoozed | PopupReminded | PopupRead | PopupDeleted | PopupSeen
 POPUP_EVENTS: tuple[type[PopupEvent], ...] = (
     PopupCreated,
     PopupSnoozed,
     PopupReminded,
     PopupRead,
     PopupDeleted,
+    PopupSeen,
 )
 
 

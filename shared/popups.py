@@ -31,6 +31,8 @@ class PopupPage(BaseModel):
     total: int
     page: int
     page_size: int
+    # Pop-ups not yet previewed (nor deleted), whatever the page: the Help button's badge.
+    unread: int = 0
 
 
 class ListPopups(BaseModel):
@@ -65,7 +67,7 @@ class Snoozed(BaseModel):
 
 
 class PopupAction(BaseModel):
-    """Preview (read) or Delete of one of the caller's pop-ups."""
+    """Preview (read), close (seen) or Delete of one of the caller's pop-ups."""
 
     caller: Caller
     number: str

@@ -163,6 +163,8 @@ class HistoryRow(BaseModel):
     ordinal: int
     number: str
     subject: str
+    # Who wrote it: colleagues of one hotel share the account's history.
+    author: Author
     status: TicketStatus
     importance: Importance
     updated_at: datetime

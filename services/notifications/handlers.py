@@ -53,6 +53,11 @@ def build_router(service: PopupService) -> RabbitRouter:
     async def read_popup(command: PopupAction) -> Popup:
         return await service.read(command)
 
+    @router.subscriber(rpc_queue("notifications", "seen"))
+    @rpc_endpoint
+    async def popup_seen(command: PopupAction) -> Popup:
+        return await service.seen(command)
+
     @router.subscriber(rpc_queue("notifications", "delete"))
     @rpc_endpoint
     async def delete_popup(command: PopupAction) -> Popup:

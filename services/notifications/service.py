@@ -19,6 +19,7 @@ from shared.events import (
     PopupEvent,
     PopupRead,
     PopupReminded,
+    PopupSeen,
     PopupSnoozed,
     PopupView,
     ReplyPosted,
@@ -109,6 +110,7 @@ class PopupService:
             "created_at": created_at,
             "read": False,
             "read_at": None,
+            "seen": False,
             "snoozed_until": None,
             # Shown from this time on; a snooze moves it, and the reminder scan looks at
             # pop-ups whose `remind_pending` time has come.
@@ -181,9 +183,10 @@ class PopupService:
     async def list(self, query: ListPopups) -> PopupPage:
         caller = query.caller
         await self.deliver_announcements(DeliverAnnouncements(recipients=[_recipient(caller)]))
-        criteria: dict[str, Any] = {"account_id": caller.account_id, "user_id": caller.id}
+        owner: dict[str, Any] = {"account_id": caller.account_id, "user_id": caller.id}
+        criteria = dict(owner)
         if query.state == "active":
-            criteria |= {"deleted": False, "visible_at": {"$lte": self.clock()}}
+            criteria |= domain.pops_up_now(self.clock())
         if query.ticket_number:
             criteria["ticket_number"] = query.ticket_number
         skip = (query.page - 1) * query.page_size
@@ -193,6 +196,7 @@ class PopupService:
             total=total,
             page=query.page,
             page_size=query.page_size,
+            unread=await self.store.count(owner | domain.UNREAD),
         )
 
     async def snooze(self, command: SnoozePopup) -> Snoozed:
@@ -212,6 +216,17 @@ class PopupService:
                 return None
             changed = {**popup, "read": True, "read_at": self.clock()}
             return changed, self._event(PopupRead, changed)
+
+        return Popup.model_validate(await self._change(self._owned(command), apply))
+
+    async def seen(self, command: PopupAction) -> Popup:
+        """Closed (its close button, Esc): it pops up no more until a reminder; stays unread."""
+
+        def apply(popup: dict[str, Any]) -> Change:
+            if popup.get("seen") or popup["read"] or popup["deleted"]:
+                return None
+            changed = {**popup, "seen": True}
+            return changed, self._event(PopupSeen, changed)
 
         return Popup.model_validate(await self._change(self._owned(command), apply))
 
@@ -240,7 +255,8 @@ class PopupService:
                 # Another instance of this service may have reminded it meanwhile.
                 if not popup["remind_pending"] or popup["visible_at"] > self.clock():
                     return None
-                changed = {**popup, "remind_pending": False, "snoozed_until": None}
+                # A reminder pops up again, even if it was closed before it was snoozed.
+                changed = {**popup, "remind_pending": False, "snoozed_until": None, "seen": False}
                 return changed, self._event(PopupReminded, changed)
 
             changed = await self._change(self._keyed(due["_id"]), apply)

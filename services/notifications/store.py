@@ -11,7 +11,7 @@ from typing import Any
 from motor.motor_asyncio import AsyncIOMotorCollection, AsyncIOMotorDatabase
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 
-from shared.database import database_answers, declare_indexes, find_page
+from shared.database import count_matching, database_answers, declare_indexes, find_page
 from shared.outbox import OUTBOX_INDEX
 from shared.versioned import replace_versioned
 
@@ -19,11 +19,18 @@ OWNER = [("account_id", ASCENDING), ("user_id", ASCENDING)]
 NEWEST = ("created_at", DESCENDING)
 # Ties of created_at are broken by number, so pages never overlap.
 NEWEST_FIRST = [NEWEST, ("number", DESCENDING)]
-# Every screen's query has an index: active pop-ups, the whole history, one ticket's
-# pop-ups, the announcements a person already has, and the reminder scan. (`_id` in a
-# compound index makes NX-27017 refuse every insert: "JSON path error near '_id'".)
+# Every screen's query has an index: active pop-ups (and, by its prefix, the unread
+# count), the whole history, one ticket's pop-ups, the announcements a person already
+# has, and the reminder scan. (`_id` in a compound index makes NX-27017 refuse every
+# insert: "JSON path error near '_id'".)
 POPUP_INDEXES: list[list[tuple[str, int]]] = [
-    [*OWNER, ("deleted", ASCENDING), ("visible_at", ASCENDING)],
+    [
+        *OWNER,
+        ("deleted", ASCENDING),
+        ("read", ASCENDING),
+        ("seen", ASCENDING),
+        ("visible_at", ASCENDING),
+    ],
     [*OWNER, *NEWEST_FIRST],
     [*OWNER, ("ticket_number", ASCENDING), *NEWEST_FIRST],
     [*OWNER, ("announcement_id", ASCENDING)],
@@ -83,6 +90,9 @@ class PopupStore:
         self, query: dict[str, Any], skip: int, limit: int
     ) -> tuple[list[dict[str, Any]], int]:
         return await find_page(self.popups, query, NEWEST_FIRST, skip, limit, {"outbox": 0})
+
+    async def count(self, query: dict[str, Any]) -> int:
+        return await count_matching(self.popups, query)
 
     async def due(self, now: datetime, limit: int) -> list[dict[str, Any]]:
         # Only snoozed pop-ups wait for a reminder, so their due times are compared here.

@@ -312,6 +312,7 @@ class TicketService:
                     ordinal=skip + index + 1,
                     number=row["number"],
                     subject=row["subject"],
+                    author=row["author"],
                     status=row["status"],
                     importance=row["importance"],
                     updated_at=row["updated_at"],

@@ -35,6 +35,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/popups"): "user",
     ("POST", "/api/v1/popups/{number}/snooze"): "user",
     ("POST", "/api/v1/popups/{number}/read"): "user",
+    ("POST", "/api/v1/popups/{number}/seen"): "user",
     ("DELETE", "/api/v1/popups/{number}"): "user",
     ("GET", "/api/v1/agent/system"): "agent",
     ("GET", "/api/v1/agent/tickets"): "agent",
@@ -116,6 +117,12 @@ RESOURCE_ACCESS: dict[tuple[str, str], dict[Persona, int]] = {
         "agent": 200,
     },
     ("POST", "/api/v1/popups/{number}/read"): {
+        "owner": 200,
+        "colleague": 404,
+        "other_account": 404,
+        "agent": 404,
+    },
+    ("POST", "/api/v1/popups/{number}/seen"): {
         "owner": 200,
         "colleague": 404,
         "other_account": 404,

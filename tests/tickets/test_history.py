@@ -66,6 +66,7 @@ async def test_every_user_of_the_account_sees_its_tickets_newest_update_first(
         "ordinal",
         "number",
         "subject",
+        "author",
         "status",
         "importance",
         "updated_at",

@@ -1,4 +1,5 @@
-"""The user's pop-ups (active list, history, Remind later, Preview, Delete) and announcements."""
+"""The user's pop-ups (active list, history, Remind later, Preview, close, Delete) and
+announcements."""
 
 from typing import Annotated, Any
 
@@ -34,9 +35,10 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 async def list_popups(
     caller: CurrentUser,
     rpc: Rpc,
-    state: Annotated[PopupState, Query(description="active: to show now; all: history")] = (
-        "active"
-    ),
+    state: Annotated[
+        PopupState,
+        Query(description="active: to pop up now (new or a reminder due); all: history"),
+    ] = "active",
     ticket_number: Annotated[str | None, Query(max_length=200)] = None,
     page: Annotated[int, Query(ge=1, le=PAGE_MAX)] = 1,
     page_size: Annotated[int, Query(ge=1, le=PAGE_SIZE_MAX)] = 20,
@@ -67,6 +69,13 @@ async def snooze_popup(
 async def read_popup(caller: CurrentUser, rpc: Rpc, number: str) -> Popup:
     """Preview (Podgląd): open it; it is marked read."""
     return await rpc.call("notifications", "read", PopupAction(caller=caller, number=number), Popup)
+
+
+@router.post("/{number}/seen", responses=ERRORS)
+async def popup_seen(caller: CurrentUser, rpc: Rpc, number: str) -> Popup:
+    """Closed (its close button, Esc): it pops up no more until a reminder; stays unread."""
+    command = PopupAction(caller=caller, number=number)
+    return await rpc.call("notifications", "seen", command, Popup)
 
 
 @router.delete("/{number}", responses=ERRORS)
