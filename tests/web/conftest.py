@@ -10,6 +10,7 @@ import os
 import re
 import struct
 import tempfile
+import time
 import uuid
 import zlib
 from collections.abc import Callable, Iterator
@@ -22,7 +23,9 @@ import pytest
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
@@ -285,3 +288,104 @@ def png_file(tmp_path: Path) -> Path:
     path = tmp_path / "zrzut-ekranu.png"
     path.write_bytes(png_bytes())
     return path
+
+
+# --- Helpers of the paths suites (FAQ, pop-ups, history, keyboard, phone) ---
+
+# How long a person looks at the screen before judging what it shows.
+LOOK_SECONDS = 1.2
+
+
+def look(page: Browser, name: str | None = None) -> None:
+    """Wait as a person would before reading the screen, and keep a picture of it."""
+    time.sleep(LOOK_SECONDS)
+    if name:
+        page.screenshot(name)
+
+
+def type_slowly(page: Browser, text: str, pause: float = 0.04) -> None:
+    """Keys to whatever has focus now, one at a time, as a person types (no element aimed at:
+    selenium's element.send_keys would focus the element first and hide a stolen focus)."""
+    for character in text:
+        ActionChains(page.driver).send_keys(character).perform()
+        time.sleep(pause)
+
+
+def press_key(page: Browser, key: str) -> None:
+    ActionChains(page.driver).send_keys(key).perform()
+
+
+def active(page: Browser) -> WebElement:
+    element: WebElement = page.driver.switch_to.active_element
+    return element
+
+
+def tab_to(page: Browser, css: str, backwards: bool = False, limit: int = 60) -> WebElement:
+    """Press Tab (or Shift+Tab) until the focused element matches `css`."""
+    for _ in range(limit):
+        if page.driver.execute_script("return document.activeElement.matches(arguments[0])", css):
+            return active(page)
+        if backwards:
+            ActionChains(page.driver).key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(
+                Keys.SHIFT
+            ).perform()
+        else:
+            press_key(page, Keys.TAB)
+    pytest.fail(f"{css} was not reached with the keyboard in {limit} presses")
+
+
+def announce_to(account: WebAccount, agent_headers: dict[str, str], title: str) -> None:
+    """An agent's announcement to this one user: it pops up at once."""
+    response = httpx.post(
+        f"{account.gateway_url}/api/v1/agent/announcements",
+        headers=agent_headers,
+        json={
+            "title": title,
+            "body": f"Treść: {title}",
+            "account_id": account.account_id,
+            "user_id": account.user_id,
+        },
+        timeout=30,
+    )
+    response.raise_for_status()
+
+
+def popup_state(account: WebAccount, title: str) -> dict[str, Any]:
+    """The user's pop-up of that title, as the history API tells it."""
+    page_number = 1
+    while True:
+        body = account.get(f"/api/v1/popups?state=all&page_size=100&page={page_number}")
+        for item in body["items"]:
+            if item["title"] == title:
+                found: dict[str, Any] = item
+                return found
+        if page_number * 100 >= body["total"]:
+            pytest.fail(f"no pop-up titled {title!r}")
+        page_number += 1
+
+
+def phone(page: Browser) -> None:
+    """A phone's screen (375 by 740 CSS pixels, touch), until `desktop()`."""
+    page.driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 375, "height": 740, "deviceScaleFactor": 2, "mobile": True},
+    )
+
+
+def desktop(page: Browser) -> None:
+    page.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def contrast_on_white(css_color: str) -> float:
+    """WCAG contrast ratio of a computed CSS colour (rgb/rgba, blended onto white) with white."""
+    parts = [float(value) for value in re.findall(r"[\d.]+", css_color)]
+    red, green, blue = parts[:3]
+    alpha = parts[3] if len(parts) > 3 else 1.0
+    channels = [alpha * value + (1 - alpha) * 255 for value in (red, green, blue)]
+
+    def linear(channel: float) -> float:
+        channel /= 255
+        return channel / 12.92 if channel <= 0.03928 else ((channel + 0.055) / 1.055) ** 2.4
+
+    luminance = sum(w * linear(c) for w, c in zip((0.2126, 0.7152, 0.0722), channels, strict=True))
+    return 1.05 / (luminance + 0.05)

@@ -115,7 +115,7 @@ def test_announcements_queue_up_and_deleted_ones_stay_in_history(
     page.wait_gone(".hd-popup")
 
     page.open_help("history")
-    page.press("Powiadomienia", ".hd-subtabs")
+    page.press("Wiadomości od wsparcia", ".hd-subtabs")
     deleted = page.wait_text(".hd-popup-item.hd-deleted", maintenance)
     assert "usunięte" in deleted
     page.wait_text(".hd-popup-item:not(.hd-deleted)", release)

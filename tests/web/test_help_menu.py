@@ -107,7 +107,7 @@ def test_history_filters_and_preview_with_a_reply(
     page.open_help("history")
     page.wait(lambda _: len(page.all(".hd-table tbody tr")) == 2)
     headers = [cell.text.lower() for cell in page.all(".hd-table thead th")]
-    assert headers[:5] == ["#", "apel", "temat", "status", "ostatnia aktualizacja"]
+    assert headers[:6] == ["#", "apel", "temat", "autor", "status", "ostatnia aktualizacja"]
     page.screenshot("history")
 
     Select(page.find(".hd-filters select[name=subject]")).select_by_visible_text(

@@ -30,6 +30,7 @@ class HelpDesk {
     this.button = this.buildButton();
     this.panel = null;
     this.previousFocus = null;
+    this.unread = 0;
     if (options.lang) setLang(options.lang);
     onLangChange(() => this.renderAll());
   }
@@ -79,6 +80,8 @@ class HelpDesk {
       },
       h("span", { class: "hd-help-icon", "aria-hidden": "true" }, "?"),
       h("span", { class: "hd-help-label" }, t("help")),
+      h("span", { class: "hd-unread-count", "aria-hidden": "true", hidden: true }),
+      h("span", { class: "hd-unread-words hd-visually-hidden" }),
     );
     const slot = this.options.mount && document.querySelector(this.options.mount);
     if (slot) {
@@ -143,8 +146,18 @@ class HelpDesk {
     this.renderAll();
   }
 
+  /** The Help button's badge: support's pop-ups the user has not previewed yet. */
+  setUnread(count) {
+    this.unread = count || 0;
+    const badge = this.button.querySelector(".hd-unread-count");
+    badge.textContent = String(this.unread);
+    badge.hidden = this.unread === 0;
+    this.button.querySelector(".hd-unread-words").textContent = this.unread ? t("unread_popups", { n: this.unread }) : "";
+  }
+
   renderAll() {
     this.button.querySelector(".hd-help-label").textContent = t("help");
+    this.setUnread(this.unread);
     this.button.setAttribute("lang", lang());
     if (!this.panel) return;
     this.panel.setAttribute("lang", lang());

@@ -14,11 +14,34 @@ export class FaqSection {
     this.results = null;
     this.chapters = null;
     this.chaptersLang = null;
+    this.resultsLang = null;
     this.article = null;
     this.error = null;
     // Answers can arrive out of order; only the latest query's may be shown.
     this.searchSeq = 0;
     this.search = debounce(() => this.runSearch(), SEARCH_DELAY_MS);
+    // Built once: re-creating the search box (when chapters or results arrive) would take
+    // the focus, and the text being typed, away from the user.
+    this.searchInput = h("input", {
+      type: "search",
+      class: "hd-search-input",
+      autocomplete: "off",
+      "data-autofocus": true,
+      oninput: (event) => {
+        this.query = event.target.value;
+        this.search();
+      },
+    });
+    this.content = h("div", { class: "hd-faq-content", "aria-live": "polite" });
+    fill(
+      this.root,
+      h(
+        "form",
+        { class: "hd-search", role: "search", onsubmit: (event) => (event.preventDefault(), this.runSearch()) },
+        this.searchInput,
+      ),
+      this.content,
+    );
   }
 
   /** Open one article, e.g. from a suggestion in the New ticket form. */
@@ -39,10 +62,11 @@ export class FaqSection {
       this.chaptersLang = null;
       this.error = this.desk.describe(error);
     }
-    this.render();
+    this.renderContent();
   }
 
-  async runSearch() {
+  /** Search for what is typed; the results replace an open article unless `keepArticle`. */
+  async runSearch({ keepArticle = false } = {}) {
     const query = this.query.trim();
     const seq = ++this.searchSeq;
     if (query.length < 2) {
@@ -54,63 +78,41 @@ export class FaqSection {
       const found = await this.desk.api.get("/api/v1/kb/search", { q: query, lang: lang(), limit: 8 });
       if (seq !== this.searchSeq) return;
       this.results = found.items;
+      this.resultsLang = lang();
       this.error = null;
     } catch (error) {
       if (seq !== this.searchSeq) return;
       this.error = this.desk.describe(error);
     }
-    this.article = null;
+    if (!keepArticle) this.article = null;
     this.renderContent();
   }
 
-  async openArticle(slug) {
+  async openArticle(slug, { focus = true } = {}) {
     try {
       this.article = await this.desk.api.get(`/api/v1/kb/articles/${encodeURIComponent(slug)}`);
       this.error = null;
     } catch (error) {
       this.error = this.desk.describe(error);
     }
-    this.render();
-    this.root.querySelector(".hd-article h3")?.focus();
+    this.renderContent();
+    if (focus) this.root.querySelector(".hd-article h3")?.focus();
   }
 
   render() {
+    this.searchInput.placeholder = t("search_placeholder");
+    this.searchInput.setAttribute("aria-label", t("search_kb"));
     // A language switch while reading: show the article's translation when there is one.
     const translated = this.article?.lang !== lang() && this.article?.translations?.[lang()];
-    if (translated) {
-      this.openArticle(translated);
-      return;
-    }
-    // Results in the previous language are stale: ask again in the new one.
-    if (this.results) this.search();
-    this.searchInput = h("input", {
-      type: "search",
-      class: "hd-search-input",
-      placeholder: t("search_placeholder"),
-      value: this.query,
-      autocomplete: "off",
-      "data-autofocus": true,
-      "aria-label": t("search_kb"),
-      oninput: (event) => {
-        this.query = event.target.value;
-        this.search();
-      },
-    });
-    this.content = h("div", { class: "hd-faq-content", "aria-live": "polite" });
-    fill(
-      this.root,
-      h(
-        "form",
-        { class: "hd-search", role: "search", onsubmit: (event) => (event.preventDefault(), this.runSearch()) },
-        this.searchInput,
-      ),
-      this.content,
-    );
+    if (translated) this.openArticle(translated, { focus: false });
+    // Results in the previous language are stale: ask again in the new one, behind the
+    // open article if there is one. (Only then: searching again on every render closed
+    // the article a result had just opened.)
+    if (this.results && this.resultsLang !== lang()) this.runSearch({ keepArticle: true });
     this.renderContent();
   }
 
   renderContent() {
-    if (!this.content) return;
     if (this.error) {
       fill(this.content, h("p", { class: "hd-error", role: "alert" }, this.error));
     } else if (this.article) {

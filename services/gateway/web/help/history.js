@@ -1,9 +1,11 @@
 // Ticket history ("Historia powiadomień"): the account's tickets with filters and pages,
-// a ticket's preview with its messages and a reply box, and the user's pop-ups.
+// a ticket's preview with its messages and a reply box, and support's messages (pop-ups).
 import { h, fill, labelled } from "../lib/dom.js";
 import { attachmentButton } from "../lib/filepick.js";
 import { STATUSES, formatDateTime, t } from "../lib/i18n.js";
+import { pager } from "../lib/pager.js";
 import { ReplyDraft } from "../lib/reply.js";
+import { PopupHistory } from "./popup-history.js";
 
 const PAGE_SIZE = 10;
 
@@ -20,18 +22,22 @@ export class HistorySection {
     this.page = 1;
     this.list = null;
     this.subjects = [];
-    this.popups = null;
+    this.popups = new PopupHistory(desk, {
+      openTicket: (number) => this.openTicket(number),
+      redraw: ({ reload }) => (reload ? this.reload() : this.render()),
+    });
     this.ticket = null;
     this.error = null;
     this.stale = true;
   }
 
-  /** {ticket: number} opens a preview; {popups: true} the pop-ups tab. */
+  /** {ticket: number} opens a preview; {popup: number} that pop-up in support's messages. */
   enter(argument) {
     if (argument.ticket) {
       this.openTicket(argument.ticket);
-    } else if (argument.popups) {
+    } else if (argument.popup) {
       this.tab = "popups";
+      this.popups.reveal(argument.popup);
       this.ticket = null;
       this.stale = true;
     }
@@ -65,7 +71,7 @@ export class HistorySection {
         this.list = list;
         this.subjects = subjects;
       } else {
-        this.popups = await this.desk.popups.history();
+        await this.popups.load(PAGE_SIZE);
       }
     } catch (error) {
       this.error = this.desk.describe(error);
@@ -80,8 +86,15 @@ export class HistorySection {
     } catch (error) {
       this.error = this.desk.describe(error);
     }
+    // Focus that was in the preview (or fell to the page when its button went away) must
+    // survive a redraw, or a keyboard user is left outside the panel, Escape and all.
+    const focusHere = this.root.contains(document.activeElement) || document.activeElement === document.body;
     this.render();
-    if (!keepFocus) this.root.querySelector(".hd-preview h3")?.focus();
+    if (!keepFocus) {
+      this.root.querySelector(".hd-preview h3")?.focus();
+    } else if (focusHere && this.desk.isOpen() && this.desk.current === "history") {
+      this.root.querySelector(".hd-reply textarea, .hd-preview h3")?.focus();
+    }
   }
 
   render() {
@@ -103,6 +116,7 @@ export class HistorySection {
               class: "hd-subtab",
               "aria-selected": String(this.tab === tab),
               "data-autofocus": this.tab === tab,
+              dataset: { tab },
               onclick: () => {
                 this.tab = tab;
                 this.reload();
@@ -113,7 +127,7 @@ export class HistorySection {
         ),
       ),
       this.error ? h("p", { class: "hd-error", role: "alert" }, this.error) : null,
-      this.tab === "tickets" ? [this.filterForm(), this.table()] : this.popupList(),
+      this.tab === "tickets" ? [this.filterForm(), this.table()] : this.popups.view(),
     );
   }
 
@@ -147,7 +161,8 @@ export class HistorySection {
           this.reload();
         },
       },
-      labelled(t("date"), date),
+      // "Data" is the manual's name; the note says which date of a ticket it filters by.
+      labelled([t("date"), " ", h("small", { class: "hd-label-note" }, t("date_hint"))], date),
       labelled(t("col_subject"), subject),
       labelled(t("status"), status),
       h(
@@ -188,7 +203,7 @@ export class HistorySection {
             h(
               "tr",
               {},
-              ["col_ordinal", "col_number", "col_subject", "col_status", "col_updated"].map((key) =>
+              ["col_ordinal", "col_number", "col_subject", "col_author", "col_status", "col_updated"].map((key) =>
                 h("th", { scope: "col" }, t(key)),
               ),
               h("th", { scope: "col" }, h("span", { class: "hd-visually-hidden" }, t("col_actions"))),
@@ -209,11 +224,12 @@ export class HistorySection {
                   row.subject,
                   row.unread ? h("span", { class: "hd-new-reply" }, t("unread")) : null,
                 ),
-                h("td", {}, statusBadge(row.status)),
-                h("td", { class: "hd-when" }, formatDateTime(row.updated_at)),
+                h("td", { class: "hd-author", dataset: { label: t("col_author") } }, row.author?.name || ""),
+                h("td", { class: "hd-status", dataset: { label: t("col_status") } }, statusBadge(row.status)),
+                h("td", { class: "hd-when", dataset: { label: t("col_updated") } }, formatDateTime(row.updated_at)),
                 h(
                   "td",
-                  {},
+                  { class: "hd-row-actions" },
                   h(
                     "button",
                     {
@@ -230,71 +246,12 @@ export class HistorySection {
           ),
         ),
       ),
-      h(
-        "nav",
-        { class: "hd-pager", "aria-label": t("page_of", { page: this.list.page, pages }) },
-        h(
-          "button",
-          { type: "button", class: "hd-button hd-secondary hd-small", disabled: this.page <= 1, onclick: () => this.goTo(this.page - 1) },
-          `← ${t("prev_page")}`,
-        ),
-        h("span", {}, t("page_of", { page: this.list.page, pages })),
-        h(
-          "button",
-          { type: "button", class: "hd-button hd-secondary hd-small", disabled: this.page >= pages, onclick: () => this.goTo(this.page + 1) },
-          `${t("next_page")} →`,
-        ),
-      ),
+      pager(this.list.page, pages, (page) => {
+        this.page = page;
+        this.reload();
+      }),
     ];
   }
-
-  goTo(page) {
-    this.page = page;
-    this.reload();
-  }
-
-  popupList() {
-    if (this.popups === "unavailable") return h("p", { class: "hd-empty" }, t("popups_unavailable"));
-    if (!this.popups) return h("p", { class: "hd-muted" }, t("loading"));
-    if (!this.popups.length) return h("p", { class: "hd-empty" }, t("popups_none"));
-    return h(
-      "ul",
-      { class: "hd-popup-list" },
-      this.popups.map((popup) =>
-        h(
-          "li",
-          { class: popup.deleted ? "hd-popup-item hd-deleted" : "hd-popup-item", dataset: { number: String(popup.number) } },
-          h(
-            "div",
-            { class: "hd-popup-head" },
-            h("strong", {}, `${t("popup_label", { number: popup.number })}: `, popup.title),
-            h("span", { class: "hd-badge" }, popupState(popup)),
-          ),
-          h("p", { class: "hd-popup-body" }, popup.body),
-          h(
-            "div",
-            { class: "hd-popup-meta" },
-            h("span", { class: "hd-muted" }, formatDateTime(popup.created_at)),
-            popup.ticket_number
-              ? h(
-                  "button",
-                  { type: "button", class: "hd-link-button", onclick: () => this.openTicket(popup.ticket_number) },
-                  t("popup_for_ticket", { number: popup.ticket_number }),
-                )
-              : null,
-          ),
-        ),
-      ),
-    );
-  }
-}
-
-function popupState(popup) {
-  if (popup.deleted) return t("popup_deleted");
-  if (popup.snoozed_until && new Date(popup.snoozed_until) > new Date()) {
-    return t("popup_snoozed", { when: formatDateTime(popup.snoozed_until) });
-  }
-  return popup.read ? t("popup_read") : t("popup_new");
 }
 
 /** One ticket: its messages in order, and a reply with one file unless it is closed. */

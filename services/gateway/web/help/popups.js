@@ -1,7 +1,9 @@
 // Pop-ups: a modal in the middle of the window for each answer or announcement from
 // support, fed by the stream socket, queued when several wait, caught up after a reconnect.
+// A pop-up never takes the keyboard from someone typing: it is announced, and takes the
+// focus once the user is idle or presses F2.
 import { ApiError } from "../lib/api.js";
-import { h, fill } from "../lib/dom.js";
+import { debounce, h, fill } from "../lib/dom.js";
 import { formatDateTime, lang, t } from "../lib/i18n.js";
 
 const SNOOZE_CHOICES = [
@@ -18,6 +20,15 @@ const BACKOFF_MAX_MS = 30_000;
 const UNAVAILABLE_RECHECK_MS = 5 * 60_000;
 // Close codes of a refused token: reconnecting with the same token cannot help.
 const REFUSED = new Set([4401, 4403]);
+// The server's largest page: the client goes through every page, so none is left out.
+const PAGE_SIZE = 100;
+// A key pressed this recently means the user is at work: a pop-up waits for a pause.
+const TYPING_PAUSE_MS = 1500;
+const IDLE_CHECK_MS = 400;
+// The documented key that takes the focus to a pop-up waiting on screen.
+export const POPUP_FOCUS_KEY = "F2";
+// Several pop-up events at once (another tab acted) make one count request.
+const COUNT_DELAY_MS = 300;
 
 export class PopupCenter {
   constructor(desk) {
@@ -33,9 +44,17 @@ export class PopupCenter {
     this.snoozeOpen = false;
     this.previousFocus = null;
     this.node = h("div", { class: "hd-root hd-popup-layer", hidden: true });
-    document.body.append(this.node);
+    // Heard by screen readers whether or not the focus moves to the pop-up.
+    this.announcer = h("div", { class: "hd-visually-hidden hd-popup-announcer", "aria-live": "assertive" });
+    this.live = h("div", { class: "hd-root" }, this.announcer);
+    document.body.append(this.node, this.live);
+    this.lastKeyAt = 0;
+    this.idleTimer = null;
+    this.onKey = (event) => this.watchKeys(event);
+    document.addEventListener("keydown", this.onKey, true);
     this.onOnline = () => this.reconnectNow();
     window.addEventListener("online", this.onOnline);
+    this.refreshCount = debounce(() => this.countUnread(), COUNT_DELAY_MS);
   }
 
   async start() {
@@ -47,11 +66,15 @@ export class PopupCenter {
   stop() {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearInterval(this.idleTimer);
     window.removeEventListener("online", this.onOnline);
+    document.removeEventListener("keydown", this.onKey, true);
     const socket = this.socket;
     this.socket = null;
     socket?.close();
     this.node.remove();
+    this.live.remove();
+    this.desk.setUnread(0);
   }
 
   later(fn, ms) {
@@ -62,9 +85,9 @@ export class PopupCenter {
   /** The pop-ups to show now, from the server: what a closed or offline page missed. */
   async sync() {
     try {
-      const items = await this.desk.api.get("/api/v1/popups", { state: "active" });
+      const items = await this.everyActive();
       this.available = true;
-      this.queue = listOf(items).filter((popup) => showable(popup) && !this.dismissed.has(popup.number));
+      this.queue = items.filter((popup) => showable(popup) && !this.dismissed.has(popup.number));
       this.queue.sort((a, b) => new Date(a.created_at) - new Date(b.created_at));
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) this.available = false;
@@ -73,13 +96,37 @@ export class PopupCenter {
     this.render();
   }
 
-  /** Every pop-up of this user, deleted ones included, for the history; or "unavailable". */
-  async history() {
+  /** Every page of the active list: however many wait, each one pops up. */
+  async everyActive() {
+    const items = [];
+    for (let page = 1; ; page += 1) {
+      const body = await this.desk.api.get("/api/v1/popups", { state: "active", page, page_size: PAGE_SIZE });
+      items.push(...body.items);
+      this.desk.setUnread(body.unread);
+      if (!body.items.length || page * PAGE_SIZE >= body.total) return items;
+    }
+  }
+
+  /** One page of this user's pop-ups, deleted ones included, for the history; or "unavailable". */
+  async history(page, pageSize) {
     try {
-      return listOf(await this.desk.api.get("/api/v1/popups", { state: "all" }));
+      const body = await this.desk.api.get("/api/v1/popups", { state: "all", page, page_size: pageSize });
+      this.desk.setUnread(body.unread);
+      return body;
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) return "unavailable";
       throw error;
+    }
+  }
+
+  /** The Help button's badge: pop-ups not yet previewed, told by the server. */
+  async countUnread() {
+    if (this.stopped || !this.available) return;
+    try {
+      const body = await this.desk.api.get("/api/v1/popups", { state: "active", page_size: 1 });
+      this.desk.setUnread(body.unread);
+    } catch {
+      // The badge keeps its last known number; the next event or sync corrects it.
     }
   }
 
@@ -122,9 +169,11 @@ export class PopupCenter {
         this.queue.push(data);
         this.render();
       }
-    } else if (type === "popup.read" || type === "popup.deleted" || type === "popup.snoozed") {
-      // Handled in another tab or device: it leaves this screen too.
+      this.refreshCount();
+    } else if (type.startsWith("popup.")) {
+      // Read, closed, snoozed or deleted in another tab or device: it leaves this screen too.
       this.drop(data.number);
+      this.refreshCount();
     } else if (type === "ticket.updated" || type === "reply.posted") {
       const number = data.ticket_number || data.number;
       if (number) this.desk.sections.history?.onTicketChanged(number);
@@ -154,6 +203,7 @@ export class PopupCenter {
       return null;
     }
     this.desk.sections.history?.invalidate();
+    this.refreshCount();
     return popup;
   }
 
@@ -164,17 +214,23 @@ export class PopupCenter {
   async preview() {
     const popup = await this.act((popup) => this.desk.api.post(`/api/v1/popups/${popup.number}/read`));
     if (!popup) return;
-    this.desk.open("history", popup.ticket_number ? { ticket: popup.ticket_number } : { popups: true });
+    this.desk.open("history", popup.ticket_number ? { ticket: popup.ticket_number } : { popup: popup.number });
   }
 
   remove() {
     return this.act((popup) => this.desk.api.request("DELETE", `/api/v1/popups/${popup.number}`));
   }
 
+  /** Closed with × or Escape: it pops up no more (until a reminder), and stays unread. */
   dismiss() {
     const popup = this.current();
     this.dismissed.add(popup.number);
     this.drop(popup.number);
+    this.desk.api.post(`/api/v1/popups/${popup.number}/seen`).catch(() => {
+      // Not told to the server (offline): it stays closed on this page, and may pop up
+      // again at the next page load, which is better than a close that does not close.
+    });
+    this.desk.sections.history?.invalidate();
   }
 
   render() {
@@ -183,29 +239,80 @@ export class PopupCenter {
       this.hide();
       return;
     }
-    if (this.node.hidden) this.previousFocus = document.activeElement;
-    if (this.shownNumber !== popup.number) {
+    const appearing = this.node.hidden;
+    if (appearing) this.previousFocus = document.activeElement;
+    const arriving = this.shownNumber !== popup.number;
+    if (arriving) {
       this.snoozeOpen = false;
       this.error = null;
     }
     // A sync or a push that changes nothing on screen must not rebuild the dialog under
     // the user's pointer (or move their focus).
     const view = [popup.number, this.queue.length, this.snoozeOpen, this.error, lang()].join("|");
-    if (!this.node.hidden && view === this.shownView) return;
+    if (!appearing && view === this.shownView) return;
+    // Inside the dialog, the focus stays on the same button across a rebuild, so a key
+    // pressed meanwhile does what the user aimed at.
+    const focusedAction = this.node.contains(document.activeElement) ? document.activeElement.dataset.action : null;
     this.shownNumber = popup.number;
     this.shownView = view;
     fill(this.node, h("div", { class: "hd-backdrop" }), this.dialog(popup));
     this.node.hidden = false;
-    this.node.querySelector(".hd-popup-actions .hd-primary, .hd-snooze-choices button")?.focus();
+    if (focusedAction && !arriving) {
+      this.node.querySelector(`[data-action="${focusedAction}"]`)?.focus();
+    } else if (focusedAction || this.snoozeOpen) {
+      this.focusDialog();
+    } else if (arriving) {
+      this.arrive(popup);
+    }
+  }
+
+  /** A new pop-up on screen: the focus goes to it only if the user is not busy typing. */
+  arrive(popup) {
+    this.announcer.textContent = t("popup_arrived", { kind: kindOf(popup), title: popup.title, key: POPUP_FOCUS_KEY });
+    clearInterval(this.idleTimer);
+    if (!this.busy()) {
+      this.focusDialog();
+      return;
+    }
+    // Someone typing in a field keeps it until they choose (F2 or a click); someone
+    // pressing keys elsewhere gets the pop-up once they pause.
+    this.idleTimer = setInterval(() => {
+      if (this.node.hidden || this.node.contains(document.activeElement)) {
+        clearInterval(this.idleTimer);
+      } else if (!this.busy()) {
+        clearInterval(this.idleTimer);
+        this.focusDialog();
+      }
+    }, IDLE_CHECK_MS);
+  }
+
+  busy() {
+    return isTextEntry(document.activeElement) || Date.now() - this.lastKeyAt < TYPING_PAUSE_MS;
+  }
+
+  focusDialog() {
+    this.node.querySelector(".hd-snooze-choices button, .hd-popup-actions .hd-primary")?.focus();
+  }
+
+  watchKeys(event) {
+    if (event.key === POPUP_FOCUS_KEY && !this.node.hidden && !this.node.contains(document.activeElement)) {
+      event.preventDefault();
+      this.focusDialog();
+      return;
+    }
+    this.lastKeyAt = Date.now();
   }
 
   hide() {
     if (this.node.hidden) return;
+    // The focus goes back only from the dialog: someone still typing elsewhere keeps it.
+    const hadFocus = this.node.contains(document.activeElement);
+    clearInterval(this.idleTimer);
     this.node.hidden = true;
     this.shownNumber = null;
     this.shownView = null;
     fill(this.node);
-    if (this.previousFocus?.isConnected) this.previousFocus.focus();
+    if (hadFocus && this.previousFocus?.isConnected) this.previousFocus.focus();
   }
 
   dialog(popup) {
@@ -224,9 +331,13 @@ export class PopupCenter {
       h(
         "div",
         { class: "hd-popup-top" },
-        h("span", { class: "hd-popup-number" }, t("popup_label", { number: popup.number })),
+        h("span", { class: "hd-popup-kind" }, popupHeading(popup)),
         waiting > 0 ? h("span", { class: "hd-badge hd-waiting" }, t("more_waiting", { n: waiting })) : null,
-        h("button", { type: "button", class: "hd-icon-button", "aria-label": t("close"), onclick: () => this.dismiss() }, "×"),
+        h(
+          "button",
+          { type: "button", class: "hd-icon-button", "aria-label": t("close"), dataset: { action: "close" }, onclick: () => this.dismiss() },
+          "×",
+        ),
       ),
       h("h2", { id: "hd-popup-title" }, popup.title),
       popup.ticket_number ? h("p", { class: "hd-muted" }, t("popup_for_ticket", { number: popup.ticket_number })) : null,
@@ -234,6 +345,7 @@ export class PopupCenter {
       h("p", { class: "hd-muted hd-popup-when" }, formatDateTime(popup.created_at)),
       this.error ? h("p", { class: "hd-error", role: "alert" }, this.error) : null,
       this.snoozeOpen ? this.snoozeChoices() : null,
+      h("p", { class: "hd-muted hd-popup-keys" }, t("popup_keys", { key: POPUP_FOCUS_KEY })),
       h(
         "div",
         { class: "hd-popup-actions" },
@@ -243,6 +355,7 @@ export class PopupCenter {
             type: "button",
             class: "hd-button hd-secondary hd-remind",
             "aria-expanded": String(this.snoozeOpen),
+            dataset: { action: "remind" },
             onclick: () => {
               this.snoozeOpen = !this.snoozeOpen;
               this.render();
@@ -250,8 +363,16 @@ export class PopupCenter {
           },
           t("remind_later"),
         ),
-        h("button", { type: "button", class: "hd-button hd-primary hd-popup-preview", onclick: () => this.preview() }, t("preview")),
-        h("button", { type: "button", class: "hd-button hd-danger hd-popup-delete", onclick: () => this.remove() }, t("delete")),
+        h(
+          "button",
+          { type: "button", class: "hd-button hd-primary hd-popup-preview", dataset: { action: "preview" }, onclick: () => this.preview() },
+          t("preview"),
+        ),
+        h(
+          "button",
+          { type: "button", class: "hd-button hd-danger hd-popup-delete", dataset: { action: "delete" }, onclick: () => this.remove() },
+          t("delete"),
+        ),
       ),
     );
   }
@@ -262,7 +383,11 @@ export class PopupCenter {
       { class: "hd-snooze-choices", role: "group", "aria-label": t("remind_in") },
       h("span", {}, t("remind_in")),
       SNOOZE_CHOICES.map(([minutes, label]) =>
-        h("button", { type: "button", class: "hd-chip", dataset: { minutes: String(minutes) }, onclick: () => this.snooze(minutes) }, t(label)),
+        h(
+          "button",
+          { type: "button", class: "hd-chip", dataset: { minutes: String(minutes), action: `snooze-${minutes}` }, onclick: () => this.snooze(minutes) },
+          t(label),
+        ),
       ),
     );
   }
@@ -294,8 +419,20 @@ export class PopupCenter {
   }
 }
 
-function listOf(body) {
-  return Array.isArray(body) ? body : body?.items || [];
+/** Support's answer in a ticket, or a message of its own (an announcement). */
+export function kindOf(popup) {
+  return popup.ticket_number ? t("popup_kind_answer") : t("popup_kind_message");
+}
+
+export function popupHeading(popup) {
+  return t("popup_heading", { kind: kindOf(popup), number: popup.number });
+}
+
+function isTextEntry(element) {
+  if (!element) return false;
+  if (element.isContentEditable || element.tagName === "TEXTAREA" || element.tagName === "SELECT") return true;
+  // Every input takes keys, but buttons and boxes only as clicks.
+  return element.tagName === "INPUT" && !["button", "submit", "reset", "checkbox", "radio", "file", "image"].includes(element.type);
 }
 
 function showable(popup) {
