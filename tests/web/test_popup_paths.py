@@ -16,6 +16,7 @@ from tests.web.conftest import (
     look,
     popup_state,
     press_key,
+    tab_to,
     type_slowly,
 )
 
@@ -225,3 +226,22 @@ def test_more_than_twenty_popups_all_pop_up_and_all_are_in_history(
             break
         nexts[0].click()
     assert set(titles) <= seen
+
+
+def test_a_popup_is_handled_with_the_keyboard_alone(
+    page: Browser, web_account: WebAccount, agent_headers: dict[str, str]
+) -> None:
+    page.sign_in(web_account.token)
+    title = unique("Klawiatura")
+    announce_to(web_account, agent_headers, title)
+    page.wait_text(".hd-popup h2", re.escape(title))
+    look(page)
+    # An idle user's focus is on Preview; Remind later is one Shift+Tab away.
+    assert active(page).get_attribute("data-action") == "preview"
+    tab_to(page, '[data-action="remind"]', backwards=True)
+    press_key(page, Keys.ENTER)
+    look(page, "popup-keyboard-remind")
+    assert active(page).get_attribute("data-minutes") == "15"
+    press_key(page, Keys.ENTER)
+    page.wait_gone(".hd-popup")
+    assert popup_state(web_account, title)["snoozed_until"]

@@ -257,9 +257,10 @@ export class PopupCenter {
     this.shownView = view;
     fill(this.node, h("div", { class: "hd-backdrop" }), this.dialog(popup));
     this.node.hidden = false;
-    if (focusedAction && !arriving) {
-      this.node.querySelector(`[data-action="${focusedAction}"]`)?.focus();
-    } else if (focusedAction || this.snoozeOpen) {
+    const sameButton = focusedAction && !arriving && this.node.querySelector(`[data-action="${focusedAction}"]`);
+    if (sameButton) {
+      sameButton.focus();
+    } else if (focusedAction) {
       this.focusDialog();
     } else if (arriving) {
       this.arrive(popup);
@@ -359,6 +360,8 @@ export class PopupCenter {
             onclick: () => {
               this.snoozeOpen = !this.snoozeOpen;
               this.render();
+              // Opened, the choices take the focus: the next Enter picks a time.
+              if (this.snoozeOpen) this.focusDialog();
             },
           },
           t("remind_later"),
@@ -400,6 +403,7 @@ export class PopupCenter {
       if (this.snoozeOpen) {
         this.snoozeOpen = false;
         this.render();
+        this.node.querySelector('[data-action="remind"]')?.focus();
       } else {
         this.dismiss();
       }
