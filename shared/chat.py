@@ -25,8 +25,12 @@ EndReason = Literal[
     "user_left",
     "agent_left",
     "idle",
+    # Nobody accepted the chat within the waiting limit: the client offers a ticket instead.
+    "wait_timeout",
     "service_restarted",
 ]
+# Why a chat could not join the queue: it is full, or the caller's account has its share.
+BusyReason = Literal["queue_full", "account_queue_full"]
 
 
 def _plausible_phone(text: str) -> str:
@@ -100,6 +104,7 @@ class StartChat(Transient):
 class StartReply(Transient):
     outcome: Literal["queued", "busy"]
     chat_id: str | None = None
+    reason: BusyReason | None = None
 
 
 class AcceptChat(Transient):

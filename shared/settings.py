@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     gateway_port: int = 8000
     jwt_secret: str | None = None
     jwks_url: str | None = None
+    # The gateway fetches the JWKS this often in the background (and early, at most once
+    # per 30 s, when a token names a key it does not hold: the host rotated its keys).
+    jwks_refresh_seconds: float = Field(default=300.0, gt=0)
     jwt_audience: str | None = None
     # The longest a token may live (its exp minus iat, and its exp from now): a leaked
     # token stops working within this time. Host applications issue shorter ones.
@@ -106,6 +109,16 @@ class Settings(BaseSettings):
     chat_messages_per_minute: int = Field(default=60, ge=1)
     chat_message_burst: int = Field(default=10, ge=1)
     chat_starts_per_minute: int = Field(default=10, ge=1)
+    # A chat nobody accepted within this many minutes ends with reason `wait_timeout`.
+    chat_wait_minutes: float = Field(default=10.0, gt=0)
+    # One account's waiting chats: this share of HELPDESK_CHAT_QUEUE_LIMIT, but at least 3.
+    chat_account_queue_percent: int = Field(default=20, ge=1, le=100)
+    # Frames one chat socket may send the gateway (a burst, then a rate); the rest are
+    # refused there. An agent's socket speaks in many chats: it gets AGENT_FRAME_FACTOR times.
+    chat_frames_per_minute: int = Field(default=120, ge=1)
+    chat_frame_burst: int = Field(default=20, ge=1)
+    # Open chat sockets, and open pop-up stream sockets, per person on each gateway instance.
+    sockets_per_person: int = Field(default=10, ge=1)
     # Each gateway socket with chats checks in this often; the service drops chats whose
     # socket missed three check-ins (its gateway died without saying so).
     chat_heartbeat_seconds: float = Field(default=20.0, gt=0)

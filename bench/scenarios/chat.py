@@ -23,8 +23,8 @@ PACES_SECONDS = (2.0, 6.0)
 
 async def run(bench: Bench) -> None:
     # Each chat sends a line every 2 s or more per side, within the default message rate;
-    # only the waiting queue must hold all 500 at once.
-    limits = {"HELPDESK_CHAT_QUEUE_LIMIT": str(CHATS)}
+    # only the waiting queue must hold all 500 at once, all of them from the run's one account.
+    limits = {"HELPDESK_CHAT_QUEUE_LIMIT": str(CHATS), "HELPDESK_CHAT_ACCOUNT_QUEUE_PERCENT": "100"}
     chat = bench.start("chat", limits)
     gateway = bench.start("gateway", limits)
     assert chat.process is not None

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from faststream.rabbit import RabbitBroker
 
-from services.chat.domain import ChatLimits, ChatRoom
+from services.chat.domain import ChatLimits, ChatRoom, account_queue_limit
 from services.chat.handlers import Notifier, chat_router, run_sweeper, sweep_interval, utcnow
 from shared.logging import configure_logging
 from shared.metrics import ServiceMetrics
@@ -28,6 +28,10 @@ room = ChatRoom(
         message_burst=settings.chat_message_burst,
         starts_per_minute=settings.chat_starts_per_minute,
         liveness=timedelta(seconds=3 * settings.chat_heartbeat_seconds),
+        wait=timedelta(minutes=settings.chat_wait_minutes),
+        account_queue_limit=account_queue_limit(
+            settings.chat_queue_limit, settings.chat_account_queue_percent
+        ),
     )
 )
 notifier = Notifier(broker, room, settings.publish_timeout_seconds, utcnow)
@@ -39,7 +43,10 @@ async def announce_restart() -> None:
     # Chats live in memory only: whatever gateways still hold from a previous run is gone.
     await broker.declare_exchange(CHAT_EXCHANGE)
     await notifier.announce_restart(uuid.uuid4().hex)
-    interval = sweep_interval(settings.chat_idle_minutes * 60, settings.chat_heartbeat_seconds)
+    interval = sweep_interval(
+        min(settings.chat_idle_minutes, settings.chat_wait_minutes) * 60,
+        settings.chat_heartbeat_seconds,
+    )
     sweeper.add(asyncio.create_task(run_sweeper(room, notifier, interval, utcnow)))
 
 

@@ -7,6 +7,7 @@ trace behind (its text is never even kept: a line is delivered and forgotten).
 """
 
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -31,7 +32,18 @@ from shared.chat import (
     StartReply,
 )
 from shared.errors import Conflict, NotFound, RateLimited
-from shared.people import person_key
+from shared.token_bucket import TokenBucket
+
+# A person (hotel staff member) is an account and a user id: host applications' user ids
+# may be unique only within one hotel.
+Person = tuple[str, str]
+# However small the queue, each account may have this many chats waiting in it.
+MIN_ACCOUNT_SHARE = 3
+
+
+def account_queue_limit(queue_limit: int, percent: int) -> int:
+    """Waiting chats one account may hold: `percent` of the queue, at least three."""
+    return min(queue_limit, max(MIN_ACCOUNT_SHARE, queue_limit * percent // 100))
 
 
 @dataclass(frozen=True)
@@ -43,6 +55,10 @@ class ChatLimits:
     starts_per_minute: int
     # A socket that has not checked in for this long is treated as closed.
     liveness: timedelta
+    # A chat nobody accepted within this long ends; the user is offered a ticket.
+    wait: timedelta
+    # One hotel cannot fill the queue that every hotel shares.
+    account_queue_limit: int
 
 
 @dataclass(frozen=True)
@@ -51,41 +67,11 @@ class Delivery:
     notice: Notice
 
 
-@dataclass
-class TokenBucket:
-    """Allows `burst` actions at once, refilled at `per_minute`; cheap enough per chat side."""
-
-    per_minute: int
-    burst: int
-    tokens: float
-    updated: datetime
-
-    @classmethod
-    def full(cls, per_minute: int, burst: int, now: datetime) -> "TokenBucket":
-        return cls(per_minute, burst, float(burst), now)
-
-    def _refill(self, now: datetime) -> None:
-        elapsed = max((now - self.updated).total_seconds(), 0.0)
-        self.tokens = min(self.burst, self.tokens + elapsed * self.per_minute / 60)
-        self.updated = now
-
-    def take(self, now: datetime) -> bool:
-        self._refill(now)
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
-        return True
-
-    def is_full(self, now: datetime) -> bool:
-        self._refill(now)
-        return self.tokens >= self.burst
-
-
 @dataclass(eq=False)
 class Chat:
     id: str
     user: Endpoint
-    user_id: str
+    person: Person
     form: PreChatForm
     queued_at: datetime
     user_rate: TokenBucket
@@ -118,26 +104,36 @@ class ChatRoom:
     waiting: dict[str, None] = field(default_factory=dict)
     by_endpoint: dict[Endpoint, set[str]] = field(default_factory=dict)
     last_seen: dict[Endpoint, datetime] = field(default_factory=dict)
-    # Keyed by person (account and user id): user ids are unique only within a hotel.
-    start_rates: dict[str, TokenBucket] = field(default_factory=dict)
+    start_rates: dict[Person, TokenBucket] = field(default_factory=dict)
+    # Who waits, and how many waiting chats each account has: one waiting chat per person.
+    waiting_people: set[Person] = field(default_factory=set)
+    waiting_by_account: Counter[str] = field(default_factory=Counter)
     # Bumped on every change of the waiting queue, so the agents' view is re-sent only then.
     queue_version: int = 0
 
     def start(self, command: StartChat, now: datetime) -> tuple[StartReply, list[Delivery]]:
         if self.by_endpoint.get(command.endpoint):
             raise Conflict("this chat window already has an open chat; end it first")
+        person = (command.account_id, command.user_id)
+        if person in self.waiting_people:
+            # Each window of one person would otherwise take a place in the queue.
+            raise Conflict(
+                "you are already waiting for a support specialist in another window",
+                "chat_already_waiting",
+            )
         rate = self.start_rates.setdefault(
-            person_key(command.account_id, command.user_id),
-            TokenBucket.full(self.limits.starts_per_minute, 1, now),
+            person, TokenBucket.full(self.limits.starts_per_minute, 1, now)
         )
         if not rate.take(now):
             raise RateLimited("too many chats started; wait a minute and try again")
         if len(self.waiting) >= self.limits.queue_limit:
-            return StartReply(outcome="busy"), []
+            return StartReply(outcome="busy", reason="queue_full"), []
+        if self.waiting_by_account[command.account_id] >= self.limits.account_queue_limit:
+            return StartReply(outcome="busy", reason="account_queue_full"), []
         chat = Chat(
             id=self.new_id(),
             user=command.endpoint,
-            user_id=command.user_id,
+            person=person,
             form=command.form,
             queued_at=now,
             user_rate=self._message_rate(now),
@@ -146,6 +142,8 @@ class ChatRoom:
         )
         self.chats[chat.id] = chat
         self.waiting[chat.id] = None
+        self.waiting_people.add(person)
+        self.waiting_by_account[command.account_id] += 1
         self.queue_version += 1
         self._link(chat.user, chat.id, now)
         chat.told_position = len(self.waiting)
@@ -211,10 +209,13 @@ class ChatRoom:
         return chat_ids
 
     def sweep(self, now: datetime) -> list[Delivery]:
-        """End chats whose user went silent and chats whose socket stopped checking in."""
+        """End chats that waited too long, whose user went silent, or whose socket stopped
+        checking in."""
         deliveries: list[Delivery] = []
         for chat in list(self.chats.values()):
-            if chat.agent is not None and now - chat.user_active_at > self.limits.idle:
+            if chat.agent is None and now - chat.queued_at > self.limits.wait:
+                deliveries += self._close(chat, "wait_timeout", chat.parties())
+            elif chat.agent is not None and now - chat.user_active_at > self.limits.idle:
                 deliveries += self._close(chat, "idle", chat.parties())
         for endpoint, seen in list(self.last_seen.items()):
             if now - seen > self.limits.liveness:
@@ -293,6 +294,11 @@ class ChatRoom:
     def _leave_queue(self, chat_id: str) -> None:
         if chat_id in self.waiting:
             del self.waiting[chat_id]
+            person = self.chats[chat_id].person
+            self.waiting_people.discard(person)
+            self.waiting_by_account[person[0]] -= 1
+            if not self.waiting_by_account[person[0]]:
+                del self.waiting_by_account[person[0]]
             self.queue_version += 1
 
     def _close(self, chat: Chat, reason: EndReason, tell: Iterable[Endpoint]) -> list[Delivery]:

@@ -168,9 +168,9 @@ def chat_router(room: ChatRoom, notifier: Notifier, clock: Clock) -> RabbitRoute
     return router
 
 
-def sweep_interval(idle_seconds: float, heartbeat_seconds: float) -> float:
-    # Often enough that an idle or dead chat ends within a quarter of its limit.
-    return min(5.0, idle_seconds / 4, heartbeat_seconds)
+def sweep_interval(limit_seconds: float, heartbeat_seconds: float) -> float:
+    # Often enough that an idle, unanswered or dead chat ends within a quarter of its limit.
+    return min(5.0, limit_seconds / 4, heartbeat_seconds)
 
 
 async def run_sweeper(room: ChatRoom, notifier: Notifier, interval: float, clock: Clock) -> None:

@@ -79,14 +79,20 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
     database = connect_database(settings, tracer_provider)
     push = PushConsumer(settings.rabbitmq_url, settings.rpc_timeout_seconds, tracer=tracer)
 
+    verifier = TokenVerifier(settings)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if verifier.jwks is not None:
+            await verifier.jwks.start()
         await rpc.connect()
         await push.start()
         logger.info("gateway ready", extra={"event": "ready", "port": settings.gateway_port})
         yield
         await push.close()
         await rpc.close()
+        if verifier.jwks is not None:
+            await verifier.jwks.stop()
         database.client.close()
         if tracer_provider is not None:
             await flush_spans(tracer_provider)
@@ -101,7 +107,7 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
     app.state.settings = settings
     app.state.rpc = rpc
     app.state.database = database
-    app.state.verifier = TokenVerifier(settings)
+    app.state.verifier = verifier
     app.state.attachments = AttachmentStore(database, settings.max_attachment_mb * 1024 * 1024)
     app.state.limiter = RateLimiter(settings.rate_limits)
     # Built before serving so a broken article stops the start instead of a later search.

@@ -7,6 +7,7 @@ import jwt
 from jwt.types import Options
 from pydantic import ValidationError
 
+from services.gateway.jwks import KeySet
 from shared.people import Caller
 from shared.settings import Settings
 from shared.tokens import ALGORITHM, check_secret, mint_token
@@ -31,17 +32,20 @@ class TokenVerifier:
             check_secret(self.secret)
         self.audience = settings.jwt_audience
         self.max_lifetime = timedelta(hours=settings.jwt_max_lifetime_hours)
-        self.jwks = jwt.PyJWKClient(settings.jwks_url) if settings.jwks_url else None
+        self.jwks = (
+            KeySet(settings.jwks_url, settings.jwks_refresh_seconds) if settings.jwks_url else None
+        )
         if self.secret is None and self.jwks is None:
             raise RuntimeError(
                 "set HELPDESK_JWT_SECRET or HELPDESK_JWKS_URL (or HELPDESK_DEMO=on for a demo)"
             )
 
     def verify(self, token: str) -> Caller:
+        """The caller a token names; pure computation, it never waits for the key server."""
         options: Options = {"require": REQUIRED_CLAIMS, "verify_aud": self.audience is not None}
         try:
             if self.jwks is not None:
-                key = self.jwks.get_signing_key_from_jwt(token).key
+                key = self.jwks.key_for(jwt.get_unverified_header(token).get("kid")).key
                 claims = jwt.decode(
                     token, key, JWKS_ALGORITHMS, options=options, audience=self.audience
                 )

@@ -7,17 +7,25 @@ when it is wrong) and protect the gateway from slow readers the same way.
 import asyncio
 import logging
 import re
+from collections import Counter
 from urllib.parse import unquote_plus
 
 from fastapi import WebSocket, WebSocketDisconnect
 
 from services.gateway.auth import InvalidToken, TokenVerifier
+from services.gateway.jwks import KeysUnavailable
 from shared.people import Caller
 
 CLOSE_BAD_TOKEN = 4401
 CLOSE_FORBIDDEN = 4403
 # RFC 6455 "try again later": the client did not read its frames fast enough.
 CLOSE_TOO_SLOW = 1013
+# The person already has as many sockets of this kind open as the gateway allows (cf. 429).
+CLOSE_TOO_MANY = 4429
+# The largest frame a client may send, enforced by the server before it reads a frame
+# (uvicorn's ws_max_size; 1009 "message too big" past it). The largest valid frame is a
+# 2,000-character chat line in JSON, at most 8 KB even in 4-byte UTF-8: twice that.
+MAX_FRAME_BYTES = 16 * 1024
 # Frames waiting for one slow socket; past this the socket is closed, not the gateway.
 OUTBOX_LIMIT = 256
 
@@ -32,10 +40,41 @@ async def admit(
     except InvalidToken:
         await websocket.close(CLOSE_BAD_TOKEN, "invalid or missing token")
         return None
+    except KeysUnavailable:
+        await websocket.close(CLOSE_TOO_SLOW, "auth_keys_unavailable")
+        return None
     if agents_only and caller.role != "agent":
         await websocket.close(CLOSE_FORBIDDEN, "this needs a support agent's account")
         return None
     return caller
+
+
+class SocketQuota:
+    """Open sockets of one kind per person (account and user) on this gateway instance.
+
+    One person has a few tabs and devices; hundreds of sockets are an attack on the
+    gateway's memory and, for chat, on the queue every hotel shares.
+    """
+
+    def __init__(self, per_person: int) -> None:
+        self.per_person = per_person
+        self.open: Counter[tuple[str, str]] = Counter()
+
+    async def take_seat(self, websocket: WebSocket, caller: Caller) -> bool:
+        """True if the socket may stay (call `leave` when it ends); else it is closed."""
+        person = (caller.account_id, caller.id)
+        if self.open[person] >= self.per_person:
+            await websocket.close(CLOSE_TOO_MANY, "too_many_sockets")
+            return False
+        self.open[person] += 1
+        return True
+
+    def leave(self, caller: Caller) -> None:
+        # Plain calls, not a context manager: an idle socket should hold no extra frame.
+        person = (caller.account_id, caller.id)
+        self.open[person] -= 1
+        if not self.open[person]:
+            del self.open[person]
 
 
 class SocketOutbox:

@@ -6,7 +6,7 @@ from itertools import count
 
 import pytest
 
-from services.chat.domain import ChatLimits, ChatRoom, Delivery
+from services.chat.domain import ChatLimits, ChatRoom, Delivery, account_queue_limit
 from shared.chat import (
     AcceptChat,
     EndChat,
@@ -25,6 +25,8 @@ LIMITS = ChatLimits(
     message_burst=3,
     starts_per_minute=10,
     liveness=timedelta(seconds=60),
+    wait=timedelta(minutes=10),
+    account_queue_limit=3,
 )
 FORM = PreChatForm(name="Anna", phone="+48 600 123 456", question="Jak?")
 AGENT = Endpoint(gateway_id="g1", socket_id="agent")
@@ -39,8 +41,8 @@ def user(n: int) -> Endpoint:
     return Endpoint(gateway_id="g1", socket_id=f"user{n}")
 
 
-def start(chats: ChatRoom, n: int, at: datetime = T0) -> str:
-    command = StartChat(endpoint=user(n), user_id=f"u{n}", account_id="a", form=FORM)
+def start(chats: ChatRoom, n: int, at: datetime = T0, account_id: str = "a") -> str:
+    command = StartChat(endpoint=user(n), user_id=f"u{n}", account_id=account_id, form=FORM)
     reply, _ = chats.start(command, at)
     assert reply.chat_id is not None
     return reply.chat_id
@@ -78,8 +80,60 @@ def test_past_the_queue_limit_the_answer_is_busy_and_nothing_is_kept() -> None:
         start(chats, n)
     command = StartChat(endpoint=user(4), user_id="u4", account_id="a", form=FORM)
     reply, deliveries = chats.start(command, T0)
-    assert (reply.outcome, deliveries) == ("busy", [])
+    assert (reply.outcome, reply.reason, deliveries) == ("busy", "queue_full", [])
     assert chats.stats().open_chats == 3
+
+
+def test_one_person_waits_in_one_chat_however_many_windows() -> None:
+    chats = room()
+    start(chats, 1)
+    second_window = StartChat(endpoint=user(2), user_id="u1", account_id="a", form=FORM)
+    with pytest.raises(Conflict) as refused:
+        chats.start(second_window, T0)
+    assert refused.value.code == "chat_already_waiting"
+    # The same user id in another hotel is another person.
+    other_hotel = second_window.model_copy(update={"account_id": "b"})
+    assert chats.start(other_hotel, T0)[0].outcome == "queued"
+
+
+def test_once_accepted_the_person_may_wait_again_from_another_window() -> None:
+    chats = room()
+    accept(chats, start(chats, 1))
+    again = StartChat(endpoint=user(2), user_id="u1", account_id="a", form=FORM)
+    assert chats.start(again, T0 + timedelta(minutes=1))[0].outcome == "queued"
+
+
+def test_one_account_fills_only_its_share_of_the_queue() -> None:
+    chats = room(replace(LIMITS, queue_limit=10, account_queue_limit=2))
+    start(chats, 1)
+    start(chats, 2)
+    third = StartChat(endpoint=user(3), user_id="u3", account_id="a", form=FORM)
+    reply, deliveries = chats.start(third, T0)
+    assert (reply.outcome, reply.reason, deliveries) == ("busy", "account_queue_full", [])
+    assert start(chats, 4, account_id="b")
+    # Once one of its chats is accepted, the account has room again.
+    accept(chats, "c1")
+    assert chats.start(third, T0 + timedelta(minutes=1))[0].outcome == "queued"
+
+
+@pytest.mark.parametrize(
+    ("queue_limit", "percent", "share"), [(100, 20, 20), (10, 20, 3), (2, 20, 2), (50, 100, 50)]
+)
+def test_an_accounts_share_is_a_percentage_but_never_below_three(
+    queue_limit: int, percent: int, share: int
+) -> None:
+    assert account_queue_limit(queue_limit, percent) == share
+
+
+def test_a_chat_nobody_accepts_ends_after_the_waiting_limit_with_its_own_reason() -> None:
+    chats = room(replace(LIMITS, liveness=timedelta(hours=1), idle=timedelta(hours=1)))
+    start(chats, 1)
+    accepted = start(chats, 2)
+    accept(chats, accepted)
+    assert chats.sweep(T0 + timedelta(minutes=9)) == []
+    ended = chats.sweep(T0 + timedelta(minutes=10, seconds=1))
+    assert [(d.to, d.notice.reason) for d in ended] == [(user(1), "wait_timeout")]  # type: ignore[union-attr]
+    assert (chats.stats().open_chats, chats.stats().waiting) == (1, 0)
 
 
 def test_one_open_chat_per_socket() -> None:

@@ -19,9 +19,10 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from services.gateway.auth import TokenVerifier
 from services.gateway.push import PushConsumer
 from services.gateway.rpc_client import RpcClient
-from services.gateway.sockets import SocketOutbox, admit, hide_query_tokens
+from services.gateway.sockets import SocketOutbox, SocketQuota, admit, hide_query_tokens
 from shared.chat import (
     AcceptChat,
+    BusyReason,
     ChatPushes,
     EndChat,
     EndedNotice,
@@ -46,6 +47,7 @@ from shared.errors import HelpdeskError, NotFound
 from shared.people import Caller
 from shared.settings import Contact, Settings
 from shared.support_hours import SupportCalendar
+from shared.token_bucket import TokenBucket
 from shared.topology import CHAT_EXCHANGE, CHAT_QUEUE_KEY, CHAT_RESTARTED_KEY, chat_gateway_key
 
 router = APIRouter(tags=["chat"])
@@ -54,6 +56,8 @@ logger = logging.getLogger("helpdesk.gateway.chat")
 # The largest valid frame is a start form (100 + 1,000 characters) or a 2,000-character
 # line, in JSON; anything far beyond is refused before it is parsed.
 MAX_FRAME_CHARS = 10_000
+# An agent's socket speaks in many chats at once, each limited by the chat service too.
+AGENT_FRAME_FACTOR = 20
 
 
 # What clients send: one model per frame type, validated before anything is asked.
@@ -128,6 +132,7 @@ class ChatSockets:
         self.calendar = calendar
         self.gateway_id = gateway_id
         self.sockets: dict[str, ChatSocket] = {}
+        self.quota = SocketQuota(settings.sockets_per_person)
 
     def bind(self, push: PushConsumer) -> None:
         push.bind(CHAT_EXCHANGE, chat_gateway_key(self.gateway_id), self._on_notices)
@@ -157,6 +162,7 @@ class ChatSocket:
 
     side: ClassVar[Side]
     frames: ClassVar[TypeAdapter[Any]]
+    frame_factor: ClassVar[int] = 1
 
     def __init__(self, websocket: WebSocket, caller: Caller, hub: ChatSockets) -> None:
         self.websocket = websocket
@@ -166,6 +172,13 @@ class ChatSocket:
         # The chats this socket is in, as the chat service's notices told it.
         self.chat_ids: set[str] = set()
         self.outbox = SocketOutbox(websocket)
+        settings = hub.settings
+        # Refused here, a flood of frames never becomes calls to the chat service.
+        self.frame_rate = TokenBucket.full(
+            settings.chat_frames_per_minute * self.frame_factor,
+            settings.chat_frame_burst * self.frame_factor,
+            datetime.now(UTC),
+        )
 
     async def run(self) -> None:
         self.hub.sockets[self.endpoint.socket_id] = self
@@ -220,6 +233,9 @@ class ChatSocket:
             message = await self.websocket.receive()
             if message["type"] == "websocket.disconnect":
                 return
+            if not self.frame_rate.take(datetime.now(UTC)):
+                self.error("too many frames; slow down", "chat_frames_rate_limited")
+                continue
             text = message.get("text")
             if text is None or len(text) > MAX_FRAME_CHARS:
                 self.error(
@@ -269,6 +285,7 @@ class _ErrorFrame(BaseModel):
 
 class _BusyFrame(BaseModel):
     type: Literal["busy"] = "busy"
+    reason: BusyReason | None = None
 
 
 class UserChatSocket(ChatSocket):
@@ -300,12 +317,13 @@ class UserChatSocket(ChatSocket):
         )
         reply = await self.hub.rpc.call("chat", "start", command, StartReply)
         if reply.outcome == "busy":
-            self.send(as_text(_BusyFrame()))
+            self.send(as_text(_BusyFrame(reason=reply.reason)))
 
 
 class AgentChatSocket(ChatSocket):
     side = "agent"
     frames = TypeAdapter(AgentFrame)
+    frame_factor = AGENT_FRAME_FACTOR
 
     async def greet(self) -> None:
         try:
@@ -331,21 +349,25 @@ class AgentChatSocket(ChatSocket):
             await self.ask("end", EndChat(by=self.endpoint, chat_id=frame.chat_id))
 
 
-async def _admit(websocket: WebSocket, token: str, agents_only: bool) -> Caller | None:
+async def _serve(websocket: WebSocket, token: str, kind: type[ChatSocket]) -> None:
     hub: ChatSockets = websocket.app.state.chat
-    return await admit(websocket, hub.verifier, token, agents_only)
+    caller = await admit(websocket, hub.verifier, token, agents_only=kind.side == "agent")
+    if caller is None or not await hub.quota.take_seat(websocket, caller):
+        return
+    try:
+        await kind(websocket, caller, hub).run()
+    finally:
+        hub.quota.leave(caller)
 
 
 @router.websocket("/api/v1/chat")
 async def user_chat(websocket: WebSocket, token: str = "") -> None:
-    if caller := await _admit(websocket, token, agents_only=False):
-        await UserChatSocket(websocket, caller, websocket.app.state.chat).run()
+    await _serve(websocket, token, UserChatSocket)
 
 
 @router.websocket("/api/v1/agent/chat")
 async def agent_chat(websocket: WebSocket, token: str = "") -> None:
-    if caller := await _admit(websocket, token, agents_only=True):
-        await AgentChatSocket(websocket, caller, websocket.app.state.chat).run()
+    await _serve(websocket, token, AgentChatSocket)
 
 
 def install_chat(app: FastAPI, push: PushConsumer) -> None:

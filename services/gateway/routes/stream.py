@@ -21,7 +21,7 @@ from starlette.types import Scope
 from services.gateway.auth import TokenVerifier
 from services.gateway.push import PushConsumer
 from services.gateway.rpc_client import RpcClient
-from services.gateway.sockets import SocketOutbox, admit, hide_query_tokens
+from services.gateway.sockets import SocketOutbox, SocketQuota, admit, hide_query_tokens
 from shared.chat import ListQueue, QueueSnapshot
 from shared.errors import HelpdeskError
 from shared.events import (
@@ -81,10 +81,13 @@ class StreamSocket:
 class StreamHub:
     """This instance's stream sockets: users' by account and id, and the agents'."""
 
-    def __init__(self, rpc: RpcClient, verifier: TokenVerifier, heartbeat_seconds: float) -> None:
+    def __init__(
+        self, rpc: RpcClient, verifier: TokenVerifier, heartbeat_seconds: float, quota: SocketQuota
+    ) -> None:
         self.rpc = rpc
         self.verifier = verifier
         self.heartbeat_seconds = heartbeat_seconds
+        self.quota = quota
         self.users: dict[UserKey, set[StreamSocket]] = {}
         self.agents: set[StreamSocket] = set()
         self._heartbeat: asyncio.Task[None] | None = None
@@ -237,8 +240,13 @@ SocketServer = Callable[[StreamHub, StreamSocket], Awaitable[None]]
 
 async def _stream(websocket: WebSocket, token: str, agents_only: bool, serve: SocketServer) -> None:
     hub: StreamHub = websocket.app.state.stream
-    if caller := await admit(websocket, hub.verifier, token, agents_only):
+    caller = await admit(websocket, hub.verifier, token, agents_only)
+    if caller is None or not await hub.quota.take_seat(websocket, caller):
+        return
+    try:
         await serve(hub, StreamSocket(websocket, caller))
+    finally:
+        hub.quota.leave(caller)
 
 
 class SocketRoute(WebSocketRoute):
@@ -269,7 +277,9 @@ def _token(websocket: WebSocket) -> str:
 def install_streams(app: FastAPI, push: PushConsumer) -> None:
     """Add both stream sockets to the app, fed by this instance's push queue."""
     state = app.state
-    hub = StreamHub(state.rpc, state.verifier, state.settings.stream_heartbeat_seconds)
+    settings = state.settings
+    quota = SocketQuota(settings.sockets_per_person)
+    hub = StreamHub(state.rpc, state.verifier, settings.stream_heartbeat_seconds, quota)
     hub.bind(push)
     state.stream = hub
     # Straight onto the app's router: including a router would copy each route into a

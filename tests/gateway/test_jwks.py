@@ -1,0 +1,170 @@
+"""Tokens signed by the host's JWKS keys: a slow key server never stalls the gateway.
+
+A local key server answers after a delay; the gateway under test verifies tokens against
+it while other requests' latency is measured.
+"""
+
+import asyncio
+import json
+import threading
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+import websockets
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
+
+from tests.conftest import HelpDesk, eventually
+from tests.harness import ServiceProcess, free_port
+
+SLOW_SECONDS = 2.0
+
+
+@dataclass
+class KeyServer:
+    """Serves a JWKS after `delay` seconds and counts the fetches."""
+
+    port: int
+    keys: dict[str, rsa.RSAPrivateKey] = field(default_factory=dict)
+    delay: float = 0.0
+    fetches: int = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/jwks.json"
+
+    def add_key(self) -> str:
+        kid = uuid.uuid4().hex[:8]
+        self.keys[kid] = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        return kid
+
+    def document(self) -> bytes:
+        keys = []
+        for kid, key in self.keys.items():
+            jwk: dict[str, Any] = RSAAlgorithm.to_jwk(key.public_key(), as_dict=True)
+            keys.append({**jwk, "kid": kid, "use": "sig", "alg": "RS256"})
+        return json.dumps({"keys": keys}).encode()
+
+    def token(self, kid: str, key: rsa.RSAPrivateKey | None = None) -> str:
+        now = datetime.now(UTC)
+        claims = {
+            "sub": "anna",
+            "name": "Anna",
+            "account_id": "hotel-jwks",
+            "role": "user",
+            "exp": now + timedelta(hours=1),
+        }
+        return jwt.encode(claims, key or self.keys[kid], "RS256", headers={"kid": kid})
+
+
+@pytest.fixture(scope="module")
+def key_server() -> Iterator[KeyServer]:
+    server_state = KeyServer(free_port())
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            server_state.fetches += 1
+            time.sleep(server_state.delay)
+            body = server_state.document()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", server_state.port), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server_state.add_key()
+    yield server_state
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def jwks_gateway(system: HelpDesk, key_server: KeyServer) -> Iterator[ServiceProcess]:
+    key_server.delay = SLOW_SECONDS
+    gateway = system.spawn(
+        "gateway", HELPDESK_JWKS_URL=key_server.url, HELPDESK_JWKS_REFRESH_SECONDS="3"
+    ).start()
+    yield gateway
+    gateway.stop()
+
+
+@pytest.fixture
+async def client(jwks_gateway: ServiceProcess) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=jwks_gateway.url, timeout=30) as client:
+        yield client
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def test_unknown_keys_and_a_slow_key_server_never_stall_other_requests(
+    client: httpx.AsyncClient, jwks_gateway: ServiceProcess, key_server: KeyServer
+) -> None:
+    kid = next(iter(key_server.keys))
+    good = bearer(key_server.token(kid))
+    assert (await client.get("/api/v1/kb/chapters", headers=good)).status_code == 200
+    stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    fetches_before = key_server.fetches
+
+    async def forged_socket() -> None:
+        token = key_server.token(uuid.uuid4().hex[:8], stranger)
+        url = jwks_gateway.url.replace("http://", "ws://") + f"/api/v1/stream?token={token}"
+        async with websockets.connect(url, open_timeout=30) as socket:
+            with pytest.raises(websockets.ConnectionClosed):
+                await asyncio.wait_for(socket.recv(), timeout=30)
+
+    async def forged_request() -> int:
+        token = key_server.token(uuid.uuid4().hex[:8], stranger)
+        response = await client.get("/api/v1/kb/chapters", headers=bearer(token))
+        return response.status_code
+
+    async def timed_requests() -> list[float]:
+        latencies = []
+        for _ in range(10):
+            started = time.monotonic()
+            assert (await client.get("/api/v1/kb/chapters", headers=good)).status_code == 200
+            latencies.append(time.monotonic() - started)
+            await asyncio.sleep(0.1)
+        return latencies
+
+    latencies, statuses, *_ = await asyncio.gather(
+        timed_requests(),
+        asyncio.gather(*(forged_request() for _ in range(10))),
+        *(forged_socket() for _ in range(10)),
+    )
+    print(f"latency of good requests meanwhile: max {max(latencies):.3f} s")
+    assert set(statuses) == {401}
+    # Every forged token asked for new keys; they got at most one early fetch between them
+    # (plus, perhaps, the regular refresh).
+    assert key_server.fetches - fetches_before <= 2
+    assert max(latencies) < 1.0, latencies
+
+
+async def test_a_rotated_key_is_accepted_once_fetched_in_the_background(
+    client: httpx.AsyncClient, key_server: KeyServer
+) -> None:
+    new_kid = key_server.add_key()
+    token = bearer(key_server.token(new_kid))
+
+    async def accepted() -> bool:
+        response = await client.get("/api/v1/kb/chapters", headers=token)
+        assert response.status_code in (200, 401)
+        return response.status_code == 200
+
+    # Refresh every 3 s, a 2 s fetch: the new key is there within a few seconds.
+    await eventually(accepted, within=20)
