@@ -200,6 +200,7 @@ class Bench:
             "HELPDESK_MONGO_URL": self.settings.mongo_url,
             "HELPDESK_MONGO_DB": self.database_name,
             "HELPDESK_JWT_SECRET": self.secret,
+            "HELPDESK_BUS_KEY": "bench-bus-" + uuid.uuid4().hex,
             "HELPDESK_SUPPORT_HOURS": "always",
             "HELPDESK_RATE_LIMITS": "off",
             "HELPDESK_LOG_LEVEL": "WARNING",

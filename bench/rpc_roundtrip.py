@@ -17,6 +17,7 @@ from faststream.rabbit import RabbitBroker
 from services.gateway.rpc_client import RpcClient
 from shared.rpc import RpcReply, ServiceStatus, StatusQuery
 from shared.settings import Settings
+from shared.signing import BusSigner
 from shared.topology import rpc_queue
 
 Call = Callable[[], Awaitable[object]]
@@ -44,7 +45,8 @@ def p(values: list[float], quantile: float) -> float:
 
 async def main(requests: int, in_flight: int, rounds: int) -> None:
     settings = Settings()
-    ours = RpcClient(settings.rabbitmq_url, timeout=30)
+    signer = BusSigner(settings.effective_bus_key)
+    ours = RpcClient(settings.rabbitmq_url, 30, signer)
     await ours.connect()
     broker = RabbitBroker(settings.rabbitmq_url)
     await broker.start()
@@ -54,7 +56,14 @@ async def main(requests: int, in_flight: int, rounds: int) -> None:
         return await ours.call("chat", "status", StatusQuery(), ServiceStatus)
 
     async def with_faststream() -> object:
-        reply = await broker.request(StatusQuery().model_dump(), queue, timeout=30)
+        body = StatusQuery().model_dump_json().encode()
+        reply = await broker.request(
+            body,
+            queue,
+            headers={**signer.headers(queue, body)},
+            content_type="application/json",
+            timeout=30,
+        )
         return RpcReply.model_validate_json(reply.body)
 
     results: dict[tuple[str, int], list[tuple[float, list[float]]]] = {}

@@ -16,6 +16,7 @@ from shared.database import connect_database, count_matching
 from shared.errors import Unavailable
 from shared.outbox import OutboxBacklog, outbox_backlog
 from shared.settings import Settings
+from shared.signing import BusSigner
 from shared.topology import DEAD_LETTER_QUEUE, ServiceName, event_queue, rpc_queue
 
 # The durable event queues the services consume (services/notifications/handlers.py).
@@ -53,7 +54,9 @@ async def queue_state(connection: AbstractConnection, name: str) -> QueueState:
 
 
 async def chat_stats(settings: Settings) -> ChatStats | None:
-    rpc = RpcClient(settings.rabbitmq_url, settings.rpc_timeout_seconds)
+    rpc = RpcClient(
+        settings.rabbitmq_url, settings.rpc_timeout_seconds, BusSigner(settings.effective_bus_key)
+    )
     await rpc.connect()
     try:
         return await rpc.call("chat", "stats", StatsQuery(), ChatStats)

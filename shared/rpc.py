@@ -73,6 +73,11 @@ def rpc_endpoint(
     return wrapper
 
 
+def error_response(error: HelpdeskError) -> RabbitResponse:
+    """A refusal sent as the reply, without running any handler."""
+    return RabbitResponse(_error_reply(error), mandatory=False)
+
+
 def _error_reply(error: HelpdeskError) -> RpcReply:
     return RpcReply(
         ok=False, error=RpcError(kind=error.kind, message=error.message, code=error.code)

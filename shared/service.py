@@ -25,6 +25,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from shared.background import BackgroundWork
 from shared.metrics import ServiceMetrics
 from shared.rpc import ServiceStatus, StatusQuery, rpc_endpoint
+from shared.signing import BusSigner
 from shared.topology import (
     DEAD_LETTER_EXCHANGE,
     DEAD_LETTER_QUEUE,
@@ -87,6 +88,7 @@ def build_service_app(
     broker: RabbitBroker,
     checks: ReadinessChecks,
     logger: logging.Logger,
+    signer: BusSigner,
     on_startup: Sequence[Callable[[], Awaitable[Any]]] = (),
     after_startup: Sequence[Callable[[], Awaitable[Any]]] = (),
     on_shutdown: Sequence[Callable[[], Awaitable[Any]]] = (),
@@ -94,6 +96,8 @@ def build_service_app(
     tracer_provider: TracerProvider | None = None,
 ) -> AsgiFastStream:
     broker.include_router(status_router(service, checks))
+    # Requests answer only to the gateway's signature (broker access is not impersonation).
+    broker.add_middleware(signer.middleware())
     metrics = metrics or ServiceMetrics()
     # Events and requests consumed and published, by destination (exchange and routing
     # key, which is the event type), with latencies and failures: FastStream's own.
@@ -152,6 +156,7 @@ def build_database_service_app(
     background: BackgroundWork,
     logger: logging.Logger,
     metrics: ServiceMetrics,
+    signer: BusSigner,
     tracer_provider: TracerProvider | None = None,
 ) -> AsgiFastStream:
     """A service that owns a database: ready when broker and database answer, indexes
@@ -168,6 +173,7 @@ def build_database_service_app(
         broker,
         combine_checks(broker_checks(broker), database_checks),
         logger,
+        signer,
         on_startup=[prepare_database],
         after_startup=[background.start],
         on_shutdown=[background.stop],

@@ -11,6 +11,8 @@ from shared.vocabulary import IMPORTANCES, Importance
 # A fixed secret is only acceptable because demo mode is for a laptop; production sets
 # HELPDESK_JWT_SECRET or HELPDESK_JWKS_URL (the gateway refuses to start otherwise).
 DEMO_JWT_SECRET = "helpdesk-demo-secret-not-for-production-use"
+# The same holds for the key that signs requests on the bus (shared/signing.py).
+DEMO_BUS_KEY = "helpdesk-demo-bus-key-not-for-production-use"
 
 
 class Contact(BaseModel):
@@ -75,6 +77,9 @@ class Settings(BaseSettings):
     # The longest a token may live (its exp minus iat, and its exp from now): a leaked
     # token stops working within this time. Host applications issue shorter ones.
     jwt_max_lifetime_hours: float = Field(default=24, gt=0, le=24 * 30)
+    # HMAC key the gateway signs each request on the bus with and every service checks
+    # (shared/signing.py); at least 32 characters, e.g. `openssl rand -hex 32`.
+    bus_key: str | None = Field(default=None, min_length=32)
     demo: bool = False
     timezone: str = "Europe/Warsaw"
     support_hours: str = "mon-fri 08:00-17:00"
@@ -92,6 +97,9 @@ class Settings(BaseSettings):
     # How long the gateway waits for a service; under 5 s so that with its own overhead a
     # client never waits past 5 s for its 503.
     rpc_timeout_seconds: float = Field(default=4.5, gt=0)
+    # Pause between reconnection attempts to a lost broker (aio-pika's and FastStream's
+    # default is 5 s, most of the goal of answering within 5 s of the broker's return).
+    broker_reconnect_seconds: float = Field(default=1.0, gt=0)
     # Deadline on a publish: aio-pika hangs on a broken robust connection (aio-pika #636).
     publish_timeout_seconds: float = Field(default=5.0, gt=0)
     log_level: str = "INFO"
@@ -136,6 +144,14 @@ class Settings(BaseSettings):
         if missing or any(hours <= 0 for hours in value.values()):
             raise ValueError(f"SLA hours need a positive target for each of {IMPORTANCES}")
         return value
+
+    @property
+    def effective_bus_key(self) -> str:
+        if self.bus_key:
+            return self.bus_key
+        if self.demo:
+            return DEMO_BUS_KEY
+        raise RuntimeError("set HELPDESK_BUS_KEY (or HELPDESK_DEMO=on for a demo)")
 
     @property
     def effective_jwt_secret(self) -> str | None:

@@ -30,7 +30,19 @@ from shared.topology import EVENTS_EXCHANGE
 from tests.harness import ServiceProcess, free_port
 
 TEST_JWT_SECRET = "test-secret-" + uuid.uuid4().hex
+TEST_BUS_KEY = "test-bus-key-" + uuid.uuid4().hex
 SERVER_HINT = "start them with `bash deploy/servers.sh start` (deploy/test.sh does it for you)"
+
+
+# Recovery times measured by the fault tests in this run, shown in the run's summary.
+RECOVERIES: list[tuple[str, float]] = []
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if RECOVERIES:
+        terminalreporter.section("recovery times")
+        for what, seconds in RECOVERIES:
+            terminalreporter.write_line(f"{seconds:6.2f} s  {what}")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -94,6 +106,7 @@ def system(
         "HELPDESK_MONGO_URL": base_settings.mongo_url,
         "HELPDESK_MONGO_DB": database,
         "HELPDESK_JWT_SECRET": TEST_JWT_SECRET,
+        "HELPDESK_BUS_KEY": TEST_BUS_KEY,
         "HELPDESK_DEMO": "on",
         "HELPDESK_SUPPORT_HOURS": "always",
         "HELPDESK_RATE_LIMITS": "off",
@@ -246,6 +259,14 @@ async def eventually(check: Callable[[], Awaitable[bool]], within: float) -> flo
             return time.monotonic() - started
         await asyncio.sleep(0.25)
     pytest.fail(f"condition not reached within {within} s")
+
+
+async def recovered(what: str, check: Callable[[], Awaitable[bool]], within: float) -> float:
+    """Waits (bounded) until `check` holds after a fault; the time is kept for the summary."""
+    seconds = await eventually(check, within)
+    RECOVERIES.append((what, seconds))
+    print(f"recovery: {what}: {seconds:.2f} s")
+    return seconds
 
 
 class DurableWatch:

@@ -5,7 +5,7 @@ import time
 import httpx
 import pytest
 
-from tests.conftest import bearer, eventually, make_token, rabbitmqctl
+from tests.conftest import bearer, eventually, make_token, rabbitmqctl, recovered
 
 
 @pytest.mark.disruptive
@@ -23,7 +23,9 @@ async def test_readyz_goes_unready_without_broker_and_recovers(
 
     async def services_answer() -> bool:
         response = await gateway.get("/api/v1/agent/system", headers=agent)
-        return all(report["reachable"] for report in response.json()["services"])
+        return response.status_code == 200 and all(
+            report["reachable"] for report in response.json()["services"]
+        )
 
     assert await ready()
     rabbitmqctl("stop_app")
@@ -35,6 +37,6 @@ async def test_readyz_goes_unready_without_broker_and_recovers(
         assert not any(report["reachable"] for report in during.json()["services"])
     finally:
         rabbitmqctl("start_app")
-    await eventually(ready, within=60)
+    await recovered("broker back: gateway ready", ready, within=60)
     # Each service's consumers come back by themselves: the round trip works again.
-    await eventually(services_answer, within=60)
+    await recovered("broker back: every service answers through the gateway", services_answer, 60)

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from deploy.probe import answers
-from tests.conftest import HelpDesk, eventually, make_token, rabbitmqctl
+from tests.conftest import HelpDesk, make_token, rabbitmqctl, recovered
 from tests.harness import ROOT, ServiceProcess, free_port
 
 
@@ -110,9 +110,19 @@ async def test_database_down_gives_503_quickly_and_recovers(
         async def ready_again() -> bool:
             return (await client.get("/readyz")).status_code == 200
 
-        await eventually(ready_again, within=30)
-        after = await client.post("/api/v1/tickets", data=form, headers=headers)
-        assert after.status_code == 201, after.text
+        await recovered("database back: gateway ready", ready_again, within=30)
+        created: list[httpx.Response] = []
+
+        # Retried with one Idempotency-Key, as a client would: never a second ticket.
+        retried = {**headers, "Idempotency-Key": "after-the-outage"}
+
+        async def creates_again() -> bool:
+            created.append(await client.post("/api/v1/tickets", data=form, headers=retried))
+            assert created[-1].status_code in (201, 503), created[-1].text
+            return created[-1].status_code == 201
+
+        await recovered("database back: tickets are created again", creates_again, within=30)
+        after = created[-1]
         history = await client.get("/api/v1/tickets", headers=headers)
         assert {row["number"] for row in history.json()["items"]} == {
             before.json()["number"],

@@ -4,6 +4,10 @@ Clients create tickets the way a real client does: with an Idempotency-Key, retr
 503 until they get 201. Afterwards every key has exactly one ticket, every ticket is in
 the database, and its ticket.created event was published (redeliveries carry the same
 event_id, which consumers deduplicate on).
+
+A fault ends only when the gateway answers 2xx again through the broker (waited for with a
+deadline, and the time reported in the run's summary), so assertions never race the
+recovery and the next test starts on a working system.
 """
 
 import asyncio
@@ -14,30 +18,51 @@ from collections.abc import Awaitable, Callable
 import httpx
 import pytest
 
-from tests.conftest import Account, DurableWatch, HelpDesk, eventually, rabbitmqctl
+from tests.conftest import Account, DurableWatch, HelpDesk, eventually, rabbitmqctl, recovered
 from tests.harness import ServiceProcess
 
 CLIENTS = 40
+# However loaded the machine, recovery past this is a failure, not a slow pass.
+RECOVERY_DEADLINE = 60.0
+
+Answers = Callable[[], Awaitable[bool]]
+Fault = Callable[[Answers], Awaitable[None]]
 
 
-def kill_and_restart(service: ServiceProcess) -> Callable[[], Awaitable[None]]:
+def kill_and_restart(service: ServiceProcess) -> Fault:
     """The fault: `kill -9` the service shortly after the load starts, restart it 2 s later."""
 
-    async def fault() -> None:
+    async def fault(answers: Answers) -> None:
         await asyncio.sleep(0.8)
         service.stop(kill=True)
         await asyncio.sleep(2)
         await asyncio.to_thread(service.start)
+        await recovered(
+            f"{service.name} restarted: gateway answers 2xx", answers, RECOVERY_DEADLINE
+        )
 
     return fault
 
 
-async def restart_broker() -> None:
+async def restart_broker(answers: Answers) -> None:
     """The fault: RabbitMQ stopped for 10 s shortly after the load starts."""
     await asyncio.sleep(0.8)
     await asyncio.to_thread(rabbitmqctl, "stop_app")
     await asyncio.sleep(10)
     await asyncio.to_thread(rabbitmqctl, "start_app")
+    await recovered("broker back: gateway answers 2xx", answers, RECOVERY_DEADLINE)
+
+
+def answering(gateway: httpx.AsyncClient, path: str, headers: dict[str, str]) -> Answers:
+    """Whether a read that needs a service over the broker succeeds now."""
+
+    async def answers() -> bool:
+        try:
+            return (await gateway.get(path, headers=headers, timeout=10)).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    return answers
 
 
 async def post_until_accepted(
@@ -66,7 +91,7 @@ async def post_until_accepted(
 
 
 async def load_through(
-    fault: Callable[[], Awaitable[None]],
+    fault: Fault,
     gateway: httpx.AsyncClient,
     account: Account,
     watch: DurableWatch,
@@ -89,7 +114,8 @@ async def load_through(
         return number
 
     numbers, _ = await asyncio.gather(
-        asyncio.gather(*(client(index) for index in range(CLIENTS))), fault()
+        asyncio.gather(*(client(index) for index in range(CLIENTS))),
+        fault(answering(gateway, "/api/v1/tickets", headers)),
     )
     assert len(set(numbers)) == CLIENTS
     tickets = database["tickets"]  # type: ignore[index]
@@ -97,6 +123,7 @@ async def load_through(
         stored = await tickets.find_one({"_id": number})
         assert stored is not None and stored["account_id"] == account.account_id, number
     history = await gateway.get("/api/v1/tickets", params={"page_size": 100}, headers=headers)
+    assert history.status_code == 200, history.text
     assert history.json()["total"] == CLIENTS, "a ticket was lost or doubled"
     assert sorted(row["number"] for row in history.json()["items"]) == sorted(numbers)
     events = await watch.collect_until(
@@ -142,7 +169,7 @@ REPLIED_TICKETS = 20
 
 
 async def answers_through(
-    fault: Callable[[], Awaitable[None]],
+    fault: Fault,
     gateway: httpx.AsyncClient,
     account: Account,
     agent: dict[str, str],
@@ -167,7 +194,10 @@ async def answers_through(
             statuses,
         )
 
-    await asyncio.gather(asyncio.gather(*(answer(i, n) for i, n in enumerate(numbers))), fault())
+    await asyncio.gather(
+        asyncio.gather(*(answer(i, n) for i, n in enumerate(numbers))),
+        fault(answering(gateway, "/api/v1/popups", anna)),
+    )
 
     async def one_popup_per_answer() -> bool:
         popups = await gateway.get(

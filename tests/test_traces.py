@@ -43,7 +43,7 @@ from shared.logging import JsonFormatter, correlation_id
 from shared.settings import Settings
 from shared.topology import rpc_queue
 from shared.tracing import configure_tracing
-from tests.conftest import TEST_JWT_SECRET, bearer, make_token, rabbitmqctl
+from tests.conftest import TEST_BUS_KEY, TEST_JWT_SECRET, bearer, make_token, rabbitmqctl
 from tests.harness import ServiceProcess, free_port
 
 
@@ -75,6 +75,7 @@ def own_vhost_and_database(base: Settings) -> Iterator[Settings]:
                 "rabbitmq_url": base.rabbitmq_url.rstrip("/") + "/" + quote(vhost, ""),
                 "mongo_db": database,
                 "jwt_secret": TEST_JWT_SECRET,
+                "bus_key": TEST_BUS_KEY,
                 "support_hours": "always",
                 "rate_limits": False,
                 "tickets_port": 0,
@@ -396,6 +397,7 @@ def test_services_send_their_last_spans_when_they_stop(
             "HELPDESK_MONGO_URL": settings.mongo_url,
             "HELPDESK_MONGO_DB": settings.mongo_db,
             "HELPDESK_JWT_SECRET": TEST_JWT_SECRET,
+            "HELPDESK_BUS_KEY": TEST_BUS_KEY,
             "HELPDESK_OTLP_ENDPOINT": collector,
             "OTEL_BSP_SCHEDULE_DELAY": "60000",
         }

@@ -12,6 +12,7 @@ from shared.logging import configure_logging
 from shared.metrics import ServiceMetrics
 from shared.service import broker_checks, build_service_app
 from shared.settings import get_settings
+from shared.signing import BusSigner
 from shared.topology import CHAT_EXCHANGE
 from shared.tracing import configure_tracing
 
@@ -19,7 +20,9 @@ settings = get_settings()
 logger = configure_logging("chat", settings.log_level)
 # Publisher confirms stay on (the default) although chat is transient: without them aiormq
 # logs every returned RPC reply at ERROR level with its body, names and questions included.
-broker = RabbitBroker(settings.rabbitmq_url, logger=logger)
+broker = RabbitBroker(
+    settings.rabbitmq_url, logger=logger, reconnect_interval=settings.broker_reconnect_seconds
+)
 room = ChatRoom(
     ChatLimits(
         queue_limit=settings.chat_queue_limit,
@@ -74,6 +77,7 @@ app = build_service_app(
     broker,
     broker_checks(broker),
     logger,
+    BusSigner(settings.effective_bus_key),
     after_startup=[announce_restart],
     on_shutdown=[end_every_chat],
     metrics=metrics,

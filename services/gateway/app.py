@@ -38,6 +38,7 @@ from shared.database import connect_database
 from shared.logging import configure_logging
 from shared.metrics import HttpMetrics, ServiceMetrics
 from shared.settings import Settings, get_settings
+from shared.signing import BusSigner
 from shared.support_hours import SupportCalendar
 from shared.tracing import configure_tracing, flush_spans, tracer_of
 
@@ -75,9 +76,16 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
             "every hotel's tickets; never expose this gateway beyond a laptop",
             extra={"event": "demo_mode"},
         )
-    rpc = RpcClient(settings.rabbitmq_url, settings.rpc_timeout_seconds, tracer)
+    signer = BusSigner(settings.effective_bus_key)
+    reconnect = settings.broker_reconnect_seconds
+    rpc = RpcClient(settings.rabbitmq_url, settings.rpc_timeout_seconds, signer, tracer, reconnect)
     database = connect_database(settings, tracer_provider)
-    push = PushConsumer(settings.rabbitmq_url, settings.rpc_timeout_seconds, tracer=tracer)
+    push = PushConsumer(
+        settings.rabbitmq_url,
+        settings.rpc_timeout_seconds,
+        tracer=tracer,
+        reconnect_seconds=reconnect,
+    )
 
     verifier = TokenVerifier(settings)
 

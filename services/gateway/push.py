@@ -35,9 +35,11 @@ class PushConsumer:
         timeout: float,
         instance_id: str | None = None,
         tracer: Tracer | None = None,
+        reconnect_seconds: float = 5.0,
     ) -> None:
         self.url = url
         self.timeout = timeout
+        self.reconnect_seconds = reconnect_seconds
         self.instance_id = instance_id or uuid.uuid4().hex
         self.tracer = tracer
         self._bindings: list[tuple[RabbitExchange, str]] = []
@@ -64,7 +66,9 @@ class PushConsumer:
         self._handlers.setdefault(route, []).append(handler)
 
     async def start(self) -> None:
-        self._connection = await aio_pika.connect_robust(self.url, timeout=self.timeout)
+        self._connection = await aio_pika.connect_robust(
+            self.url, timeout=self.timeout, reconnect_interval=self.reconnect_seconds
+        )
         # The robust channel re-declares the queue, its bindings and the consumer after a
         # reconnect (consumers that FastStream would not recreate: FastStream #2758).
         channel = await self._connection.channel()

@@ -20,6 +20,7 @@ from pydantic import BaseModel, TypeAdapter
 from shared.errors import ERRORS_BY_KIND, Unavailable
 from shared.logging import current_correlation_id
 from shared.rpc import RpcReply
+from shared.signing import BusSigner
 from shared.topology import ServiceName, rpc_queue
 from shared.tracing import publish_span
 
@@ -30,16 +31,27 @@ logger = logging.getLogger("helpdesk.gateway.rpc")
 
 
 class RpcClient:
-    def __init__(self, url: str, timeout: float, tracer: Tracer | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        timeout: float,
+        signer: BusSigner,
+        tracer: Tracer | None = None,
+        reconnect_seconds: float = 5.0,
+    ) -> None:
         self.url = url
         self.timeout = timeout
+        self.reconnect_seconds = reconnect_seconds
+        self.signer = signer
         self.tracer = tracer
         self._connection: AbstractRobustConnection | None = None
         self._channel: AbstractRobustChannel | None = None
         self._pending: dict[str, asyncio.Future[RpcReply]] = {}
 
     async def connect(self) -> None:
-        self._connection = await aio_pika.connect_robust(self.url, timeout=self.timeout)
+        self._connection = await aio_pika.connect_robust(
+            self.url, timeout=self.timeout, reconnect_interval=self.reconnect_seconds
+        )
         # A request to a service that is not running has no queue to land in; the broker
         # returns it (mandatory) and the caller hears 503 at once instead of at the
         # deadline. aiormq only reports returns on a channel with publisher confirms.
@@ -86,12 +98,16 @@ class RpcClient:
         request_id = uuid.uuid4().hex
         future: asyncio.Future[RpcReply] = asyncio.get_running_loop().create_future()
         self._pending[request_id] = future
-        headers: dict[str, Any] = {"x-correlation-id": current_correlation_id() or request_id}
+        body = request.model_dump_json().encode()
+        headers: dict[str, Any] = {
+            "x-correlation-id": current_correlation_id() or request_id,
+            **self.signer.headers(routing_key, body),
+        }
         try:
             # The span covers the wait for the reply too: the service's work is its child.
             with publish_span(self.tracer, "", routing_key, headers):
                 message = aio_pika.Message(
-                    body=request.model_dump_json().encode(),
+                    body=body,
                     content_type="application/json",
                     correlation_id=request_id,
                     reply_to=DIRECT_REPLY_TO,

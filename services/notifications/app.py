@@ -15,6 +15,7 @@ from shared.outbox import OutboxRelay
 from shared.publishing import event_publisher
 from shared.service import build_database_service_app
 from shared.settings import Settings
+from shared.signing import BusSigner
 from shared.tracing import configure_tracing
 
 
@@ -22,7 +23,12 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
     """The service; traced by `tracer_provider`, else as the settings say (tests pass theirs)."""
     tracer_provider = tracer_provider or configure_tracing(settings, "notifications")
     logger = configure_logging("notifications", settings.log_level)
-    broker = RabbitBroker(settings.rabbitmq_url, logger=logger, middlewares=[CorrelationMiddleware])
+    broker = RabbitBroker(
+        settings.rabbitmq_url,
+        logger=logger,
+        middlewares=[CorrelationMiddleware],
+        reconnect_interval=settings.broker_reconnect_seconds,
+    )
     store = PopupStore(connect_database(settings, tracer_provider))
     publish = event_publisher(broker, settings.publish_timeout_seconds)
     popup_relay = OutboxRelay(store.popups, publish)
@@ -59,5 +65,12 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
     )
 
     return build_database_service_app(
-        "notifications", broker, store, background, logger, metrics, tracer_provider
+        "notifications",
+        broker,
+        store,
+        background,
+        logger,
+        metrics,
+        BusSigner(settings.effective_bus_key),
+        tracer_provider,
     )

@@ -18,6 +18,7 @@ from shared.outbox import OutboxRelay
 from shared.publishing import event_publisher
 from shared.service import build_database_service_app
 from shared.settings import Settings
+from shared.signing import BusSigner
 from shared.support_hours import SupportCalendar
 from shared.tracing import configure_tracing
 
@@ -29,7 +30,12 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
     """The service; traced by `tracer_provider`, else as the settings say (tests pass theirs)."""
     tracer_provider = tracer_provider or configure_tracing(settings, "tickets")
     logger = configure_logging("tickets", settings.log_level)
-    broker = RabbitBroker(settings.rabbitmq_url, logger=logger, middlewares=[CorrelationMiddleware])
+    broker = RabbitBroker(
+        settings.rabbitmq_url,
+        logger=logger,
+        middlewares=[CorrelationMiddleware],
+        reconnect_interval=settings.broker_reconnect_seconds,
+    )
     store = TicketStore(connect_database(settings, tracer_provider))
     relay = OutboxRelay(store.tickets, event_publisher(broker, settings.publish_timeout_seconds))
     calendar = SupportCalendar.from_settings(
@@ -59,5 +65,12 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
     metrics.outbox(store.tickets)
 
     return build_database_service_app(
-        "tickets", broker, store, background, logger, metrics, tracer_provider
+        "tickets",
+        broker,
+        store,
+        background,
+        logger,
+        metrics,
+        BusSigner(settings.effective_bus_key),
+        tracer_provider,
     )

@@ -13,6 +13,7 @@ from websockets.asyncio.client import ClientConnection
 
 from services.gateway.rpc_client import RpcClient
 from shared.chat import ChatStats, StatsQuery
+from shared.signing import BusSigner
 from tests.conftest import HelpDesk, make_token
 
 FRAME_TIMEOUT = 10.0
@@ -77,7 +78,9 @@ async def connect(system: HelpDesk) -> AsyncIterator[ConnectChat]:
 @pytest.fixture
 async def chat_stats(system: HelpDesk) -> AsyncIterator[Callable[[], Awaitable[ChatStats]]]:
     """Asks the chat service how many chats it holds in memory (counts only)."""
-    rpc = RpcClient(system.env["HELPDESK_RABBITMQ_URL"], timeout=5)
+    rpc = RpcClient(
+        system.env["HELPDESK_RABBITMQ_URL"], 5, BusSigner(system.env["HELPDESK_BUS_KEY"])
+    )
     await rpc.connect()
 
     async def stats() -> ChatStats:
