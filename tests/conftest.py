@@ -110,7 +110,7 @@ def system(
         "HELPDESK_DEMO": "on",
         "HELPDESK_SUPPORT_HOURS": "always",
         "HELPDESK_RATE_LIMITS": "off",
-        "HELPDESK_RPC_TIMEOUT_SECONDS": "4.5",
+        "HELPDESK_RPC_TIMEOUT_SECONDS": "4.0",
         "HELPDESK_LOG_LEVEL": "INFO",
     }
     probe = HelpDesk(env, base_settings, {}, log_dir)

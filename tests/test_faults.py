@@ -14,6 +14,7 @@ import asyncio
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import httpx
 import pytest
@@ -25,16 +26,20 @@ CLIENTS = 40
 # However loaded the machine, recovery past this is a failure, not a slow pass.
 RECOVERY_DEADLINE = 60.0
 
+LoadT = TypeVar("LoadT")
 Answers = Callable[[], Awaitable[bool]]
-Fault = Callable[[Answers], Awaitable[None]]
+# A fault sets its event once it has struck (the second half of the load waits for that, so
+# the load always meets the fault however slow the machine), and returns once `answers`.
+Fault = Callable[[Answers, asyncio.Event], Awaitable[None]]
 
 
 def kill_and_restart(service: ServiceProcess) -> Fault:
     """The fault: `kill -9` the service shortly after the load starts, restart it 2 s later."""
 
-    async def fault(answers: Answers) -> None:
+    async def fault(answers: Answers, struck: asyncio.Event) -> None:
         await asyncio.sleep(0.8)
         service.stop(kill=True)
+        struck.set()
         await asyncio.sleep(2)
         await asyncio.to_thread(service.start)
         await recovered(
@@ -44,13 +49,25 @@ def kill_and_restart(service: ServiceProcess) -> Fault:
     return fault
 
 
-async def restart_broker(answers: Answers) -> None:
+async def restart_broker(answers: Answers, struck: asyncio.Event) -> None:
     """The fault: RabbitMQ stopped for 10 s shortly after the load starts."""
     await asyncio.sleep(0.8)
     await asyncio.to_thread(rabbitmqctl, "stop_app")
+    struck.set()
     await asyncio.sleep(10)
     await asyncio.to_thread(rabbitmqctl, "start_app")
     await recovered("broker back: gateway answers 2xx", answers, RECOVERY_DEADLINE)
+
+
+async def alongside(load: Awaitable[LoadT], fault: Awaitable[None]) -> LoadT:
+    """The load's result once both are done: a failing load still lets the fault finish
+    (and the system recover), so one failure never spills into the next test."""
+    outcome, fault_outcome = await asyncio.gather(load, fault, return_exceptions=True)
+    if isinstance(outcome, BaseException):
+        raise outcome
+    if isinstance(fault_outcome, BaseException):
+        raise fault_outcome
+    return outcome
 
 
 def answering(gateway: httpx.AsyncClient, path: str, headers: dict[str, str]) -> Answers:
@@ -99,9 +116,12 @@ async def load_through(
 ) -> list[int]:
     statuses: list[int] = []
     headers = account.user("anna")
+    struck = asyncio.Event()
 
     async def client(index: int) -> str:
         await asyncio.sleep(index * 0.05)
+        if index >= CLIENTS // 2:
+            await struck.wait()
         key = f"{account.account_id}-{index}"
         response = await post_until_accepted(
             gateway,
@@ -113,9 +133,9 @@ async def load_through(
         number: str = response.json()["number"]
         return number
 
-    numbers, _ = await asyncio.gather(
+    numbers = await alongside(
         asyncio.gather(*(client(index) for index in range(CLIENTS))),
-        fault(answering(gateway, "/api/v1/tickets", headers)),
+        fault(answering(gateway, "/api/v1/tickets", headers), struck),
     )
     assert len(set(numbers)) == CLIENTS
     tickets = database["tickets"]  # type: ignore[index]
@@ -183,9 +203,12 @@ async def answers_through(
         )
         numbers.append(response.json()["number"])
     statuses: list[int] = []
+    struck = asyncio.Event()
 
     async def answer(index: int, number: str) -> None:
         await asyncio.sleep(index * 0.1)
+        if index >= REPLIED_TICKETS // 2:
+            await struck.wait()
         await post_until_accepted(
             gateway,
             f"/api/v1/agent/tickets/{number}/replies",
@@ -194,9 +217,9 @@ async def answers_through(
             statuses,
         )
 
-    await asyncio.gather(
+    await alongside(
         asyncio.gather(*(answer(i, n) for i, n in enumerate(numbers))),
-        fault(answering(gateway, "/api/v1/popups", anna)),
+        fault(answering(gateway, "/api/v1/popups", anna), struck),
     )
 
     async def one_popup_per_answer() -> bool:

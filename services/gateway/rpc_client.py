@@ -127,7 +127,13 @@ class RpcClient:
         except TimeoutError:
             logger.warning("rpc deadline passed", extra={"route": routing_key})
             raise Unavailable("the service did not answer in time; try again shortly") from None
-        except aio_pika.exceptions.AMQPError:
+        except (
+            aio_pika.exceptions.AMQPError,
+            # Not an AMQPError: the channel closed between the check above and the publish,
+            # as the broker went away (found by tests/test_faults.py, a 500 before).
+            aio_pika.exceptions.ChannelInvalidStateError,
+            ConnectionError,
+        ):
             raise Unavailable("the message broker is not reachable; try again shortly") from None
         finally:
             self._pending.pop(request_id, None)

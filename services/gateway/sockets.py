@@ -18,8 +18,9 @@ from shared.people import Caller
 
 CLOSE_BAD_TOKEN = 4401
 CLOSE_FORBIDDEN = 4403
-# RFC 6455 "try again later": the client did not read its frames fast enough.
-CLOSE_TOO_SLOW = 1013
+# RFC 6455 "try again later": the client did not read its frames fast enough, or the
+# keys to check its token are not loaded yet.
+CLOSE_TRY_LATER = 1013
 # The person already has as many sockets of this kind open as the gateway allows (cf. 429).
 CLOSE_TOO_MANY = 4429
 # The largest frame a client may send, enforced by the server before it reads a frame
@@ -41,7 +42,7 @@ async def admit(
         await websocket.close(CLOSE_BAD_TOKEN, "invalid or missing token")
         return None
     except KeysUnavailable:
-        await websocket.close(CLOSE_TOO_SLOW, "auth_keys_unavailable")
+        await websocket.close(CLOSE_TRY_LATER, "auth_keys_unavailable")
         return None
     if agents_only and caller.role != "agent":
         await websocket.close(CLOSE_FORBIDDEN, "this needs a support agent's account")
@@ -108,7 +109,7 @@ class SocketOutbox:
             while self.frames and not self.too_slow:
                 await self.websocket.send_text(self.frames.pop(0))
             if self.too_slow:
-                await self.websocket.close(CLOSE_TOO_SLOW)
+                await self.websocket.close(CLOSE_TRY_LATER)
         except (WebSocketDisconnect, RuntimeError, OSError):
             # The client is gone: the expected end of a socket's writer, not news.
             self.frames.clear()

@@ -23,6 +23,7 @@ import websockets
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
+from services.gateway.jwks import KeySet, KeysUnavailable
 from tests.conftest import HelpDesk, eventually
 from tests.harness import ServiceProcess, free_port
 
@@ -171,3 +172,15 @@ async def test_a_rotated_key_is_accepted_once_fetched_in_the_background(
 
     # Refresh every 3 s, a 2 s fetch: the new key is there within a few seconds.
     await eventually(accepted, within=20)
+
+
+async def test_until_the_first_fetch_succeeds_tokens_get_503_not_401() -> None:
+    keys = KeySet(f"http://127.0.0.1:{free_port()}/jwks.json", refresh_seconds=300)
+    # Nothing listens there: the fetch fails, is logged, and the gateway starts anyway.
+    await keys.start()
+    try:
+        with pytest.raises(KeysUnavailable) as refused:
+            keys.key_for("any")
+        assert refused.value.code == "auth_keys_unavailable"
+    finally:
+        await keys.stop()
