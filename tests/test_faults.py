@@ -25,6 +25,10 @@ from tests.harness import ServiceProcess
 CLIENTS = 40
 # However loaded the machine, recovery past this is a failure, not a slow pass.
 RECOVERY_DEADLINE = 60.0
+# The gateway's deadline is 4 s; on a 2-core machine with two CPU-bound processes beside the
+# test, a refusal while the tickets service was being killed and restarted took up to 5.7 s
+# from the client's side (no RPC deadline had passed: the processes were starved of CPU).
+ANSWER_BOUND = 8.0
 
 LoadT = TypeVar("LoadT")
 Answers = Callable[[], Awaitable[bool]]
@@ -98,9 +102,10 @@ async def post_until_accepted(
             await asyncio.sleep(0.5)
             continue
         statuses.append(response.status_code)
-        # A refusal during an outage must be quick and clear, never a hang or a 500.
+        # A refusal during an outage must be clear and quick, never a 500 or a hang (this
+        # client gives up after 10 s).
         assert response.status_code in (201, 503), response.text
-        assert time.monotonic() - started < 5
+        assert time.monotonic() - started < ANSWER_BOUND
         if response.status_code == 201:
             return response
         await asyncio.sleep(0.5)
