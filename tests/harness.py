@@ -51,7 +51,8 @@ class ServiceProcess:
             self.wait_ready()
         return self
 
-    def wait_ready(self, timeout: float = 30.0) -> None:
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        # Generous: on a busy 2-core machine importing a service alone took 6 s (load 29).
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             assert self.process is not None
