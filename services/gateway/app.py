@@ -76,6 +76,7 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
             "every hotel's tickets; never expose this gateway beyond a laptop",
             extra={"event": "demo_mode"},
         )
+    verifier = TokenVerifier(settings)
     signer = BusSigner(settings.effective_bus_key)
     reconnect = settings.broker_reconnect_seconds
     rpc = RpcClient(settings.rabbitmq_url, settings.rpc_timeout_seconds, signer, tracer, reconnect)
@@ -86,8 +87,6 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
         tracer=tracer,
         reconnect_seconds=reconnect,
     )
-
-    verifier = TokenVerifier(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
