@@ -246,6 +246,8 @@ def test_the_start_limit_counts_per_person_of_an_account() -> None:
     for socket, account_id in ((1, "hotel-a"), (2, "hotel-b")):
         command = StartChat(endpoint=user(socket), user_id="anna", account_id=account_id, form=FORM)
         chats.start(command, T0)
+    # Accepted, so no longer waiting: only the start limit stands in the way now.
+    accept(chats, "c1")
     again = StartChat(endpoint=user(3), user_id="anna", account_id="hotel-a", form=FORM)
     with pytest.raises(RateLimited):
         chats.start(again, T0)
