@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.conftest import HelpDesk, bearer, make_token
 
-EXAMPLES = int(os.environ.get("HELPDESK_FUZZ_EXAMPLES", "4"))
+EXAMPLES = int(os.environ.get("HELPDESK_FUZZ_EXAMPLES", "10"))
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
