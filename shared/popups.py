@@ -47,7 +47,9 @@ class SnoozeChoice(BaseModel):
     """Remind later: in `minutes`, or at `until`; neither means the default half hour."""
 
     minutes: int | None = Field(default=None, ge=1, le=SNOOZE_MINUTES_MAX)
-    until: AwareDatetime | None = None
+    until: AwareDatetime | None = Field(
+        default=None, description="with a time zone, in the future, at most 30 days ahead"
+    )
 
     @model_validator(mode="after")
     def _one_or_the_other(self) -> "SnoozeChoice":
@@ -78,7 +80,9 @@ class AnnouncementFields(BaseModel):
 
     title: Title
     body: Body
-    user_id: PersonId | None = None
+    user_id: PersonId | None = Field(
+        default=None, description="one user; needs account_id (user ids repeat across hotels)"
+    )
     account_id: PersonId | None = None
 
 

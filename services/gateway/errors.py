@@ -69,11 +69,11 @@ async def _invalid_input(request: Request, error: Exception) -> JSONResponse:
         for problem in error.errors()
     ]
     return JSONResponse(
-        {"detail": jsonable_encoder(problems), "code": _validation_code(problems)}, 422
+        {"detail": jsonable_encoder(problems), "code": validation_code(problems)}, 422
     )
 
 
-def _validation_code(problems: list[dict[str, Any]]) -> str:
+def validation_code(problems: list[Any]) -> str:
     """A rule of ours names its refusal; any other malformed field is just `invalid`."""
     own = [problem["type"] for problem in problems if problem["type"] in VALIDATION_CODES]
     return own[0] if own else "invalid"

@@ -184,6 +184,17 @@ async def test_the_pre_chat_form_is_validated_with_clear_errors(connect: Connect
     assert "text" in (await user.expect("error"))["detail"]
 
 
+async def test_a_chat_name_with_hidden_characters_is_refused_with_its_code(
+    connect: ConnectChat,
+) -> None:
+    user = await connect()
+    await user.send(type="start", name="An\u202ena", phone="+48 600 123 456", question="Jak?")
+    refused = await user.expect("error")
+    assert refused["code"] == "text_forbidden_characters"
+    assert "name" in refused["detail"]
+    await user.close()
+
+
 async def test_sockets_need_a_valid_token_and_the_console_an_agent(system: HelpDesk) -> None:
     cases = [
         ("/api/v1/chat", "not-a-token", 4401),

@@ -17,6 +17,7 @@ from fastapi import APIRouter, FastAPI, WebSocket
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from services.gateway.auth import TokenVerifier
+from services.gateway.errors import validation_code
 from services.gateway.push import PushConsumer
 from services.gateway.rpc_client import RpcClient
 from services.gateway.sockets import SocketOutbox, SocketQuota, admit, hide_query_tokens
@@ -246,7 +247,7 @@ class ChatSocket:
             try:
                 frame = self.frames.validate_json(text)
             except ValidationError as error:
-                self.error(describe(error))
+                self.error(describe(error), validation_code(error.errors()))
                 continue
             try:
                 await self.handle(frame)

@@ -46,7 +46,10 @@ IdempotencyKeyHeader = Annotated[
     Header(
         alias="Idempotency-Key",
         max_length=IDEMPOTENCY_KEY_MAX,
-        description="The same key from the same user returns the same result, never a copy.",
+        description=(
+            "The same key from the same person (user of an account) returns the same "
+            "result, never a copy."
+        ),
     ),
 ]
 AttachmentFile = Annotated[UploadFile | None, File(description="at most one file")]
