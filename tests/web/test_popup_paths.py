@@ -155,8 +155,12 @@ def test_preview_close_and_delete_end_a_popup_and_history_keeps_them_all(
     page.wait_text(".hd-panel", re.escape(titles[0]))
     look(page, "popup-previewed")
     assert badge(page) == "3"
+    # The next ones wait while the user reads: nothing covers the text.
+    assert not page.all(".hd-popup")
 
-    page.wait_text(".hd-popup h2", re.escape(titles[1]))
+    # Done reading: the Help menu closes and the next one shows.
+    press_key(page, Keys.ESCAPE)
+    page.wait_gone(".hd-panel")
     page.click(".hd-popup-top .hd-icon-button")
     page.wait_text(".hd-popup h2", re.escape(titles[2]))
     press_key(page, Keys.ESCAPE)
@@ -245,3 +249,31 @@ def test_a_popup_is_handled_with_the_keyboard_alone(
     press_key(page, Keys.ENTER)
     page.wait_gone(".hd-popup")
     assert popup_state(web_account, title)["snoozed_until"]
+
+
+def test_preview_of_an_old_popup_shows_its_text_though_history_starts_with_newer_ones(
+    page: Browser, web_account: WebAccount, agent_headers: dict[str, str]
+) -> None:
+    start_clean(web_account)
+    series = unique("Zaległa")
+    # More than history's page of 10 arrive while the user is away.
+    titles = [f"{series} {index:02d}" for index in range(12)]
+    for title in titles:
+        announce_to(web_account, agent_headers, title)
+    page.sign_in(web_account.token, keep_popups=True)
+    # The queue starts with the oldest, which history lists last (on its second page).
+    page.wait_text(".hd-popup h2", re.escape(titles[0]))
+    page.press("Podgląd", ".hd-popup-actions")
+    look(page, "popup-old-previewed")
+    panel = page.find(".hd-panel").text
+    assert f"Treść: {titles[0]}" in panel
+    assert not page.all(".hd-popup")
+    assert popup_state(web_account, titles[0])["read"] is True
+    # Back to the list of support's messages, newest first, with the rest a page away.
+    page.press("Wiadomości od wsparcia", ".hd-panel")
+    page.wait_text(".hd-popup-list", re.escape(titles[11]))
+    look(page)
+    assert titles[0] not in page.find(".hd-popup-list").text
+    # Done reading: the next one (the second oldest) shows as the menu closes.
+    press_key(page, Keys.ESCAPE)
+    page.wait_text(".hd-popup h2", re.escape(titles[1]))

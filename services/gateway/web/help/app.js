@@ -241,6 +241,7 @@ class HelpDesk {
     this.panel.hidden = true;
     this.button.setAttribute("aria-expanded", "false");
     (this.previousFocus?.isConnected ? this.previousFocus : this.button).focus();
+    this.popups?.resume();
   }
 
   show(id, argument, { focus = true } = {}) {

@@ -31,7 +31,7 @@ export class HistorySection {
     this.stale = true;
   }
 
-  /** {ticket: number} opens a preview; {popup: number} that pop-up in support's messages. */
+  /** {ticket: number} opens a preview; {popup} that pop-up's text among support's messages. */
   enter(argument) {
     if (argument.ticket) {
       this.openTicket(argument.ticket);
@@ -40,7 +40,14 @@ export class HistorySection {
       this.popups.reveal(argument.popup);
       this.ticket = null;
       this.stale = true;
+      // Drawn now, so the panel puts the focus on its title as it opens.
+      this.render();
     }
+  }
+
+  /** One ticket or one pop-up on screen, not a list: a refresh would redraw it under the user. */
+  showsOne() {
+    return Boolean(this.ticket || this.popups.one);
   }
 
   invalidate() {
@@ -48,7 +55,7 @@ export class HistorySection {
   }
 
   shown() {
-    if (this.stale && !this.ticket) this.reload();
+    if (this.stale && !this.showsOne()) this.reload();
   }
 
   /** A pushed change (a reply, a new status): refresh what is on screen. */
@@ -56,7 +63,7 @@ export class HistorySection {
     this.stale = true;
     const visible = this.desk.isOpen() && this.desk.current === "history";
     if (this.ticket?.number === number) this.openTicket(number, { keepFocus: true });
-    else if (visible && !this.ticket) this.reload();
+    else if (visible && !this.showsOne()) this.reload();
   }
 
   async reload() {
@@ -100,6 +107,10 @@ export class HistorySection {
   render() {
     if (this.ticket) {
       fill(this.root, this.preview.render(this));
+      return;
+    }
+    if (this.popups.one) {
+      fill(this.root, this.popups.single());
       return;
     }
     fill(

@@ -1,6 +1,6 @@
 // Support's messages in history ("Wiadomości od wsparcia"): every pop-up of the user, page by
 // page, deleted ones marked; Preview opens one's text and marks it read, so what was closed
-// by mistake is found and read here.
+// by mistake is found and read here. Preview on a pop-up itself shows that one on its own.
 import { h } from "../lib/dom.js";
 import { formatDateTime, t } from "../lib/i18n.js";
 import { pager } from "../lib/pager.js";
@@ -14,15 +14,44 @@ export class PopupHistory {
     this.redraw = redraw;
     this.page = 1;
     this.list = null;
+    // The pop-up shown on its own (Preview on the pop-up), or null for the list.
+    this.one = null;
     // Pop-ups whose text is open in the list (Preview).
     this.opened = new Set();
     this.error = null;
   }
 
-  /** Show this pop-up's text, from its first page (it is the newest or near it). */
-  reveal(number) {
+  /** Show this pop-up's text on its own: in the list, newest first, it may be pages away. */
+  reveal(popup) {
+    this.one = popup;
     this.page = 1;
-    this.opened.add(number);
+    this.opened.add(popup.number);
+  }
+
+  single() {
+    const popup = this.one;
+    return h(
+      "div",
+      { class: "hd-preview hd-popup-single", dataset: { number: String(popup.number) } },
+      h("button", { type: "button", class: "hd-back", onclick: (event) => this.backToList(event.currentTarget) }, `← ${t("popups_tab")}`),
+      h(
+        "div",
+        { class: "hd-popup-head" },
+        h("span", { class: "hd-popup-kind" }, popupHeading(popup)),
+        h("span", { class: "hd-badge" }, popupState(popup)),
+      ),
+      h("h3", { tabindex: "-1", "data-autofocus": true }, popup.title),
+      h("p", { class: "hd-popup-body" }, popup.body),
+      h("p", { class: "hd-muted" }, formatDateTime(popup.created_at)),
+    );
+  }
+
+  /** Back to the list, at its newest page, with the focus on its tab. */
+  async backToList(button) {
+    const history = button.closest(".hd-history");
+    this.one = null;
+    await this.redraw({ reload: true });
+    history?.querySelector('[role="tab"][aria-selected="true"]')?.focus();
   }
 
   async load(pageSize) {

@@ -1,7 +1,8 @@
 // Pop-ups: a modal in the middle of the window for each answer or announcement from
 // support, fed by the stream socket, queued when several wait, caught up after a reconnect.
-// A pop-up never takes the keyboard from someone typing: it is announced, and takes the
-// focus once the user is idle or presses F2.
+// A pop-up never turns keys meant for something else into an action: it is announced, and
+// takes the focus only when nothing else has it and no key was pressed a moment ago, or when
+// the user presses F2 or clicks it.
 import { ApiError } from "../lib/api.js";
 import { debounce, h, fill } from "../lib/dom.js";
 import { formatDateTime, lang, t } from "../lib/i18n.js";
@@ -22,7 +23,7 @@ const UNAVAILABLE_RECHECK_MS = 5 * 60_000;
 const REFUSED = new Set([4401, 4403]);
 // The server's largest page: the client goes through every page, so none is left out.
 const PAGE_SIZE = 100;
-// A key pressed this recently means the user is at work: a pop-up waits for a pause.
+// A key pressed this recently (on the page itself) means the user is at work: a pop-up waits.
 const TYPING_PAUSE_MS = 1500;
 const IDLE_CHECK_MS = 400;
 // The documented key that takes the focus to a pop-up waiting on screen.
@@ -42,6 +43,9 @@ export class PopupCenter {
     this.timer = null;
     this.stopped = false;
     this.snoozeOpen = false;
+    // After Preview the user reads that pop-up in the Help menu: the next ones wait until
+    // the menu closes, or the first would cover the very text asked for.
+    this.reading = false;
     this.previousFocus = null;
     this.node = h("div", { class: "hd-root hd-popup-layer", hidden: true });
     // Heard by screen readers whether or not the focus moves to the pop-up.
@@ -190,11 +194,13 @@ export class PopupCenter {
     return this.queue[0];
   }
 
+  /** Do `request` to the pop-up on screen; the server's answer, or null if it failed. */
   async act(request) {
     const popup = this.current();
     this.drop(popup.number);
+    let answer;
     try {
-      await request(popup);
+      answer = await request(popup);
     } catch (error) {
       // The pop-up comes back, so the user can try again; say why it did.
       this.queue.unshift(popup);
@@ -204,7 +210,7 @@ export class PopupCenter {
     }
     this.desk.sections.history?.invalidate();
     this.refreshCount();
-    return popup;
+    return answer;
   }
 
   snooze(minutes) {
@@ -212,9 +218,23 @@ export class PopupCenter {
   }
 
   async preview() {
+    this.reading = true;
     const popup = await this.act((popup) => this.desk.api.post(`/api/v1/popups/${popup.number}/read`));
-    if (!popup) return;
-    this.desk.open("history", popup.ticket_number ? { ticket: popup.ticket_number } : { popup: popup.number });
+    if (!popup) {
+      // Not read: it is back on screen with the reason.
+      this.resume();
+      return;
+    }
+    // The pop-up itself goes to history, not its number: the queue starts with the oldest
+    // and history's pages with the newest, so an old one's page is not known here.
+    this.desk.open("history", popup.ticket_number ? { ticket: popup.ticket_number } : { popup });
+  }
+
+  /** The Help menu has closed: the pop-ups that waited meanwhile show. */
+  resume() {
+    if (!this.reading) return;
+    this.reading = false;
+    this.render();
   }
 
   remove() {
@@ -234,7 +254,7 @@ export class PopupCenter {
   }
 
   render() {
-    const popup = this.current();
+    const popup = this.reading ? null : this.current();
     if (!popup) {
       this.hide();
       return;
@@ -267,7 +287,7 @@ export class PopupCenter {
     }
   }
 
-  /** A new pop-up on screen: the focus goes to it only if the user is not busy typing. */
+  /** A new pop-up on screen: the focus goes to it only if nothing else has it. */
   arrive(popup) {
     this.announcer.textContent = t("popup_arrived", { kind: kindOf(popup), title: popup.title, key: POPUP_FOCUS_KEY });
     clearInterval(this.idleTimer);
@@ -275,8 +295,9 @@ export class PopupCenter {
       this.focusDialog();
       return;
     }
-    // Someone typing in a field keeps it until they choose (F2 or a click); someone
-    // pressing keys elsewhere gets the pop-up once they pause.
+    // Focus on a control (a field, a checkbox, a button, an iframe's editor, whose keys this
+    // page never hears) stays there until the user chooses (F2 or a click); someone pressing
+    // keys with nothing focused (scrolling) gets the pop-up once they pause.
     this.idleTimer = setInterval(() => {
       if (this.node.hidden || this.node.contains(document.activeElement)) {
         clearInterval(this.idleTimer);
@@ -288,7 +309,7 @@ export class PopupCenter {
   }
 
   busy() {
-    return isTextEntry(document.activeElement) || Date.now() - this.lastKeyAt < TYPING_PAUSE_MS;
+    return !nothingFocused() || Date.now() - this.lastKeyAt < TYPING_PAUSE_MS;
   }
 
   focusDialog() {
@@ -432,11 +453,12 @@ export function popupHeading(popup) {
   return t("popup_heading", { kind: kindOf(popup), number: popup.number });
 }
 
-function isTextEntry(element) {
-  if (!element) return false;
-  if (element.isContentEditable || element.tagName === "TEXTAREA" || element.tagName === "SELECT") return true;
-  // Every input takes keys, but buttons and boxes only as clicks.
-  return element.tagName === "INPUT" && !["button", "submit", "reset", "checkbox", "radio", "file", "image"].includes(element.type);
+/** No control has the focus: a key now would only scroll the page. Any focused element counts
+ * (Space and Enter act on checkboxes and buttons too), an iframe's above all: its keys never
+ * reach this page, so its typing could not be told apart from a pause. */
+function nothingFocused() {
+  const element = document.activeElement;
+  return !element || element === document.body || element === document.documentElement;
 }
 
 function showable(popup) {
