@@ -72,6 +72,8 @@ def test_only_spaces_in_subject_or_message_are_refused_with_a_clear_message(
     page.screenshot("ticket-blank-refused")
 
     page.driver.switch_to.active_element.send_keys("Raport kasowy")
+    pause()
+    assert "temat zgłoszenia" not in page.find(".hd-ticket").text
     page.press("Wyślij wiadomość")
     pause()
     page.wait_text(".hd-field-error", "Szczegółowy komunikat")

@@ -69,6 +69,7 @@ export class TicketSection {
       "data-autofocus": true,
       oninput: (event) => {
         this.draft.subject = event.target.value;
+        this.clearInvalid("subject");
         this.suggest();
       },
     });
@@ -78,7 +79,10 @@ export class TicketSection {
       rows: "6",
       maxlength: "20000",
       placeholder: t("message_placeholder"),
-      oninput: (event) => (this.draft.message = event.target.value),
+      oninput: (event) => {
+        this.draft.message = event.target.value;
+        this.clearInvalid("message");
+      },
     });
     message.value = this.draft.message;
     const importance = h(
@@ -120,6 +124,15 @@ export class TicketSection {
     control.setAttribute("aria-errormessage", note.id);
     field.append(note);
     return field;
+  }
+
+  /** Writing is the fix: a field's refusal goes as soon as it holds text. */
+  clearInvalid(name) {
+    const control = this.fields[name];
+    if (!this.invalid[name] || !control.value.trim()) return;
+    delete this.invalid[name];
+    control.setAttribute("aria-invalid", "false");
+    control.parentElement.querySelector(".hd-field-error")?.remove();
   }
 
   renderSuggestions() {

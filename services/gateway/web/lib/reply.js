@@ -35,6 +35,11 @@ export class ReplyDraft {
       placeholder,
       oninput: (event) => {
         this.text = event.target.value;
+        // Writing is the fix: the refusal goes as soon as there is text.
+        if (this.text.trim() && text.getAttribute("aria-invalid") === "true") {
+          text.setAttribute("aria-invalid", "false");
+          field.querySelector(".hd-field-error")?.remove();
+        }
         onInput();
       },
     });
