@@ -408,3 +408,36 @@ def resize(page: Browser, width: int, height: int) -> None:
     inner = page.driver.execute_script("return [window.innerWidth, window.innerHeight]")
     # Headless chromium's window frame is not the viewport: correct for the difference.
     page.driver.set_window_size(2 * width - inner[0], 2 * height - inner[1])
+
+
+# axe-core, installed by deploy/setup.sh from the npm registry into the project's cache.
+AXE_SCRIPTS = sorted(
+    (Path(__file__).resolve().parents[2] / ".cache").glob(
+        "axe-core-*/node_modules/axe-core/axe.min.js"
+    )
+)
+# What the accessibility check fails on (axe's impacts: minor, moderate, serious, critical).
+AXE_FAILING_IMPACTS = ("serious", "critical")
+
+
+def axe_violations(page: Browser, context: str | None = None) -> list[str]:
+    """Serious and critical axe-core violations on the page (or inside `context`), as text."""
+    if not AXE_SCRIPTS:
+        pytest.fail("axe-core is not installed: run `bash deploy/setup.sh`")
+    if not page.driver.execute_script("return Boolean(window.axe)"):
+        page.driver.execute_script(AXE_SCRIPTS[-1].read_text())
+    results: dict[str, Any] = page.driver.execute_async_script(
+        """
+        const [context, done] = arguments;
+        axe.run(context || document, { resultTypes: ["violations"] })
+          .then((results) => done(results), (error) => done({ error: String(error) }));
+        """,
+        context,
+    )
+    assert "error" not in results, results
+    return [
+        f"{violation['impact']} {violation['id']}: {violation['help']} at "
+        + ", ".join(str(node["target"]) for node in violation["nodes"][:5])
+        for violation in results["violations"]
+        if violation["impact"] in AXE_FAILING_IMPACTS
+    ]

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.web.conftest import CHROMIUM_FLAGS, Browser, WebAccount, pause, resize
+from tests.web.conftest import CHROMIUM_FLAGS, Browser, WebAccount, axe_violations, pause, resize
 
 
 @pytest.fixture
@@ -29,6 +29,8 @@ def test_on_a_phone_the_page_fits_the_screen_and_the_help_button_is_on_it(
     box = button.rect
     assert box["x"] >= 0 and box["x"] + box["width"] <= 375
     assert box["y"] >= 0 and box["y"] + box["height"] <= 740
+    # Only "?" shows on a phone: the button must still be called Pomoc.
+    assert button.accessible_name == "Pomoc"
     # The wide table of arrivals scrolls inside its card instead of widening the page.
     table = page.find(".card table")
     card = page.find(".card")
@@ -40,6 +42,7 @@ def test_on_a_phone_the_page_fits_the_screen_and_the_help_button_is_on_it(
     page.wait_text(".hd-title", "Pomoc")
     page.screenshot("host-page-phone-help-open")
     assert page.driver.execute_script("return document.documentElement.scrollWidth") <= 375
+    assert axe_violations(page) == []
 
 
 def test_round_the_clock_support_says_nothing_of_holidays_and_sentences_end(

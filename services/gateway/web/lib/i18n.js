@@ -4,7 +4,7 @@ const WORDS = {
   pl: {
     help: "Pomoc",
     close: "Zamknij",
-    language_label: "Zmień język na angielski",
+    language_label: "EN – zmień język na angielski",
     faq: "FAQ",
     faq_long: "Baza wiedzy",
     chat: "Czat",
@@ -246,7 +246,7 @@ const WORDS = {
   en: {
     help: "Help",
     close: "Close",
-    language_label: "Switch language to Polish",
+    language_label: "PL – switch language to Polish",
     faq: "FAQ",
     faq_long: "Knowledge base",
     chat: "Chat",
