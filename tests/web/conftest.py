@@ -402,6 +402,14 @@ def pause() -> None:
     time.sleep(PERSON_PAUSE_SECONDS)
 
 
+@pytest.fixture
+def resizable(page: Browser) -> Iterator[Browser]:
+    """The page, for a test that resizes the window; the usual size again after it."""
+    yield page
+    width, height = CHROMIUM_FLAGS[-1].removeprefix("--window-size=").split(",")
+    page.driver.set_window_size(int(width), int(height))
+
+
 def resize(page: Browser, width: int, height: int) -> None:
     """The window's inner size as a phone or a laptop would have it."""
     page.driver.set_window_size(width, height)

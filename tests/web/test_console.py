@@ -165,6 +165,7 @@ def test_chat_between_the_user_page_and_the_console(page: Browser, web_account: 
     message = page.find(".hd-ticket textarea[name=message]").get_attribute("value")
     assert message is not None and "Dziękuję, czekam." in message and "już pomagam" in message
     page.click(".hd-chat-close")
+    page.press("Zakończ czat", ".hd-chat-confirm")
     page.wait_gone(".hd-chat-window")
 
     page.switch_to(console_tab)

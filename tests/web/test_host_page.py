@@ -1,23 +1,12 @@
 """The demo host page a new user sees first: on a phone too, and its support-hours panel."""
 
-from collections.abc import Iterator
-
-import pytest
-
-from tests.web.conftest import CHROMIUM_FLAGS, Browser, WebAccount, axe_violations, pause, resize
-
-
-@pytest.fixture
-def usual_size_after(page: Browser) -> Iterator[Browser]:
-    yield page
-    width, height = CHROMIUM_FLAGS[-1].split("=")[1].split(",")
-    page.driver.set_window_size(int(width), int(height))
+from tests.web.conftest import Browser, WebAccount, axe_violations, pause, resize
 
 
 def test_on_a_phone_the_page_fits_the_screen_and_the_help_button_is_on_it(
-    usual_size_after: Browser,
+    resizable: Browser,
 ) -> None:
-    page = usual_size_after
+    page = resizable
     resize(page, 375, 740)
     page.open_page("/")
     button = page.find("#help-slot .hd-help-button")

@@ -1,13 +1,12 @@
 """New ticket walked as the manual tells it: the fields, one file, and every refusal."""
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 
-from tests.web.conftest import CHROMIUM_FLAGS, Browser, WebAccount, pause, resize
+from tests.web.conftest import Browser, WebAccount, pause, resize
 
 FILE_INPUT = ".hd-ticket input[type=file]"
 # 25.7 MB in the MB the limit is counted in (MiB): just over the default 25 MB limit.
@@ -21,14 +20,6 @@ def too_large_file(tmp_path: Path) -> Path:
         # Sparse: the size is what the browser checks, no need to write 26 MB.
         file.truncate(TOO_LARGE_BYTES)
     return path
-
-
-@pytest.fixture
-def phone_window(page: Browser) -> Iterator[Browser]:
-    """The page, to be made phone-sized once signed in; the usual size again after."""
-    yield page
-    width, height = CHROMIUM_FLAGS[-1].split("=")[1].split(",")
-    page.driver.set_window_size(int(width), int(height))
 
 
 def choose_file(page: Browser, path: Path) -> None:
@@ -85,9 +76,9 @@ def test_only_spaces_in_subject_or_message_are_refused_with_a_clear_message(
 
 
 def test_a_too_large_file_keeps_the_file_chosen_before_and_says_so_in_view(
-    phone_window: Browser, web_account: WebAccount, png_file: Path, too_large_file: Path
+    resizable: Browser, web_account: WebAccount, png_file: Path, too_large_file: Path
 ) -> None:
-    page = phone_window
+    page = resizable
     page.sign_in(web_account.token)
     resize(page, 375, 740)
     fill_ticket(page, "Błąd przy wystawianiu faktury", "W załączniku zrzut ekranu.")

@@ -229,7 +229,6 @@ export class ChatWindow {
         break;
       case "message":
         this.lines.push({ from: frame.from, text: frame.text, at: frame.at });
-        if (frame.from === "user") this.clearError();
         if (this.minimized && frame.from !== "user") this.unread += 1;
         // Appended, not re-rendered: the user may be typing in the composer.
         if (this.appendLine(this.lines[this.lines.length - 1])) return;
@@ -276,6 +275,8 @@ export class ChatWindow {
     const text = input.value.trim();
     if (!text || !this.socket) return;
     this.socket.send(JSON.stringify({ type: "message", text }));
+    // A new line is a new try: an earlier refusal no longer applies (a new one may come).
+    this.clearError();
     this.draftText = "";
     input.value = "";
   }
