@@ -24,9 +24,16 @@ def start_chat(page: Browser, question: str, phone: str = "+48 600 123 456") -> 
 
 def accept_in_console(page: Browser, question: str) -> None:
     page.wait_text(".waiting-item", re.escape(question))
-    for item in page.all(".waiting-item"):
-        if question in item.text:
-            item.find_element(By.CSS_SELECTOR, "button.accept-chat").click()
+
+    def accepted(_: object) -> bool:
+        # The waiting list is redrawn as chats come and go: find the button afresh each try.
+        for item in page.all(".waiting-item"):
+            if question in item.text:
+                item.find_element(By.CSS_SELECTOR, "button.accept-chat").click()
+                return True
+        return False
+
+    page.wait(accepted)
     page.find(".conversation input[name=text]")
 
 
@@ -192,9 +199,10 @@ def test_messages_refused_as_too_many_are_shown_in_the_users_language(
     page.switch_to(user_tab)
     page.wait_text(".hd-line-system", "dołączył")
     # Someone pasting line after line faster than the chat allows (10 at once).
+    # One burst of keys: on a busy machine, one command per line lets the bucket refill.
     page.find("#hd-chat-text").click()
-    for line in range(1, 16):
-        page.driver.switch_to.active_element.send_keys(f"Linia {line}" + Keys.ENTER)
+    burst = "".join(f"Linia {line}" + Keys.ENTER for line in range(1, 21))
+    page.driver.switch_to.active_element.send_keys(burst)
     pause()
     alert = page.wait_text(".hd-chat-error", "Za dużo wiadomości")
     assert "too many" not in alert
@@ -202,7 +210,7 @@ def test_messages_refused_as_too_many_are_shown_in_the_users_language(
     page.screenshot("chat-too-many-messages")
     # Only what the server took is in the conversation, each line as it was typed.
     lines = [line.text.split("\n")[0] for line in page.all(".hd-chat-log .hd-line-user")][1:]
-    assert 10 <= len(lines) < 15
+    assert 10 <= len(lines) < 20
     assert all(re.fullmatch(r"Linia \d+", line) for line in lines)
     # After a moment the chat takes lines again, and the refusal goes.
     pause()
