@@ -110,11 +110,6 @@ def ensure_addressable(user_id: str | None, account_id: str | None) -> None:
         )
 
 
-def person_key(account_id: str, user_id: str) -> str:
-    """One key per person of an account; hashed, because ids are the host application's text."""
-    return hashlib.sha256(f"{account_id}\n{user_id}".encode()).hexdigest()[:24]
-
-
 def remind_at(choice: SnoozeChoice, now: datetime) -> datetime:
     """When a snoozed pop-up comes back."""
     if choice.until is None:

@@ -27,7 +27,7 @@ from shared.events import (
 )
 from shared.logging import correlation_id
 from shared.outbox import with_events
-from shared.people import Caller
+from shared.people import Caller, person_key
 from shared.popups import (
     Announce,
     Announcement,
@@ -162,7 +162,7 @@ class PopupService:
         which every page with the menu does at once) or who has a pop-up (an answer to
         their ticket, an earlier announcement); anyone else is a typo as far as it can tell.
         """
-        key = domain.person_key(account_id, user_id)
+        key = person_key(account_id, user_id)
         if not await self.store.knows(key, account_id, user_id):
             raise NotFound(
                 f"no user {user_id} in account {account_id} has signed in to the Help menu "
@@ -171,7 +171,7 @@ class PopupService:
             )
 
     async def _remember(self, recipient: Recipient) -> None:
-        key = domain.person_key(recipient.account_id, recipient.user_id)
+        key = person_key(recipient.account_id, recipient.user_id)
         if key in self.remembered:
             return
         await self.store.remember(key, recipient.account_id, recipient.user_id, self.clock())

@@ -53,7 +53,7 @@ class PopupStore:
         self.announcements: AsyncIOMotorCollection[Any] = database["announcements"]
         self.counters: AsyncIOMotorCollection[Any] = database["popup_counters"]
         # The people this service has seen (signed in to the Help menu), by `_id` only:
-        # their account and user id hashed (domain.person_key). See `knows`.
+        # their account and user id hashed (shared.people.person_key). See `knows`.
         self.people: AsyncIOMotorCollection[Any] = database["popup_people"]
 
     async def ensure_indexes(self) -> None:

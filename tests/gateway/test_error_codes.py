@@ -33,7 +33,7 @@ async def test_a_second_file_and_a_missing_ticket_have_their_codes(
         files=files,
         headers=account.user(),
     )
-    assert (two.status_code, two.json()["code"]) == (422, "attachment_one_file")
+    assert (two.status_code, two.json()["code"]) == (422, "attachment_one_file_only")
     missing = await gateway.get("/api/v1/tickets/HD-999999", headers=account.user())
     assert (missing.status_code, missing.json()["code"]) == (404, "ticket_not_found")
 
