@@ -391,31 +391,11 @@ def contrast_on_white(css_color: str) -> float:
     return 1.05 / (luminance + 0.05)
 
 
-# Shared by the path-walking tests (chat, tickets, console, accessibility, host page).
-
-# A person reads what appeared before the next step: the tests wait this long, then look.
-PERSON_PAUSE_SECONDS = 1.0
-
-
-def pause() -> None:
-    """Wait as a person would between acting and looking (the rules allow only this sleep)."""
-    time.sleep(PERSON_PAUSE_SECONDS)
-
-
 @pytest.fixture
 def resizable(page: Browser) -> Iterator[Browser]:
-    """The page, for a test that resizes the window; the usual size again after it."""
+    """The page, for a test that turns it into a phone (`phone()`); a desktop's again after."""
     yield page
-    width, height = CHROMIUM_FLAGS[-1].removeprefix("--window-size=").split(",")
-    page.driver.set_window_size(int(width), int(height))
-
-
-def resize(page: Browser, width: int, height: int) -> None:
-    """The window's inner size as a phone or a laptop would have it."""
-    page.driver.set_window_size(width, height)
-    inner = page.driver.execute_script("return [window.innerWidth, window.innerHeight]")
-    # Headless chromium's window frame is not the viewport: correct for the difference.
-    page.driver.set_window_size(2 * width - inner[0], 2 * height - inner[1])
+    desktop(page)
 
 
 # axe-core, installed by deploy/setup.sh from the npm registry into the project's cache.

@@ -2,7 +2,7 @@
 
 import httpx
 
-from tests.web.conftest import Browser, WebAccount, axe_violations, pause
+from tests.web.conftest import Browser, WebAccount, axe_violations, look
 from tests.web.test_console import open_console
 
 SECTIONS = ["faq", "chat", "ticket", "history"]
@@ -18,21 +18,21 @@ def test_the_host_page_and_every_section_of_the_help_menu(
 ) -> None:
     web_account.create_ticket("Eksport JPK", "Eksport kończy się błędem.")
     page.sign_in(web_account.token)
-    pause()
+    look(page)
     found = {"host page": axe_violations(page)}
     page.open_help()
-    pause()
+    look(page)
     found["menu"] = axe_violations(page)
     for section in SECTIONS:
         page.open_help(section)
-        pause()
+        look(page)
         found[section] = axe_violations(page)
     page.click(".hd-footer .hd-link-button")
-    pause()
+    look(page)
     found["hours"] = axe_violations(page)
     page.open_help("chat")
     page.press("Rozpocznij czat", ".hd-chat-section")
-    pause()
+    look(page)
     found["chat window"] = axe_violations(page)
     assert_accessible(found)
 
@@ -50,10 +50,10 @@ def test_a_pop_up_and_the_console(
     )
     response.raise_for_status()
     page.find(".hd-popup")
-    pause()
+    look(page)
     found = {"pop-up": axe_violations(page)}
     page.press("Przypomnij później", ".hd-popup")
-    pause()
+    look(page)
     found["pop-up snooze choices"] = axe_violations(page)
     page.click('.hd-snooze-choices [data-minutes="15"]')
     page.wait_gone(".hd-popup")
@@ -61,9 +61,9 @@ def test_a_pop_up_and_the_console(
     open_console(page)
     page.click(f'.queue-item[data-number="{number}"]')
     page.wait_text(".pane-detail h2", number)
-    pause()
+    look(page)
     found["console"] = axe_violations(page)
     page.press("Ogłoszenie", ".hd-subtabs")
-    pause()
+    look(page)
     found["console announcement"] = axe_violations(page)
     assert_accessible(found)

@@ -9,7 +9,7 @@ import uuid
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from tests.web.conftest import Browser, WebAccount, pause
+from tests.web.conftest import Browser, WebAccount, look
 from tests.web.test_console import open_console
 
 
@@ -55,7 +55,7 @@ def test_a_chat_from_start_to_the_agent_ending_it_keeps_what_the_user_types(
 
     # A phone without its country code: the server refuses it, in the user's language.
     start_chat(page, question, phone="600123456")
-    pause()
+    look(page)
     error = page.wait_text(".hd-chat-form .hd-error", "numer")
     assert "kierunkowym kraju" in error and "country code" not in error
     page.screenshot("chat-phone-refused")
@@ -75,7 +75,7 @@ def test_a_chat_from_start_to_the_agent_ending_it_keeps_what_the_user_types(
     composer.send_keys("Chodzi o cennik na")
     # Minimised half-way through a sentence: the words stay, and new lines are counted.
     page.click(".hd-chat-header [aria-expanded='true']")
-    pause()
+    look(page)
     assert not page.all("#hd-chat-text")
 
     page.switch_to(console_tab)
@@ -88,7 +88,7 @@ def test_a_chat_from_start_to_the_agent_ending_it_keeps_what_the_user_types(
     page.screenshot("chat-minimised-unread")
     assert badge
     page.click(".hd-chat-header [aria-expanded='false']")
-    pause()
+    look(page)
     assert page.find("#hd-chat-text").get_attribute("value") == "Chodzi o cennik na"
     assert not page.all(".hd-chat-unread")
     page.wait_text(".hd-chat-log", "I datę pobytu.")
@@ -123,13 +123,13 @@ def test_the_user_ends_a_chat_with_the_close_button_only_after_confirming(
     page.switch_to(user_tab)
     page.wait_text(".hd-line-agent", "już tłumaczę")
     page.click(".hd-chat-close")
-    pause()
+    look(page)
     confirm = page.wait_text(".hd-chat-confirm", "Zakończyć czat?")
     assert "nie jest zapisywana" in confirm
     page.screenshot("chat-confirm-end")
     # Changing one's mind brings the conversation back, still live.
     page.press("Wróć do rozmowy", ".hd-chat-confirm")
-    pause()
+    look(page)
     page.wait_text(".hd-chat-log", "już tłumaczę")
     page.find("#hd-chat-text").send_keys("Dziękuję!" + Keys.ENTER)
 
@@ -169,14 +169,14 @@ def test_leaving_the_page_during_a_chat_asks_first_and_not_after_it(
     page.sign_in(web_account.token)
     page.open_help("chat")
     page.press("Rozpocznij czat", ".hd-chat-section")
-    pause()
+    look(page)
     # The form alone is no conversation yet: leaving loses nothing.
     assert not leaving_is_questioned(page)
     page.find(".hd-chat-form input[name=phone]").send_keys("+48 600 123 456")
     page.find(".hd-chat-form textarea[name=question]").send_keys(question)
     page.press("Rozpocznij czat", ".hd-chat-form")
     page.wait_text(".hd-queue", r"miejsce: \d+")
-    pause()
+    look(page)
     assert leaving_is_questioned(page)
     page.find(".hd-end-chat").click()
     page.wait_text(".hd-chat-status", "zakończony")
@@ -203,7 +203,7 @@ def test_messages_refused_as_too_many_are_shown_in_the_users_language(
     page.find("#hd-chat-text").click()
     burst = "".join(f"Linia {line}" + Keys.ENTER for line in range(1, 21))
     page.driver.switch_to.active_element.send_keys(burst)
-    pause()
+    look(page)
     alert = page.wait_text(".hd-chat-error", "Za dużo wiadomości")
     assert "too many" not in alert
     assert "nie zostały wysłane" in alert
@@ -213,7 +213,7 @@ def test_messages_refused_as_too_many_are_shown_in_the_users_language(
     assert 10 <= len(lines) < 20
     assert all(re.fullmatch(r"Linia \d+", line) for line in lines)
     # After a moment the chat takes lines again, and the refusal goes.
-    pause()
+    look(page)
     page.driver.switch_to.active_element.send_keys("Linia ostatnia" + Keys.ENTER)
     page.wait_text(".hd-chat-log", "Linia ostatnia")
     page.wait_gone(".hd-chat-error")

@@ -4,7 +4,7 @@ import uuid
 
 from selenium.webdriver.support.ui import Select
 
-from tests.web.conftest import Browser, WebAccount, pause
+from tests.web.conftest import Browser, WebAccount, look
 from tests.web.test_console import open_console
 
 
@@ -26,7 +26,7 @@ def test_reply_and_set_status_is_one_action_and_one_pop_up(
     # Only spaces are no reply: said in place, nothing is sent.
     page.find(".agent-reply textarea").send_keys("   ")
     page.press("Wyślij odpowiedź", ".agent-reply")
-    pause()
+    look(page)
     page.wait_text(".agent-reply .hd-field-error", "Wpisz treść odpowiedzi")
 
     page.driver.switch_to.active_element.send_keys("Proszę potwierdzić numer faktury.")
@@ -42,7 +42,7 @@ def test_reply_and_set_status_is_one_action_and_one_pop_up(
     page.wait_text(".hd-popup-text", "Proszę potwierdzić numer faktury.")
     assert "czeka na Twoją odpowiedź" in page.find(".hd-popup-text").text
     assert number in popup.text
-    pause()
+    look(page)
     # One pop-up, and nothing else waiting behind it.
     assert len(page.all(".hd-popup")) == 1 and not page.all(".hd-popup .hd-waiting")
     page.screenshot("popup-reply-with-status")
@@ -68,7 +68,7 @@ def test_an_announcement_to_an_unknown_user_is_refused_and_fields_are_not_cross_
     page.find(".announcer input[value=user]").click()
     account = page.find(".announcer input[name=announce_account_id]")
     user = page.find(".announcer input[name=announce_user_id]")
-    pause()
+    look(page)
     # The queue's filter and the recipient are different fields to the browser too.
     assert account.get_attribute("value") == "" and user.get_attribute("value") == ""
     # Found again: the queue redraws its filters as the agent types.
@@ -82,7 +82,7 @@ def test_an_announcement_to_an_unknown_user_is_refused_and_fields_are_not_cross_
     account.send_keys(web_account.account_id)
     user.send_keys("nie-ma-takiego")
     page.press("Wyślij pop-up", ".announcer")
-    pause()
+    look(page)
     page.wait_text(".announcer .hd-error", "Nie znamy takiego użytkownika")
     page.screenshot("console-announcement-unknown-user")
     # The browser logged the 404; it is the refusal this test asked for.

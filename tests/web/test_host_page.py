@@ -1,17 +1,17 @@
 """The demo host page a new user sees first: on a phone too, and its support-hours panel."""
 
-from tests.web.conftest import Browser, WebAccount, axe_violations, pause, resize
+from tests.web.conftest import Browser, WebAccount, axe_violations, look, phone
 
 
 def test_on_a_phone_the_page_fits_the_screen_and_the_help_button_is_on_it(
     resizable: Browser,
 ) -> None:
     page = resizable
-    resize(page, 375, 740)
+    phone(page)
     page.open_page("/")
     button = page.find("#help-slot .hd-help-button")
     page.wait(lambda _: button.is_enabled())
-    pause()
+    look(page)
     page.screenshot("host-page-phone")
     width = page.driver.execute_script("return document.documentElement.scrollWidth")
     assert width <= 375, f"the page is {width} px wide on a 375 px screen"
@@ -27,7 +27,7 @@ def test_on_a_phone_the_page_fits_the_screen_and_the_help_button_is_on_it(
 
     button.click()
     page.find(".hd-panel")
-    pause()
+    look(page)
     page.wait_text(".hd-title", "Pomoc")
     page.screenshot("host-page-phone-help-open")
     assert page.driver.execute_script("return document.documentElement.scrollWidth") <= 375
@@ -41,7 +41,7 @@ def test_round_the_clock_support_says_nothing_of_holidays_and_sentences_end(
     page.sign_in(web_account.token)
     page.open_help()
     page.click(".hd-footer .hd-link-button")
-    pause()
+    look(page)
     panel = page.wait_text(".hd-hours-view", "Godziny pracy wsparcia")
     assert "Całą dobę, każdego dnia" in panel
     assert "dni ustawowo wolne" not in panel

@@ -6,7 +6,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 
-from tests.web.conftest import Browser, WebAccount, pause, resize
+from tests.web.conftest import Browser, WebAccount, look, phone
 
 FILE_INPUT = ".hd-ticket input[type=file]"
 # 25.7 MB in the MB the limit is counted in (MiB): just over the default 25 MB limit.
@@ -53,7 +53,7 @@ def test_only_spaces_in_subject_or_message_are_refused_with_a_clear_message(
     page.sign_in(web_account.token)
     fill_ticket(page, "   ", "   ")
     page.press("Wyślij wiadomość")
-    pause()
+    look(page)
     subject_error = page.wait_text(".hd-field-error", "temat zgłoszenia")
     assert "same spacje" in subject_error
     page.wait_text(".hd-field-error", "Szczegółowy komunikat")
@@ -63,10 +63,10 @@ def test_only_spaces_in_subject_or_message_are_refused_with_a_clear_message(
     page.screenshot("ticket-blank-refused")
 
     page.driver.switch_to.active_element.send_keys("Raport kasowy")
-    pause()
+    look(page)
     assert "temat zgłoszenia" not in page.find(".hd-ticket").text
     page.press("Wyślij wiadomość")
-    pause()
+    look(page)
     page.wait_text(".hd-field-error", "Szczegółowy komunikat")
     assert page.driver.switch_to.active_element.get_attribute("name") == "message"
     page.driver.switch_to.active_element.send_keys("Raport nie sumuje płatności kartą.")
@@ -80,14 +80,14 @@ def test_a_too_large_file_keeps_the_file_chosen_before_and_says_so_in_view(
 ) -> None:
     page = resizable
     page.sign_in(web_account.token)
-    resize(page, 375, 740)
+    phone(page)
     fill_ticket(page, "Błąd przy wystawianiu faktury", "W załączniku zrzut ekranu.")
     choose_file(page, png_file)
     page.wait_text(".hd-file-chip", "zrzut-ekranu.png")
     page.find("input[name=subject]").click()
 
     choose_file(page, too_large_file)
-    pause()
+    look(page)
     error = page.find(".hd-file-error")
     assert "25,7 MB" in error.text and "25 MB" in error.text
     assert in_view(page, error)
@@ -127,7 +127,7 @@ def test_a_file_the_server_refuses_is_explained_next_to_it_in_the_users_language
     fill_ticket(page, "Plik z błędem", "Proszę zobaczyć plik.")
     choose_file(page, path)
     page.press("Wyślij wiadomość")
-    pause()
+    look(page)
     error = page.wait_text(".hd-file .hd-file-error", polish)
     assert "not accepted" not in error and "empty" not in error
     page.screenshot(f"ticket-refused-{name}")
