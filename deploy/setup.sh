@@ -23,4 +23,17 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# The browser tests' accessibility check injects axe-core (from the npm registry), pinned,
+# into a cache the tests read (tests/web/conftest.py: AXE_SCRIPT).
+AXE_VERSION="4.14.1"
+AXE_CACHE="$ROOT/.cache/axe-core-$AXE_VERSION"
+if [ ! -f "$AXE_CACHE/node_modules/axe-core/axe.min.js" ]; then
+  echo "[setup] installing axe-core $AXE_VERSION for the accessibility check"
+  if ! command -v npm >/dev/null; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
+  fi
+  npm install --silent --no-audit --no-fund --prefix "$AXE_CACHE" "axe-core@$AXE_VERSION"
+fi
+
 bash "$ROOT/deploy/servers.sh" start

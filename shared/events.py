@@ -63,6 +63,8 @@ class ReplyPostedPayload(BaseModel):
     body: str
     attachment: AttachmentRef | None = None
     status: TicketStatus
+    # The status before the reply: it differs when support replied and set a status at once.
+    previous_status: TicketStatus | None = None
 
 
 class ReplyPosted(Event[ReplyPostedPayload]):

@@ -87,6 +87,8 @@ class PostReply(BaseModel):
     message: MessageBody
     attachment: AttachmentRef | None = None
     idempotency_key: IdempotencyKey | None = None
+    # Support's "reply and set status": one change, one event, so the user gets one pop-up.
+    status: TicketStatus | None = None
 
 
 class GetTicket(BaseModel):

@@ -113,7 +113,9 @@ class ChatRoom:
 
     def start(self, command: StartChat, now: datetime) -> tuple[StartReply, list[Delivery]]:
         if self.by_endpoint.get(command.endpoint):
-            raise Conflict("this chat window already has an open chat; end it first")
+            raise Conflict(
+                "this chat window already has an open chat; end it first", "chat_already_open"
+            )
         person = (command.account_id, command.user_id)
         if person in self.waiting_people:
             # Each window of one person would otherwise take a place in the queue.
@@ -125,7 +127,9 @@ class ChatRoom:
             person, TokenBucket.full(self.limits.starts_per_minute, 1, now)
         )
         if not rate.take(now):
-            raise RateLimited("too many chats started; wait a minute and try again")
+            raise RateLimited(
+                "too many chats started; wait a minute and try again", "chat_too_many_started"
+            )
         if len(self.waiting) >= self.limits.queue_limit:
             return StartReply(outcome="busy", reason="queue_full"), []
         if self.waiting_by_account[command.account_id] >= self.limits.account_queue_limit:
@@ -153,9 +157,9 @@ class ChatRoom:
     def accept(self, command: AcceptChat, now: datetime) -> list[Delivery]:
         chat = self.chats.get(command.chat_id)
         if chat is None:
-            raise NotFound("this chat has ended")
+            raise NotFound("this chat has ended", "chat_ended")
         if chat.agent is not None:
-            raise Conflict("another agent has already accepted this chat")
+            raise Conflict("another agent has already accepted this chat", "chat_taken")
         chat.agent = command.agent
         chat.agent_name = command.agent_name
         # The idle clock starts now: nobody expects the user to talk before an agent is there.
@@ -176,10 +180,12 @@ class ChatRoom:
         chat, side = self._chat_of(command.sender, command.chat_id)
         self.last_seen[command.sender] = now
         if chat.agent is None:
-            raise Conflict("wait until a support specialist accepts the chat")
+            raise Conflict(
+                "wait until a support specialist accepts the chat", "chat_not_accepted_yet"
+            )
         rate = chat.user_rate if side == "user" else chat.agent_rate
         if not rate.take(now):
-            raise RateLimited("too many messages; wait a moment")
+            raise RateLimited("too many messages; wait a moment", "chat_too_many_messages")
         if side == "user":
             chat.user_active_at = now
         line = MessageNotice(chat_id=chat.id, sender=side, text=command.text, at=now)
@@ -272,7 +278,7 @@ class ChatRoom:
         if chat_id is None and len(ids) == 1:
             chat_id = next(iter(ids))
         if chat_id is None or chat_id not in ids:
-            raise NotFound("there is no such open chat")
+            raise NotFound("there is no such open chat", "chat_not_found")
         chat = self.chats[chat_id]
         side = chat.side_of(endpoint)
         assert side is not None, "the endpoint index and the chat disagree"

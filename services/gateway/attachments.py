@@ -68,7 +68,8 @@ def detect_content_type(head: bytes) -> str:
         return "text/plain"
     raise UnsupportedType(
         "this file type is not accepted; attach an image, a short video, a PDF, "
-        "a text or log file, or a zip archive"
+        "a text or log file, or a zip archive",
+        "attachment_type_not_accepted",
     )
 
 
@@ -118,7 +119,7 @@ class AttachmentStore:
     async def save(self, upload: UploadFile, caller: Caller) -> AttachmentRef:
         head = await upload.read(SNIFF_BYTES)
         if not head:
-            raise InvalidRequest("the attached file is empty")
+            raise InvalidRequest("the attached file is empty", "attachment_empty")
         content_type = detect_content_type(head)
         filename = safe_filename(upload.filename, content_type)
         stream = self.bucket.open_upload_stream(
@@ -139,7 +140,8 @@ class AttachmentStore:
                 size += len(chunk)
                 if size > self.max_bytes:
                     raise TooLarge(
-                        f"the attachment is larger than {self.max_bytes // (1024 * 1024)} MB"
+                        f"the attachment is larger than {self.max_bytes // (1024 * 1024)} MB",
+                        "attachment_too_large",
                     )
                 await stream.write(chunk)
                 chunk = await upload.read(COPY_CHUNK)
@@ -163,7 +165,7 @@ class AttachmentStore:
         try:
             stream = await self.bucket.open_download_stream(ObjectId(ref.id))
         except (InvalidId, NoFile):
-            raise NotFound("attachment not found") from None
+            raise NotFound("attachment not found", "attachment_not_found") from None
 
         async def chunks() -> AsyncIterator[bytes]:
             while data := await stream.readchunk():

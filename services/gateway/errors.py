@@ -1,5 +1,6 @@
 """The one place where a domain error's kind becomes an HTTP status code."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -73,10 +74,26 @@ async def _invalid_input(request: Request, error: Exception) -> JSONResponse:
     )
 
 
-def validation_code(problems: list[Any]) -> str:
-    """A rule of ours names its refusal; any other malformed field is just `invalid`."""
+# Where a field sits in a request, not which field it is.
+_LOCATIONS = {"body", "query", "path", "header", "cookie", "type"}
+
+
+def validation_code(problems: Sequence[Any], prefix: str = "") -> str:
+    """The stable code of a validation error, for clients to translate.
+
+    A rule of ours names its refusal (`text_forbidden_characters`); any other malformed
+    field is named by the first failing one: `subject_invalid`, or with `prefix`
+    `chat_phone_invalid`. A client that does not know the code shows the English detail.
+    """
     own = [problem["type"] for problem in problems if problem["type"] in VALIDATION_CODES]
-    return own[0] if own else "invalid"
+    if own:
+        return str(own[0])
+    for problem in problems:
+        names = [part for part in problem.get("loc", ()) if isinstance(part, str)]
+        fields = [name for name in names if name not in _LOCATIONS]
+        if fields:
+            return f"{prefix}{fields[-1]}_invalid"
+    return f"{prefix}invalid"
 
 
 async def _http_error(request: Request, error: Exception) -> Response:

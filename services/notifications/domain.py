@@ -23,6 +23,11 @@ STATUS_BODIES: dict[TicketStatus, str] = {
     "resolved": "Wsparcie techniczne oznaczyło zgłoszenie „{subject}” jako rozwiązane.",
     "awaiting_reply": "Wsparcie techniczne prosi o odpowiedź w zgłoszeniu „{subject}”.",
 }
+# The same news when it comes with an answer (one pop-up): a line under the answer.
+STATUS_NOTES: dict[TicketStatus, str] = {
+    "resolved": "Zgłoszenie zostało oznaczone jako rozwiązane.",
+    "awaiting_reply": "Wsparcie techniczne czeka na Twoją odpowiedź.",
+}
 
 
 @dataclass(frozen=True)
@@ -50,13 +55,17 @@ def from_reply(event: ReplyPosted) -> PopupDraft | None:
     reply = event.payload
     if reply.author.role != "agent":
         return None
+    body = reply.body
+    changed = reply.previous_status not in (None, reply.status)
+    if changed and reply.status in STATUS_NOTES:
+        body = f"{body}\n\n{STATUS_NOTES[reply.status]}"
     return PopupDraft(
         key=f"event:{event.event_id}",
         occurred_at=event.occurred_at,
         account_id=reply.account_id,
         user_id=reply.ticket_owner_id,
         title=f"Odpowiedź w zgłoszeniu {reply.ticket_number}: {reply.ticket_subject}",
-        body=reply.body,
+        body=body,
         ticket_number=reply.ticket_number,
     )
 

@@ -27,7 +27,7 @@ from shared.events import (
 )
 from shared.logging import correlation_id
 from shared.outbox import with_events
-from shared.people import Caller
+from shared.people import Caller, person_key
 from shared.popups import (
     Announce,
     Announcement,
@@ -49,6 +49,8 @@ NUMBER_ATTEMPTS = 20
 WRITE_ATTEMPTS = 20
 # Reminders made due per scan: the rest wait for the next scan a moment later.
 REMIND_BATCH = 200
+# People already noted by this process: a page load should not cost a write each time.
+REMEMBERED_MAX = 10_000
 
 
 def _utcnow() -> datetime:
@@ -67,6 +69,7 @@ class PopupService:
         self.popups_written = popups_written
         self.announcements_written = announcements_written
         self.clock = clock
+        self.remembered: set[str] = set()
 
     async def on_reply_posted(self, event: ReplyPosted) -> None:
         if draft := domain.from_reply(event):
@@ -123,6 +126,8 @@ class PopupService:
 
     async def announce(self, command: Announce) -> Announcement:
         domain.ensure_addressable(command.user_id, command.account_id)
+        if command.user_id is not None and command.account_id is not None:
+            await self._ensure_known(command.user_id, command.account_id)
         announcement = AnnouncementPayload(
             announcement_id=uuid.uuid4().hex,
             title=command.title,
@@ -149,15 +154,42 @@ class PopupService:
             **announcement.model_dump(exclude={"announcement_id"}),
         )
 
+    async def _ensure_known(self, user_id: str, account_id: str) -> None:
+        """An announcement to one person needs a person the help desk has met.
+
+        The help desk has no list of the host application's users. It knows a person who
+        has signed in to the Help menu (listed their pop-ups or connected its live stream,
+        which every page with the menu does at once) or who has a pop-up (an answer to
+        their ticket, an earlier announcement); anyone else is a typo as far as it can tell.
+        """
+        key = person_key(account_id, user_id)
+        if not await self.store.knows(key, account_id, user_id):
+            raise NotFound(
+                f"no user {user_id} in account {account_id} has signed in to the Help menu "
+                "yet; check the ids",
+                "announcement_user_unknown",
+            )
+
+    async def _remember(self, recipient: Recipient) -> None:
+        key = person_key(recipient.account_id, recipient.user_id)
+        if key in self.remembered:
+            return
+        await self.store.remember(key, recipient.account_id, recipient.user_id, self.clock())
+        if len(self.remembered) >= REMEMBERED_MAX:
+            self.remembered.clear()
+        self.remembered.add(key)
+
     async def deliver_announcements(self, command: DeliverAnnouncements) -> None:
         """Make the pop-ups of announcements the recipients have not got yet.
 
         Announcements to an account or to everyone are stored once and become a person's
         pop-up when that person is seen (lists pop-ups, connects, or is connected when one
-        is published): the help desk has no list of the host application's users.
+        is published): the help desk has no list of the host application's users. Seeing
+        them is also what makes them known (`_ensure_known`).
         """
         one = await self._announcement(command.announcement_id)
         for recipient in command.recipients:
+            await self._remember(recipient)
             if command.announcement_id is None:
                 wanted = await self._missing_announcements(recipient)
             else:

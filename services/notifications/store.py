@@ -5,11 +5,13 @@ person), so consuming a cause twice finds the pop-up already there. Its number i
 too. State changes replace the whole document, versioned, with their event in its outbox.
 """
 
+import contextlib
 from datetime import datetime
 from typing import Any
 
 from motor.motor_asyncio import AsyncIOMotorCollection, AsyncIOMotorDatabase
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+from pymongo.errors import DuplicateKeyError
 
 from shared.database import count_matching, database_answers, declare_indexes, find_page
 from shared.outbox import OUTBOX_INDEX
@@ -50,6 +52,9 @@ class PopupStore:
         self.popups: AsyncIOMotorCollection[Any] = database["popups"]
         self.announcements: AsyncIOMotorCollection[Any] = database["announcements"]
         self.counters: AsyncIOMotorCollection[Any] = database["popup_counters"]
+        # The people this service has seen (signed in to the Help menu), by `_id` only:
+        # their account and user id hashed (shared.people.person_key). See `knows`.
+        self.people: AsyncIOMotorCollection[Any] = database["popup_people"]
 
     async def ensure_indexes(self) -> None:
         popup_indexes = [IndexModel("number", unique=True), *map(IndexModel, POPUP_INDEXES)]
@@ -106,6 +111,19 @@ class PopupStore:
             {"announcement_id": 1},
         )
         return {document["announcement_id"] async for document in cursor}
+
+    async def remember(self, key: str, account_id: str, user_id: str, now: datetime) -> None:
+        """Note a person as seen; seen before is fine (the first sighting stays)."""
+        document = {"_id": key, "account_id": account_id, "user_id": user_id, "seen_at": now}
+        with contextlib.suppress(DuplicateKeyError):
+            await self.people.insert_one(document)
+
+    async def knows(self, key: str, account_id: str, user_id: str) -> bool:
+        """Whether a person (`key`: their account and user id) was seen or has a pop-up."""
+        if await self.people.find_one({"_id": key}, {"_id": 1}) is not None:
+            return True
+        owner = {"account_id": account_id, "user_id": user_id}
+        return await self.popups.find_one(owner, {"_id": 1}) is not None
 
     async def insert_announcement(self, document: dict[str, Any]) -> None:
         await self.announcements.insert_one(document)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict, Forbidden, NotFound
 from shared.people import Author, Caller
 from shared.support_hours import SupportCalendar
 from shared.tickets import THREAD_MAX
@@ -35,10 +35,19 @@ class SlaPolicy:
         return self.calendar.add_business_time(since, self.targets[importance])
 
 
-def status_after_reply(current: TicketStatus, author: Author) -> TicketStatus:
-    """Where a ticket goes when someone replies to it; a closed ticket takes no reply."""
+def status_after_reply(
+    current: TicketStatus, author: Author, requested: TicketStatus | None = None
+) -> TicketStatus:
+    """Where a ticket goes when someone replies to it; a closed ticket takes no reply.
+
+    Support may name the status in the same step ("reply and set status"); users may not.
+    """
     if current == "closed":
-        raise Conflict("this ticket is closed; open a new ticket instead")
+        raise Conflict("this ticket is closed; open a new ticket instead", "ticket_closed")
+    if requested is not None:
+        if author.role != "agent":
+            raise Forbidden("only support sets a ticket's status", "status_agents_only")
+        return requested
     if author.role == "user" and current in ("awaiting_reply", "resolved"):
         return "in_progress"
     if author.role == "agent" and current == "new":
@@ -89,4 +98,4 @@ def is_unread(last_support_reply_at: datetime | None, read_at: datetime | None) 
 def ensure_visible(ticket_account_id: str, caller: Caller, number: str) -> None:
     """Users see their account's tickets only; another account's ticket does not exist."""
     if caller.role != "agent" and caller.account_id != ticket_account_id:
-        raise NotFound(f"ticket {number} not found")
+        raise NotFound(f"ticket {number} not found", "ticket_not_found")

@@ -184,7 +184,7 @@ class TicketService:
         async def add_reply(ticket: dict[str, Any]) -> tuple[dict[str, Any], Event[Any]] | None:
             if _message_with_idem(ticket, idem):
                 return None
-            status = domain.status_after_reply(ticket["status"], caller)
+            status = domain.status_after_reply(ticket["status"], caller, command.status)
             domain.ensure_room_in_thread(len(ticket["messages"]))
             attachment = await self._checked_attachment(command.attachment, caller, ticket)
             now = self.clock()
@@ -211,6 +211,7 @@ class TicketService:
                     body=message["body"],
                     attachment=attachment,
                     status=status,
+                    previous_status=ticket["status"],
                 ),
             )
             return changed, event
@@ -353,7 +354,7 @@ class TicketService:
 
     async def attachment(self, query: AttachmentQuery) -> AttachmentRef:
         """The attachment's metadata, if the caller may download it."""
-        missing = NotFound("attachment not found")
+        missing = NotFound("attachment not found", "attachment_not_found")
         file = await self.store.attachment_file(query.attachment_id)
         if file is None:
             raise missing
@@ -375,7 +376,7 @@ class TicketService:
     async def _visible_ticket(self, number: str, caller: Caller) -> dict[str, Any]:
         ticket = await self.store.get(number)
         if ticket is None:
-            raise NotFound(f"ticket {number} not found")
+            raise NotFound(f"ticket {number} not found", "ticket_not_found")
         domain.ensure_visible(ticket["account_id"], caller, number)
         return ticket
 
@@ -390,10 +391,12 @@ class TicketService:
             return None
         file = await self.store.attachment_file(attachment.id)
         if file is None or file.get("metadata", {}).get("account_id") != caller.account_id:
-            raise InvalidRequest("the attachment was not found; upload it again")
+            raise InvalidRequest(
+                "the attachment was not found; upload it again", "attachment_missing"
+            )
         linked_to = await self.store.attachment_link(attachment.id)
         if linked_to is not None and (ticket is None or linked_to != ticket["number"]):
-            raise Conflict("this attachment belongs to another ticket already")
+            raise Conflict("this attachment belongs to another ticket already", "attachment_taken")
         return _attachment_ref(file)
 
     async def _link(self, attachment: AttachmentRef | None, number: str) -> None:

@@ -103,6 +103,8 @@ async def test_every_active_popup_is_reachable_page_by_page(
     gateway: httpx.AsyncClient, account: Account, agent: dict[str, str]
 ) -> None:
     anna = account.user("anna")
+    # Anna signs in first: an announcement to one user needs a user the help desk knows.
+    await listing(gateway, anna)
     for index in range(24):
         await announce(gateway, agent, account, "anna", f"Ogłoszenie {index}")
 

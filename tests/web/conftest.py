@@ -389,3 +389,43 @@ def contrast_on_white(css_color: str) -> float:
 
     luminance = sum(w * linear(c) for w, c in zip((0.2126, 0.7152, 0.0722), channels, strict=True))
     return 1.05 / (luminance + 0.05)
+
+
+@pytest.fixture
+def resizable(page: Browser) -> Iterator[Browser]:
+    """The page, for a test that turns it into a phone (`phone()`); a desktop's again after."""
+    yield page
+    desktop(page)
+
+
+# axe-core, installed by deploy/setup.sh from the npm registry into the project's cache.
+AXE_SCRIPTS = sorted(
+    (Path(__file__).resolve().parents[2] / ".cache").glob(
+        "axe-core-*/node_modules/axe-core/axe.min.js"
+    )
+)
+# What the accessibility check fails on (axe's impacts: minor, moderate, serious, critical).
+AXE_FAILING_IMPACTS = ("serious", "critical")
+
+
+def axe_violations(page: Browser, context: str | None = None) -> list[str]:
+    """Serious and critical axe-core violations on the page (or inside `context`), as text."""
+    if not AXE_SCRIPTS:
+        pytest.fail("axe-core is not installed: run `bash deploy/setup.sh`")
+    if not page.driver.execute_script("return Boolean(window.axe)"):
+        page.driver.execute_script(AXE_SCRIPTS[-1].read_text())
+    results: dict[str, Any] = page.driver.execute_async_script(
+        """
+        const [context, done] = arguments;
+        axe.run(context || document, { resultTypes: ["violations"] })
+          .then((results) => done(results), (error) => done({ error: String(error) }));
+        """,
+        context,
+    )
+    assert "error" not in results, results
+    return [
+        f"{violation['impact']} {violation['id']}: {violation['help']} at "
+        + ", ".join(str(node["target"]) for node in violation["nodes"][:5])
+        for violation in results["violations"]
+        if violation["impact"] in AXE_FAILING_IMPACTS
+    ]

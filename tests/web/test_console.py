@@ -33,7 +33,7 @@ def test_agent_replies_in_the_console_and_the_user_gets_a_pop_up(
     page.sign_in(web_account.token)
     user_tab, console_tab = open_console(page)
 
-    page.find(".queue-filters input[name=account_id]").send_keys(web_account.account_id)
+    page.find(".queue-filters input[name=queue_account_id]").send_keys(web_account.account_id)
     page.click(f'.queue-item[data-number="{number}"]')
     page.wait_text(".pane-detail h2", number)
     page.find(".agent-reply textarea").send_keys("Proszę zaktualizować moduł JPK do wersji 2.")
@@ -96,8 +96,8 @@ def test_announcements_queue_up_and_deleted_ones_stay_in_history(
     page.find(".announcer input[name=title]").send_keys(release)
     page.find(".announcer textarea[name=body]").send_keys("Sprawdź, co nowego w raportach.")
     page.find(".announcer input[value=user]").click()
-    page.find(".announcer input[name=account_id]").send_keys(web_account.account_id)
-    page.find(".announcer input[name=user_id]").send_keys(web_account.user_id)
+    page.find(".announcer input[name=announce_account_id]").send_keys(web_account.account_id)
+    page.find(".announcer input[name=announce_user_id]").send_keys(web_account.user_id)
     page.press("Wyślij pop-up", ".announcer")
     page.wait_text(".announcer .hd-success", "wysłane")
     page.screenshot("console-announcement")
@@ -165,6 +165,7 @@ def test_chat_between_the_user_page_and_the_console(page: Browser, web_account: 
     message = page.find(".hd-ticket textarea[name=message]").get_attribute("value")
     assert message is not None and "Dziękuję, czekam." in message and "już pomagam" in message
     page.click(".hd-chat-close")
+    page.press("Zakończ czat", ".hd-chat-confirm")
     page.wait_gone(".hd-chat-window")
 
     page.switch_to(console_tab)

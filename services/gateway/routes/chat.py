@@ -247,7 +247,8 @@ class ChatSocket:
             try:
                 frame = self.frames.validate_json(text)
             except ValidationError as error:
-                self.error(describe(error), validation_code(error.errors()))
+                problems = error.errors(include_input=False, include_url=False)
+                self.error(describe(error), validation_code(problems, prefix="chat_"))
                 continue
             try:
                 await self.handle(frame)

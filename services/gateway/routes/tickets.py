@@ -68,6 +68,7 @@ def add_reply_endpoint(router: APIRouter, who: Any) -> None:
         responses={
             **ERRORS,
             **RATE_LIMITED,
+            403: refusal("a user named a status (status_agents_only)"),
             409: refusal("the ticket is closed, or its thread is full (ticket_thread_full)"),
         },
     )
@@ -80,10 +81,18 @@ def add_reply_endpoint(router: APIRouter, who: Any) -> None:
         message: Annotated[str, Form(min_length=1, max_length=MESSAGE_MAX)],
         file: AttachmentFile = None,
         idempotency_key: IdempotencyKeyHeader = None,
+        new_status: Annotated[
+            TicketStatus | None,
+            Form(alias="status", description="support only: the ticket's status after the reply"),
+        ] = None,
     ) -> Message:
         # Validated and counted first, then the file is stored: bad input saves nothing.
         command = PostReply(
-            caller=caller, number=number, message=message, idempotency_key=idempotency_key
+            caller=caller,
+            number=number,
+            message=message,
+            idempotency_key=idempotency_key,
+            status=new_status,
         )
         limiter.check(REPLIES_PER_MINUTE, caller)
 

@@ -1,4 +1,5 @@
 // An announcement pop-up from support: to one user, one account, or everyone.
+import { refusal } from "../lib/api.js";
 import { h, fill, labelled } from "../lib/dom.js";
 import { t } from "../lib/i18n.js";
 
@@ -14,7 +15,10 @@ export class Announcer {
   render() {
     const bind = (key, node) => {
       node.value = this.draft[key];
-      node.name = key;
+      // Named apart from the queue's account filter, and no autofill: a wrong recipient
+      // filled in by the browser would send a pop-up to the wrong hotel.
+      node.name = key === "account_id" || key === "user_id" ? `announce_${key}` : key;
+      node.autocomplete = "off";
       node.addEventListener("input", () => (this.draft[key] = node.value));
       return node;
     };
@@ -45,7 +49,7 @@ export class Announcer {
         labelled(t("announce_body"), bind("body", h("textarea", { rows: "5", required: true, maxlength: "5000" }))),
         h("fieldset", { class: "targets" }, h("legend", {}, t("announce_to")), targets),
         this.draft.target !== "everyone"
-          ? labelled(t("account_id"), bind("account_id", h("input", { type: "text", required: true, placeholder: "hotel-baltyk" })))
+          ? labelled(t("announce_account"), bind("account_id", h("input", { type: "text", required: true, placeholder: "hotel-baltyk" })))
           : null,
         this.draft.target === "user"
           ? labelled(t("user_id"), bind("user_id", h("input", { type: "text", required: true, placeholder: "anna" })))
@@ -67,7 +71,7 @@ export class Announcer {
       this.draft = { ...this.draft, title: "", body: "" };
       this.notice = { error: false, text: t("announce_sent") };
     } catch (error) {
-      this.notice = { error: true, text: error.detail || String(error) };
+      this.notice = { error: true, text: refusal(error) };
     }
     this.render();
   }

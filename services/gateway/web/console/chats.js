@@ -2,7 +2,7 @@
 // at once, each with its own log and composer. Nothing is kept after a chat ends but what
 // is on this screen, and closing the console ends the agent's chats.
 import { h, fill } from "../lib/dom.js";
-import { formatTime, t } from "../lib/i18n.js";
+import { errorText, formatTime, t } from "../lib/i18n.js";
 import { LiveSocket } from "./live.js";
 
 export class AgentChats {
@@ -64,7 +64,7 @@ export class AgentChats {
         this.conversations.get(frame.chat_id)?.end(frame.reason);
         break;
       case "error":
-        fill(this.statusBox, h("p", { class: "hd-error", role: "alert" }, frame.detail));
+        fill(this.statusBox, h("p", { class: "hd-error", role: "alert" }, errorText(frame.code, frame.detail)));
         break;
       default:
     }

@@ -1,5 +1,6 @@
 // The agents' ticket queue (soonest SLA first, with filters) and the open ticket: its
 // messages, a reply with one file, a new status, a re-assigned subject.
+import { refusal } from "../lib/api.js";
 import { debounce, h, fill, labelled } from "../lib/dom.js";
 import { attachmentButton } from "../lib/filepick.js";
 import { IMPORTANCES, STATUSES, formatDateTime, formatRelative, t } from "../lib/i18n.js";
@@ -21,6 +22,8 @@ export class TicketQueue {
     this.ticket = null;
     this.error = null;
     this.draft = new ReplyDraft(config);
+    // The status the next reply sets ("" keeps the ticket's own rule).
+    this.replyStatus = "";
     this.notice = null;
     this.reload = debounce(() => this.load(), RELOAD_DELAY_MS);
     this.render();
@@ -38,7 +41,7 @@ export class TicketQueue {
       this.list = await this.api.get("/api/v1/agent/tickets", { ...this.filters, page: this.page, page_size: PAGE_SIZE });
       this.error = null;
     } catch (error) {
-      this.error = error.detail || String(error);
+      this.error = refusal(error);
     }
     this.renderQueue();
   }
@@ -46,12 +49,13 @@ export class TicketQueue {
   async open(number, { quiet = false } = {}) {
     if (this.ticket?.number !== number) {
       this.draft.clear();
+      this.replyStatus = "";
       this.notice = null;
     }
     try {
       this.ticket = await this.api.get(`/api/v1/tickets/${encodeURIComponent(number)}`);
     } catch (error) {
-      this.notice = { error: true, text: error.detail || String(error) };
+      this.notice = { error: true, text: refusal(error) };
     }
     this.renderQueue();
     this.renderTicket();
@@ -65,7 +69,8 @@ export class TicketQueue {
 
   renderQueue() {
     const control = (name, node) => {
-      node.name = name;
+      // Named apart from the announcement's account field: autofill must not cross-fill them.
+      node.name = `queue_${name}`;
       node.addEventListener(node.tagName === "INPUT" ? "input" : "change", () => {
         this.filters[name] = node.value;
         this.page = 1;
@@ -82,7 +87,7 @@ export class TicketQueue {
       { class: "queue-filters" },
       labelled(t("status"), control("status", h("select", {}, options(STATUSES, "status")))),
       labelled(t("importance"), control("importance", h("select", {}, options(IMPORTANCES, "importance")))),
-      labelled(t("account"), control("account_id", h("input", { type: "text", value: this.filters.account_id }))),
+      labelled(t("queue_account_filter"), control("account_id", h("input", { type: "text", value: this.filters.account_id, autocomplete: "off" }))),
       labelled(t("text"), control("q", h("input", { type: "search", value: this.filters.q, placeholder: t("text_placeholder") }))),
     );
     const focused = this.queueRoot.contains(document.activeElement) && document.activeElement.name;
@@ -195,7 +200,7 @@ export class TicketQueue {
             { class: `hd-message hd-from-${message.author.role}` },
             h("div", { class: "hd-message-head" }, h("strong", {}, message.author.name), h("time", { datetime: message.created_at }, formatDateTime(message.created_at))),
             h("p", { class: "hd-message-body" }, message.body),
-            message.attachment ? attachmentButton(this.api, message.attachment, (error) => this.say(true, error.detail || String(error))) : null,
+            message.attachment ? attachmentButton(this.api, message.attachment, (error) => this.say(true, refusal(error))) : null,
           ),
         ),
       ),
@@ -241,7 +246,7 @@ export class TicketQueue {
       this.say(false, t("saved"));
       this.load();
     } catch (error) {
-      this.say(true, error.detail || String(error));
+      this.say(true, refusal(error));
     }
   }
 
@@ -251,10 +256,18 @@ export class TicketQueue {
   }
 
   replyForm(ticket) {
+    // "Reply and set status" is one action: one change of the ticket, one pop-up for the user.
+    const status = h(
+      "select",
+      { name: "reply_status", onchange: (event) => (this.replyStatus = event.target.value) },
+      h("option", { value: "" }, t("reply_status_keep")),
+      STATUSES.map((value) => h("option", { value, selected: value === this.replyStatus }, t(`status_${value}`))),
+    );
     return this.draft.form({
       className: "hd-form hd-reply agent-reply",
       label: t("reply_to_user"),
       hint: t("reply_hint"),
+      extras: [labelled(t("reply_status"), status)],
       submit: h("button", { type: "submit", class: "hd-button hd-primary" }, t("send_reply")),
       onSend: () => this.reply(ticket.number),
     });
@@ -262,9 +275,11 @@ export class TicketQueue {
 
   async reply(number) {
     try {
-      await this.draft.send(this.api, `/api/v1/agent/tickets/${encodeURIComponent(number)}/replies`);
+      const url = `/api/v1/agent/tickets/${encodeURIComponent(number)}/replies`;
+      await this.draft.send(this.api, url, { status: this.replyStatus });
+      this.replyStatus = "";
     } catch (error) {
-      this.say(true, error.detail || String(error));
+      this.say(true, refusal(error));
       return;
     }
     this.notice = { error: false, text: t("reply_sent") };

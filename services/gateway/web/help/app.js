@@ -2,7 +2,7 @@
 // pop-ups. Each section keeps its own state and re-renders itself on a language change.
 import { Api, ApiError } from "../lib/api.js";
 import { h, fill } from "../lib/dom.js";
-import { lang, onLangChange, setLang, setTimeZone, t } from "../lib/i18n.js";
+import { errorText, lang, onLangChange, setLang, setTimeZone, t } from "../lib/i18n.js";
 import { ChatWindow, ChatSection } from "./chat.js";
 import { HoursSection, supportLine } from "./hours.js";
 import { FaqSection } from "./faq.js";
@@ -273,7 +273,8 @@ class HelpDesk {
     if (!(error instanceof ApiError)) return t("error_generic", { detail: String(error) });
     if (error.status === 0) return t("error_network");
     if (error.status === 401) return t("error_session");
-    return t("error_generic", { detail: error.detail });
+    const translated = errorText(error.code, null);
+    return translated || t("error_generic", { detail: error.detail });
   }
 }
 

@@ -3,7 +3,7 @@
 // (or the page) ends the chat, and nothing of it is saved unless the user turns it into
 // a ticket, which pre-fills the New ticket form from this copy.
 import { h, fill, labelled } from "../lib/dom.js";
-import { formatDateTime, formatTime, t } from "../lib/i18n.js";
+import { errorText, formatDateTime, formatTime, t } from "../lib/i18n.js";
 import { contactList, supportLine } from "./hours.js";
 
 const SUBJECT_MAX = 200;
@@ -13,6 +13,8 @@ const ENDED_REASONS = {
   service_restarted: "chat_ended_restart",
   connection: "chat_ended_restart",
 };
+// States in which the conversation is still going: closing or leaving would end it.
+const GOING = ["connecting", "queued", "live"];
 
 /** The signed-in person's name from the token, to pre-fill the chat form. */
 function nameFromToken(token) {
@@ -98,6 +100,13 @@ export class ChatWindow {
     this.form = { name: nameFromToken(desk.api.token), phone: "", question: "" };
     this.reset();
     this.minimized = false;
+    // A reload or a closed tab ends the chat: the browser asks first, as the manual warns.
+    this.onLeave = (event) => {
+      if (!this.going()) return;
+      event.preventDefault();
+      event.returnValue = t("chat_leave_warning");
+    };
+    window.addEventListener("beforeunload", this.onLeave);
     this.node = h("section", {
       class: "hd-root hd-chat-window",
       role: "dialog",
@@ -118,6 +127,15 @@ export class ChatWindow {
     this.endedReason = null;
     this.error = null;
     this.offline = null;
+    // What the user has typed but not sent: it outlives re-renders and minimising.
+    this.draftText = "";
+    this.unread = 0;
+    this.confirming = false;
+  }
+
+  /** The chat is still going: closing its window or the page would end it. */
+  going() {
+    return !this.node.hidden && GOING.includes(this.state);
   }
 
   /** A chat that holds a conversation: closing it would lose something. */
@@ -138,8 +156,22 @@ export class ChatWindow {
 
   minimize(minimized) {
     this.minimized = minimized;
+    if (!minimized) this.unread = 0;
     this.render();
     if (!minimized) this.node.querySelector("[data-autofocus]")?.focus();
+  }
+
+  /** × : a chat still going is ended only once the user confirms it. */
+  askToClose() {
+    if (!this.going()) {
+      this.closeWindow();
+      return;
+    }
+    this.confirming = true;
+    this.minimized = false;
+    this.unread = 0;
+    this.render();
+    this.node.querySelector(".hd-chat-confirm [data-autofocus]")?.focus();
   }
 
   /** Close the window: the chat ends and its text is dropped, as the warning says. */
@@ -152,6 +184,7 @@ export class ChatWindow {
 
   destroy() {
     this.hangUp();
+    window.removeEventListener("beforeunload", this.onLeave);
     this.node.remove();
   }
 
@@ -196,6 +229,7 @@ export class ChatWindow {
         break;
       case "message":
         this.lines.push({ from: frame.from, text: frame.text, at: frame.at });
+        if (this.minimized && frame.from !== "user") this.unread += 1;
         // Appended, not re-rendered: the user may be typing in the composer.
         if (this.appendLine(this.lines[this.lines.length - 1])) return;
         break;
@@ -212,12 +246,15 @@ export class ChatWindow {
         this.hangUp();
         break;
       case "error":
+        this.error = { code: frame.code, detail: frame.detail };
         // A refused start (e.g. a phone without its country code) returns to the form.
         if (this.state === "connecting") {
           this.state = "form";
           this.hangUp();
+          break;
         }
-        this.error = frame.detail;
+        // Shown in place, not re-rendered: the user may be typing in the composer.
+        if (this.showError()) return;
         break;
       default:
         return;
@@ -238,7 +275,31 @@ export class ChatWindow {
     const text = input.value.trim();
     if (!text || !this.socket) return;
     this.socket.send(JSON.stringify({ type: "message", text }));
+    // A new line is a new try: an earlier refusal no longer applies (a new one may come).
+    this.clearError();
+    this.draftText = "";
     input.value = "";
+  }
+
+  /** The refusal above the composer; false when there is no conversation on screen.
+   * Lines appear in the log only once the server has them, so a refused one is missing. */
+  showError() {
+    const composer = !this.minimized && this.node.querySelector("#hd-chat-text");
+    if (!composer) return false;
+    this.node.querySelector(".hd-chat-error")?.remove();
+    composer.form.before(this.errorView());
+    return true;
+  }
+
+  clearError() {
+    if (!this.error || this.state === "form") return;
+    this.error = null;
+    this.node.querySelector(".hd-chat-error")?.remove();
+  }
+
+  errorView() {
+    if (!this.error) return null;
+    return h("p", { class: "hd-error hd-chat-error", role: "alert" }, errorText(this.error.code, this.error.detail));
   }
 
   /** The conversation as a ticket's subject and message, from this page's copy only. */
@@ -261,10 +322,22 @@ export class ChatWindow {
   render() {
     if (this.node.hidden) return;
     this.node.classList.toggle("hd-minimized", this.minimized);
+    // A re-render (a pushed line, a language switch) keeps the caret where the user types.
+    const typing = document.activeElement?.id === "hd-chat-text";
+    const unread =
+      this.minimized && this.unread
+        ? h(
+            "span",
+            { class: "hd-chat-unread", role: "status" },
+            h("span", { "aria-hidden": "true" }, String(this.unread)),
+            h("span", { class: "hd-visually-hidden" }, t("chat_unread", { n: this.unread })),
+          )
+        : null;
     const header = h(
       "header",
       { class: "hd-chat-header" },
       h("h2", { id: "hd-chat-title" }, t("chat_title"), this.state === "queued" ? ` · ${this.position}` : ""),
+      unread,
       h(
         "button",
         {
@@ -276,15 +349,49 @@ export class ChatWindow {
         },
         this.minimized ? "▴" : "▾",
       ),
-      h("button", { type: "button", class: "hd-icon-button hd-chat-close", "aria-label": t("close"), onclick: () => this.closeWindow() }, "×"),
+      h("button", { type: "button", class: "hd-icon-button hd-chat-close", "aria-label": t("close"), onclick: () => this.askToClose() }, "×"),
     );
     if (this.minimized) {
       fill(this.node, header);
       return;
     }
-    fill(this.node, header, h("p", { class: "hd-warning hd-chat-warning", role: "note" }, t("chat_warning")), this.body());
+    const body = this.confirming && this.going() ? this.confirmView() : this.body();
+    fill(this.node, header, h("p", { class: "hd-warning hd-chat-warning", role: "note" }, t("chat_warning")), body);
     const log = this.node.querySelector(".hd-chat-log");
     if (log) log.scrollTop = log.scrollHeight;
+    const composer = typing && this.node.querySelector("#hd-chat-text");
+    if (composer) {
+      composer.focus();
+      composer.setSelectionRange(composer.value.length, composer.value.length);
+    }
+  }
+
+  /** "End the chat?" in the window itself, the way back focused first. */
+  confirmView() {
+    return h(
+      "div",
+      { class: "hd-chat-status hd-chat-confirm", role: "alertdialog", "aria-labelledby": "hd-chat-confirm-text" },
+      h("p", { id: "hd-chat-confirm-text" }, t("chat_end_confirm")),
+      h(
+        "div",
+        { class: "hd-actions" },
+        h(
+          "button",
+          {
+            type: "button",
+            class: "hd-button hd-secondary",
+            "data-autofocus": true,
+            onclick: () => {
+              this.confirming = false;
+              this.render();
+              this.node.querySelector("[data-autofocus]")?.focus();
+            },
+          },
+          t("chat_end_no"),
+        ),
+        h("button", { type: "button", class: "hd-button hd-danger hd-confirm-end", onclick: () => this.closeWindow() }, t("chat_end_yes")),
+      ),
+    );
   }
 
   body() {
@@ -324,7 +431,7 @@ export class ChatWindow {
       field("name", t("chat_name"), { type: "text", maxlength: "100", autocomplete: "name", "data-autofocus": true }),
       field("phone", t("chat_phone"), { type: "tel", maxlength: "40", autocomplete: "tel", placeholder: "+48 600 123 456" }, t("chat_phone_hint")),
       field("question", t("chat_question"), { rows: "3", maxlength: "1000" }),
-      this.error ? h("p", { class: "hd-error", role: "alert" }, this.error) : null,
+      this.errorView(),
       h("div", { class: "hd-actions" }, h("button", { type: "submit", class: "hd-button hd-primary" }, t("chat_start"))),
     );
   }
@@ -348,7 +455,17 @@ export class ChatWindow {
             "form",
             { class: "hd-composer", onsubmit: (event) => this.say(event) },
             h("label", { for: "hd-chat-text", class: "hd-visually-hidden" }, t("chat_type")),
-            h("input", { id: "hd-chat-text", name: "text", type: "text", maxlength: "2000", autocomplete: "off", placeholder: t("chat_type"), "data-autofocus": true }),
+            h("input", {
+              id: "hd-chat-text",
+              name: "text",
+              type: "text",
+              maxlength: "2000",
+              autocomplete: "off",
+              placeholder: t("chat_type"),
+              value: this.draftText,
+              "data-autofocus": true,
+              oninput: (event) => (this.draftText = event.target.value),
+            }),
             h("button", { type: "submit", class: "hd-button hd-primary" }, t("chat_send")),
           )
         : null;
@@ -362,7 +479,7 @@ export class ChatWindow {
         ? this.newChatButton()
         : h("button", { type: "button", class: "hd-link-button hd-end-chat", onclick: () => this.end("ended_by_user") }, t("chat_end")),
     );
-    return [status, log, composer, actions];
+    return [status, log, this.errorView(), composer, actions];
   }
 
   /** Add one line to the visible log; false when there is no log to add it to. */

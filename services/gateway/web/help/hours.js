@@ -69,7 +69,8 @@ export class HoursSection {
         "p",
         { class: "hd-muted" },
         t("timezone", { tz: hours.timezone }),
-        hours.holidays && hours.holidays !== "none" ? ` ${t("holidays_off")}` : "",
+        // Round the clock means holidays too: saying "closed on holidays" would contradict it.
+        !hours.always && hours.holidays && hours.holidays !== "none" ? ` ${t("holidays_off")}` : "",
       ),
       h("h3", {}, t("contacts")),
       contactList(info.contacts),

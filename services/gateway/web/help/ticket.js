@@ -20,6 +20,8 @@ export class TicketSection {
     this.suggestSeq = 0;
     this.sent = null;
     this.error = null;
+    // Fields refused before sending (only spaces): { subject: "subject_blank", ... }.
+    this.invalid = {};
     this.sending = false;
     this.suggest = debounce(() => this.loadSuggestions(), SUGGEST_DELAY_MS);
   }
@@ -67,6 +69,7 @@ export class TicketSection {
       "data-autofocus": true,
       oninput: (event) => {
         this.draft.subject = event.target.value;
+        this.clearInvalid("subject");
         this.suggest();
       },
     });
@@ -76,7 +79,10 @@ export class TicketSection {
       rows: "6",
       maxlength: "20000",
       placeholder: t("message_placeholder"),
-      oninput: (event) => (this.draft.message = event.target.value),
+      oninput: (event) => {
+        this.draft.message = event.target.value;
+        this.clearInvalid("message");
+      },
     });
     message.value = this.draft.message;
     const importance = h(
@@ -86,6 +92,7 @@ export class TicketSection {
         h("option", { value, selected: value === this.draft.importance }, t(`importance_${value}`)),
       ),
     );
+    this.fields = { subject, message };
     this.suggestionBox = h("div", { class: "hd-suggestions", "aria-live": "polite" });
     this.errorBox = h("div", { class: "hd-form-error", "aria-live": "assertive" });
     this.submit = h("button", { type: "submit", class: "hd-button hd-primary" });
@@ -94,9 +101,9 @@ export class TicketSection {
       h(
         "form",
         { class: "hd-form", novalidate: true, onsubmit: (event) => this.send(event) },
-        labelled(t("subject"), subject),
+        this.withError("subject", labelled(t("subject"), subject)),
         this.suggestionBox,
-        labelled(t("message"), message),
+        this.withError("message", labelled(t("message"), message)),
         labelled(t("importance"), importance),
         this.file.render(),
         this.errorBox,
@@ -105,6 +112,27 @@ export class TicketSection {
     );
     this.renderSuggestions();
     this.renderState();
+  }
+
+  /** A field with its refusal under it, tied to the control for screen readers. */
+  withError(name, field) {
+    const key = this.invalid[name];
+    const control = this.fields[name];
+    control.setAttribute("aria-invalid", String(Boolean(key)));
+    if (!key) return field;
+    const note = h("p", { class: "hd-error hd-field-error", id: `${control.id}-error`, role: "alert" }, t(key));
+    control.setAttribute("aria-errormessage", note.id);
+    field.append(note);
+    return field;
+  }
+
+  /** Writing is the fix: a field's refusal goes as soon as it holds text. */
+  clearInvalid(name) {
+    const control = this.fields[name];
+    if (!this.invalid[name] || !control.value.trim()) return;
+    delete this.invalid[name];
+    control.setAttribute("aria-invalid", "false");
+    control.parentElement.querySelector(".hd-field-error")?.remove();
   }
 
   renderSuggestions() {
@@ -142,9 +170,13 @@ export class TicketSection {
 
   async send(event) {
     event.preventDefault();
-    const form = event.target;
-    if (!form.checkValidity() || !this.draft.subject.trim() || !this.draft.message.trim()) {
-      form.reportValidity();
+    // Spaces satisfy `required`: only text counts, and a refusal says which field.
+    this.invalid = {};
+    if (!this.draft.subject.trim()) this.invalid.subject = "subject_blank";
+    if (!this.draft.message.trim()) this.invalid.message = "message_blank";
+    if (Object.keys(this.invalid).length) {
+      this.render();
+      this.fields[Object.keys(this.invalid)[0]].focus();
       return;
     }
     const body = new FormData();
@@ -158,7 +190,9 @@ export class TicketSection {
     try {
       this.sent = await this.desk.api.send("/api/v1/tickets", body, { "Idempotency-Key": this.key });
     } catch (error) {
-      this.error = this.desk.describe(error);
+      // The file's refusals (wrong type, empty, too large) show next to the file control.
+      if (error.code?.startsWith("attachment_")) this.file.fail(this.desk.describe(error));
+      else this.error = this.desk.describe(error);
     }
     this.sending = false;
     if (this.sent) {
@@ -203,6 +237,7 @@ export class TicketSection {
 
   reset() {
     this.draft = { subject: "", message: "", importance: "normal" };
+    this.invalid = {};
     this.key = idempotencyKey();
     this.file.reset();
     this.suggestions = [];

@@ -1,11 +1,19 @@
 // The gateway's REST API as the browser sees it: bearer token, JSON in and out, errors
-// turned into ApiError with the server's own explanation.
+// turned into ApiError with the server's own explanation and its stable code.
+import { errorText } from "./i18n.js";
 
 export class ApiError extends Error {
-  constructor(status, detail) {
+  constructor(status, detail, code = null) {
     super(detail);
     this.status = status;
     this.detail = detail;
+    // The refusal's stable name (e.g. "attachment_empty"): the client translates it.
+    this.code = code;
+  }
+
+  /** The refusal in the user's language, or the server's own text for an unknown code. */
+  text() {
+    return errorText(this.code, this.detail);
   }
 }
 
@@ -62,7 +70,7 @@ export class Api {
     if (response.status === 204) return null;
     const body = await response.json().catch(() => null);
     if (!response.ok) {
-      throw new ApiError(response.status, explain(body && body.detail, response.statusText));
+      throw new ApiError(response.status, explain(body && body.detail, response.statusText), body && body.code);
     }
     return body;
   }
@@ -94,6 +102,11 @@ export class Api {
     link.remove();
     setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
   }
+}
+
+/** Any failure as a sentence for the user: a refusal translated by its code, else its text. */
+export function refusal(error) {
+  return error instanceof ApiError ? error.text() : String(error);
 }
 
 /** A key per submitted form, so a retried click never files a second ticket. */

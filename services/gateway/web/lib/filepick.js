@@ -36,21 +36,42 @@ export class FilePicker {
   }
 
   choose(file) {
+    if (file && file.size > this.config.max_attachment_mb * 1024 * 1024) {
+      // Refused, but the valid file chosen before stays chosen (and the input shows it).
+      this.keepChosen();
+      this.fail(t("file_too_large", { size: formatSize(file.size), mb: this.config.max_attachment_mb }));
+      return;
+    }
     this.error = null;
     this.file = file;
-    if (file && file.size > this.config.max_attachment_mb * 1024 * 1024) {
-      this.error = t("file_too_large", { size: formatSize(file.size), mb: this.config.max_attachment_mb });
-      this.file = null;
-      this.input.value = "";
-    }
     this.renderStatus();
+  }
+
+  keepChosen() {
+    if (!this.file) {
+      this.input.value = "";
+      return;
+    }
+    const kept = new DataTransfer();
+    kept.items.add(this.file);
+    this.input.files = kept.files;
+  }
+
+  /** A refusal of the file (too large here, or the server's: wrong type, empty), shown
+   * next to the file control and brought into view: the form may be longer than the screen. */
+  fail(text) {
+    this.error = text;
+    this.renderStatus();
+    this.status.scrollIntoView({ block: "nearest" });
   }
 
   renderStatus() {
     this.status.replaceChildren();
+    this.input?.setAttribute("aria-invalid", String(Boolean(this.error)));
     if (this.error) {
-      this.status.append(h("span", { class: "hd-error", role: "alert" }, this.error));
-    } else if (this.file) {
+      this.status.append(h("p", { class: "hd-error hd-file-error", role: "alert" }, this.error));
+    }
+    if (this.file) {
       this.status.append(
         h("span", { class: "hd-file-chip" }, `${this.file.name} · ${formatSize(this.file.size)}`),
         h("button", { type: "button", class: "hd-link-button", onclick: () => this.reset() }, t("file_remove")),

@@ -4,7 +4,7 @@ const WORDS = {
   pl: {
     help: "Pomoc",
     close: "Zamknij",
-    language_label: "Zmień język na angielski",
+    language_label: "EN – zmień język na angielski",
     faq: "FAQ",
     faq_long: "Baza wiedzy",
     chat: "Czat",
@@ -20,7 +20,7 @@ const WORDS = {
     closed_now: "Wsparcie jest teraz niedostępne",
     next_open: "Otwarcie: {when}",
     support_hours: "Godziny pracy wsparcia",
-    timezone: "Strefa czasowa: {tz}",
+    timezone: "Strefa czasowa: {tz}.",
     holidays_off: "W dni ustawowo wolne od pracy wsparcie nie pracuje.",
     always_open: "Całą dobę, każdego dnia",
     contacts: "Inne formy kontaktu",
@@ -201,11 +201,63 @@ const WORDS = {
     announce_sent: "Ogłoszenie wysłane.",
     sign_in_as: "Zaloguj jako",
     demo_mode: "Tryb demo",
+    // Chat window: ending, leaving and unread lines
+    chat_end_confirm: "Zakończyć czat? Rozmowa nie jest zapisywana i zniknie.",
+    chat_end_yes: "Zakończ czat",
+    chat_end_no: "Wróć do rozmowy",
+    chat_unread: "{n} nowe wiadomości",
+    chat_leave_warning: "Czat jest otwarty. Opuszczenie strony zakończy rozmowę i usunie jej treść.",
+    // New ticket and reply forms: checks before sending
+    subject_blank: "Wpisz temat zgłoszenia – same spacje to nie temat.",
+    message_blank: "Opisz sprawę w polu „Szczegółowy komunikat” – same spacje to nie opis.",
+    reply_blank: "Wpisz treść odpowiedzi – same spacje to nie odpowiedź.",
+    // Console: a reply that also sets the ticket's status
+    reply_status: "Status po odpowiedzi",
+    reply_status_keep: "Bez zmiany",
+    queue_account_filter: "Konto (filtr kolejki)",
+    announce_account: "Konto odbiorcy",
+    // Server refusals by their stable code (shared/errors.py): one line per code
+    code_unavailable: "Usługa jest chwilowo niedostępna. Spróbuj ponownie za chwilę.",
+    code_ticket_rate_limited: "Wysłano zbyt wiele zgłoszeń w krótkim czasie. Odczekaj chwilę i spróbuj ponownie.",
+    code_reply_rate_limited: "Wysłano zbyt wiele odpowiedzi w krótkim czasie. Odczekaj chwilę i spróbuj ponownie.",
+    code_request_too_large: "Wysyłane dane są za duże – sprawdź rozmiar załącznika.",
+    code_text_forbidden_characters: "Tekst zawiera niedozwolone znaki sterujące. Usuń je i spróbuj ponownie.",
+    code_date_invalid: "Podaj prawidłową datę.",
+    code_invalid_utf8: "Tekst formularza ma nieprawidłowe kodowanie.",
+    code_agent_only: "Ta czynność wymaga konta konsultanta wsparcia.",
+    code_ticket_thread_full: "To zgłoszenie ma już maksymalną liczbę wiadomości – utwórz nowe.",
+    code_announcement_user_needs_account: "Podaj konto (hotel) użytkownika, do którego ma trafić ogłoszenie.",
+    code_chat_phone_invalid: "Podaj numer telefonu z numerem kierunkowym kraju, np. +48 600 123 456.",
+    code_chat_name_invalid: "Podaj imię i nazwisko (do 100 znaków).",
+    code_chat_question_invalid: "Krótko opisz pytanie (do 1000 znaków).",
+    code_chat_text_invalid: "Wiadomość nie może być pusta ani dłuższa niż 2000 znaków.",
+    code_chat_already_open: "W tym oknie trwa już czat – najpierw go zakończ.",
+    code_chat_already_waiting: "Czekasz już na specjalistę w innym oknie – tam trwa Twój czat.",
+    code_chat_too_many_started: "Rozpoczęto zbyt wiele czatów. Odczekaj minutę i spróbuj ponownie.",
+    code_chat_too_many_messages: "Za dużo wiadomości naraz – odczekaj chwilę. Wiadomości, których nie widać w rozmowie, nie zostały wysłane.",
+    code_chat_not_accepted_yet: "Poczekaj, aż specjalista przyjmie rozmowę.",
+    code_chat_ended: "Ten czat już się zakończył.",
+    code_chat_taken: "Inny konsultant już przyjął ten czat.",
+    code_chat_not_found: "Nie ma takiego otwartego czatu.",
+    code_attachment_type_not_accepted: "Ten typ pliku nie jest akceptowany. Dołącz obraz, krótkie nagranie, PDF, plik tekstowy lub log albo archiwum ZIP.",
+    code_attachment_empty: "Dołączony plik jest pusty.",
+    code_attachment_too_large: "Plik jest za duży.",
+    code_attachment_one_file_only: "Można dołączyć tylko jeden plik.",
+    code_attachment_missing: "Nie znaleziono załącznika – dołącz go ponownie.",
+    code_attachment_taken: "Ten załącznik należy już do innego zgłoszenia.",
+    code_attachment_not_found: "Nie znaleziono załącznika.",
+    code_ticket_not_found: "Nie znaleziono takiego zgłoszenia.",
+    code_ticket_closed: "Zgłoszenie jest zamknięte – aby kontynuować, utwórz nowe.",
+    code_status_agents_only: "Status zgłoszenia zmienia tylko wsparcie techniczne.",
+    code_auth_keys_unavailable: "Nie można teraz sprawdzić logowania. Spróbuj ponownie za chwilę.",
+    code_subject_invalid: "Wpisz temat zgłoszenia (do 200 znaków).",
+    code_message_invalid: "Wpisz treść wiadomości (do 20 000 znaków).",
+    code_announcement_user_unknown: "Nie znamy takiego użytkownika w tym koncie. Sprawdź identyfikatory.",
   },
   en: {
     help: "Help",
     close: "Close",
-    language_label: "Switch language to Polish",
+    language_label: "PL – switch language to Polish",
     faq: "FAQ",
     faq_long: "Knowledge base",
     chat: "Chat",
@@ -221,7 +273,7 @@ const WORDS = {
     closed_now: "Support is closed now",
     next_open: "Opens: {when}",
     support_hours: "Support hours",
-    timezone: "Time zone: {tz}",
+    timezone: "Time zone: {tz}.",
     holidays_off: "Support is closed on public holidays.",
     always_open: "Around the clock, every day",
     contacts: "Other ways to reach us",
@@ -393,6 +445,58 @@ const WORDS = {
     announce_sent: "Announcement sent.",
     sign_in_as: "Sign in as",
     demo_mode: "Demo mode",
+    // Chat window: ending, leaving and unread lines
+    chat_end_confirm: "End the chat? The conversation is not saved and will be gone.",
+    chat_end_yes: "End chat",
+    chat_end_no: "Back to the chat",
+    chat_unread: "{n} new messages",
+    chat_leave_warning: "A chat is open. Leaving the page ends it and deletes the conversation.",
+    // New ticket and reply forms: checks before sending
+    subject_blank: "Enter the ticket's subject – spaces alone are no subject.",
+    message_blank: "Describe the matter in “Detailed message” – spaces alone are no description.",
+    reply_blank: "Write the reply – spaces alone are no reply.",
+    // Console: a reply that also sets the ticket's status
+    reply_status: "Status after the reply",
+    reply_status_keep: "No change",
+    queue_account_filter: "Account (queue filter)",
+    announce_account: "Recipient's account",
+    // Server refusals by their stable code (shared/errors.py): one line per code
+    code_unavailable: "The service is unavailable for a moment. Please try again shortly.",
+    code_ticket_rate_limited: "Too many tickets in a short time. Wait a moment and try again.",
+    code_reply_rate_limited: "Too many replies in a short time. Wait a moment and try again.",
+    code_request_too_large: "What is being sent is too large – check the attachment's size.",
+    code_text_forbidden_characters: "The text contains control characters that are not allowed. Remove them and try again.",
+    code_date_invalid: "Enter a valid date.",
+    code_invalid_utf8: "The form's text is not correctly encoded.",
+    code_agent_only: "This needs a support agent's account.",
+    code_ticket_thread_full: "This ticket already holds the most messages it can – create a new one.",
+    code_announcement_user_needs_account: "Enter the account (hotel) of the user the announcement is for.",
+    code_chat_phone_invalid: "Enter the phone number with its country code, e.g. +48 600 123 456.",
+    code_chat_name_invalid: "Enter your full name (up to 100 characters).",
+    code_chat_question_invalid: "Describe your question in short (up to 1,000 characters).",
+    code_chat_text_invalid: "A message cannot be empty or longer than 2,000 characters.",
+    code_chat_already_open: "This window already has a chat open – end it first.",
+    code_chat_already_waiting: "You are already waiting for a specialist in another window – your chat is there.",
+    code_chat_too_many_started: "Too many chats started. Wait a minute and try again.",
+    code_chat_too_many_messages: "Too many messages at once – wait a moment. Messages not shown in the conversation were not sent.",
+    code_chat_not_accepted_yet: "Wait until a specialist accepts the chat.",
+    code_chat_ended: "This chat has ended.",
+    code_chat_taken: "Another agent has already accepted this chat.",
+    code_chat_not_found: "There is no such open chat.",
+    code_attachment_type_not_accepted: "This file type is not accepted. Attach an image, a short video, a PDF, a text or log file, or a ZIP archive.",
+    code_attachment_empty: "The attached file is empty.",
+    code_attachment_too_large: "The file is too large.",
+    code_attachment_one_file_only: "Only one file can be attached.",
+    code_attachment_missing: "The attachment was not found – attach it again.",
+    code_attachment_taken: "This attachment already belongs to another ticket.",
+    code_attachment_not_found: "Attachment not found.",
+    code_ticket_not_found: "No such ticket was found.",
+    code_ticket_closed: "This ticket is closed – to continue, create a new one.",
+    code_status_agents_only: "Only support changes a ticket's status.",
+    code_auth_keys_unavailable: "Sign-in cannot be checked right now. Please try again shortly.",
+    code_subject_invalid: "Enter the ticket's subject (up to 200 characters).",
+    code_message_invalid: "Enter the message (up to 20,000 characters).",
+    code_announcement_user_unknown: "No such user is known in this account. Check the ids.",
   },
 };
 
@@ -441,6 +545,14 @@ export function t(key, values = {}) {
   return template.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
 }
 
+/**
+ * A server refusal in the user's language: the text for its stable `code` (the `code_…`
+ * words above), or the server's own (English) `detail` for a code this client does not know.
+ */
+export function errorText(code, detail) {
+  return (code && WORDS[current][`code_${code}`]) || detail;
+}
+
 export function dayName(day) {
   return DAYS[current][day] || day;
 }
@@ -480,10 +592,13 @@ export function formatRelative(iso) {
   return format.format(Math.round(minutes / 1440), "day");
 }
 
+/** A file size with the language's decimal sign: "25,7 MB" in Polish, "25.7 MB" in English. */
 export function formatSize(bytes) {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  const number = (value, digits) =>
+    new Intl.NumberFormat(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+  if (bytes < 1024) return `${number(bytes, 0)} B`;
+  if (bytes < 1024 * 1024) return `${number(bytes / 1024, 0)} KB`;
+  return `${number(bytes / 1024 / 1024, 1)} MB`;
 }
 
 export const STATUSES = ["new", "in_progress", "awaiting_reply", "resolved", "closed"];
