@@ -7,7 +7,8 @@ from typing import Any
 from bson import ObjectId
 from starlette.datastructures import UploadFile
 
-from services.gateway.attachments import AttachmentStore
+from services.gateway.attachments import AttachmentUploads
+from shared.attachments import AttachmentStore
 from shared.events import AttachmentRef
 from shared.people import Caller
 from shared.tickets import CreateTicket
@@ -18,8 +19,8 @@ ANNA = Caller(role="user", id="anna", name="Anna", account_id="hotel-orphans")
 
 
 async def upload(database: Any) -> AttachmentRef:
-    store = AttachmentStore(database, max_bytes=1024 * 1024)
-    return await store.save(UploadFile(io.BytesIO(PNG), filename="zrzut.png"), ANNA)
+    uploads = AttachmentUploads(AttachmentStore(database), max_bytes=1024 * 1024)
+    return await uploads.save(UploadFile(io.BytesIO(PNG), filename="zrzut.png"), ANNA)
 
 
 async def exists(database: Any, attachment_id: str) -> bool:
