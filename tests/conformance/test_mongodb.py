@@ -372,6 +372,8 @@ async def test_distinct_and_the_aggregation_stages_in_use(
         ]
     )
     assert sorted(await things.distinct("subject", {"account_id": "a"})) == ["B", "a"]
+    await things.insert_many([{"account_id": "n", "subject": text} for text in ("0", "012", "1e5")])
+    assert sorted(await things.distinct("subject", {"account_id": "n"})) == ["0", "012", "1e5"]
     pipeline: list[dict[str, Any]] = [
         {"$match": {"account_id": "a"}},
         {"$unwind": "$tags"},
