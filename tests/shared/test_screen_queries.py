@@ -10,6 +10,7 @@ from motor.motor_asyncio import AsyncIOMotorCollection
 
 from services.notifications.store import (
     NEWEST_FIRST,
+    UNREAD,
     announced_query,
     announcements_query,
     due_query,
@@ -62,6 +63,7 @@ async def test_pop_up_lists_the_reminder_scan_and_the_outboxes_use_an_index(
     for visible_at, ticket_number in product([None, now], [None, "HD-000001"]):
         query = page_query(account.account_id, "anna", visible_at, ticket_number)
         await assert_indexed(popups, query, NEWEST_FIRST)
+    await assert_indexed(popups, {"account_id": account.account_id, "user_id": "anna", **UNREAD})
     await assert_indexed(popups, due_query(now + timedelta(seconds=1)))
     await assert_indexed(popups, announced_query(account.account_id, "anna"))
     announcements = database["announcements"]
