@@ -30,7 +30,7 @@ from tests.harness import ROOT, ServiceProcess, free_port
 
 RSS_SAMPLE_SECONDS = 0.1
 # Server processes sampled beside the run's own: found by their command line.
-SERVER_PROCESSES = {"rabbitmq": "beam.smp", "database": "nx-27017"}
+SERVER_PROCESSES = {"rabbitmq": "beam.smp", "database": "secantusd-rs"}
 
 
 def percentile(values: list[float], q: float) -> float:

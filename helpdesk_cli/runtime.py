@@ -13,8 +13,8 @@ import typer
 from aio_pika.abc import AbstractChannel, AbstractConnection
 from aiormq.exceptions import AMQPError, ChannelInvalidStateError
 from pydantic import ValidationError
-from pymongo.errors import PyMongoError
 
+from shared.database import DatabaseError
 from shared.settings import Settings
 
 T = TypeVar("T")
@@ -53,7 +53,7 @@ def run(work: Coroutine[Any, Any, T]) -> T:
         return asyncio.run(work)
     except CliError as error:
         fail(str(error))
-    except PyMongoError as error:
+    except DatabaseError as error:
         # pymongo appends its whole topology description; the first clause is the reason.
         reason = str(error).splitlines()[0].split(" (configured timeouts")[0]
         fail(f"the database does not answer: {reason}")

@@ -12,7 +12,7 @@ from services.gateway.rpc_client import RpcClient
 from services.notifications.store import PopupStore
 from services.tickets.store import TicketStore
 from shared.chat import ChatStats, StatsQuery
-from shared.database import connect_database, count_matching
+from shared.database import connect_database
 from shared.errors import Unavailable
 from shared.outbox import OutboxBacklog, outbox_backlog
 from shared.settings import Settings
@@ -86,7 +86,7 @@ async def collect_status() -> Status:
             "announcements": popups.announcements,
         }
         outbox = {name: await outbox_backlog(collection) for name, collection in outboxes.items()}
-        reminders = await count_matching(popups.popups, {"remind_pending": True})
+        reminders = await popups.reminders_waiting()
     finally:
         database.client.close()
     return Status(queues=queues, outbox=outbox, reminders_waiting=reminders, chats=chats)

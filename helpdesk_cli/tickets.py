@@ -54,7 +54,7 @@ async def seed_tickets(
     async with ticket_service(settings) as service:
         await service.store.ensure_indexes()
         # One counter step for the whole lot: numbers first+0 … first+count-1.
-        first = await service.store.next_sequence("ticket", count) - count + 1
+        first = await service.store.next_sequence(count) - count + 1
         end = service.clock()
         batch: list[dict[str, Any]] = []
         for index in range(count):
@@ -100,12 +100,7 @@ def _in_status(
         service.sla,
         restart=False,
     )
-    return {
-        **document,
-        "status": status,
-        "queue_state": domain.queue_state(status),
-        "sla_due_at": due,
-    }
+    return {**document, "status": status, "sla_due_at": due}
 
 
 async def purge_orphans(settings: Settings) -> int:

@@ -10,10 +10,9 @@ With tracing on, each entry also keeps the `traceparent` of the write that saved
 plain string, stored with the entry, never sent in the event's body): the relay publishes
 the event in that trace, so its consumers' spans join the request that caused it.
 
-Documents with an outbox are versioned (see `shared.versioned`): every write replaces the
-whole document if its version is still the one that was read. That is atomic on MongoDB
-and on the local MongoDB-wire server alike, where partial update operators are not
-always applied faithfully (see deploy/servers.sh).
+A write adds its events with `$push` in the same update as its change (`with_events` for
+an insert, `pushing_events` for an update); the relay takes published events out with
+`$pull`, so it never contends with the writers of the document's other fields.
 """
 
 import asyncio
@@ -30,7 +29,6 @@ from pymongo.errors import PyMongoError
 
 from shared.events import Event
 from shared.tracing import TRACEPARENT, continued_trace, current_traceparent
-from shared.versioned import replace_versioned
 
 PublishEvent = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -42,7 +40,6 @@ BATCH = 100
 # The relay also rescans on this period, for events left by a crash or a broker outage.
 SCAN_SECONDS = 1.0
 MAX_BACKOFF_SECONDS = 10.0
-REMOVE_ATTEMPTS = 20
 
 logger = logging.getLogger("helpdesk.outbox")
 
@@ -53,6 +50,17 @@ def with_events(document: dict[str, Any], *events: Event[Any]) -> dict[str, Any]
     entries = [_entry(event, traceparent) for event in events]
     outbox = [*document.get(OUTBOX_FIELD, []), *entries]
     return {**document, OUTBOX_FIELD: outbox, PENDING_FLAG: bool(outbox)}
+
+
+def pushing_events(update: dict[str, Any], *events: Event[Any]) -> dict[str, Any]:
+    """The update operators `update` that also push these events onto the outbox."""
+    traceparent = current_traceparent()
+    entries = [_entry(event, traceparent) for event in events]
+    return {
+        **update,
+        "$push": {**update.get("$push", {}), OUTBOX_FIELD: {"$each": entries}},
+        "$set": {**update.get("$set", {}), PENDING_FLAG: True},
+    }
 
 
 def _entry(event: Event[Any], traceparent: str | None) -> dict[str, Any]:
@@ -83,9 +91,7 @@ class OutboxRelay:
 
     async def relay_pending(self) -> int:
         """Publish every pending event once; returns how many left the outbox."""
-        # Whole documents in one query: the removal replaces each as read, so a document
-        # is read again only if a concurrent write changed it meanwhile.
-        cursor = self.collection.find({PENDING_FLAG: True}).limit(BATCH)
+        cursor = self.collection.find({PENDING_FLAG: True}, {OUTBOX_FIELD: 1}).limit(BATCH)
         documents = [document async for document in cursor]
         if len(documents) == BATCH:
             self._wake.set()
@@ -99,33 +105,24 @@ class OutboxRelay:
         return sum(result for result in results if isinstance(result, int))
 
     async def _relay(self, document: dict[str, Any]) -> int:
-        published = set()
+        published = []
         for entry in document.get(OUTBOX_FIELD, []):
             event = {key: value for key, value in entry.items() if key != TRACEPARENT}
             with continued_trace(entry.get(TRACEPARENT)):
                 await self.publish(event)
-            published.add(event["event_id"])
-        await self._remove(document, published)
+            published.append(event["event_id"])
+        await self._remove(document["_id"], published)
         return len(published)
 
-    async def _remove(self, document: dict[str, Any], published: set[str]) -> None:
-        """Take the published events out, keeping any that a concurrent write added."""
-        current: dict[str, Any] | None = document
-        for _attempt in range(REMOVE_ATTEMPTS):
-            if current is None:
-                return
-            remaining = [
-                event
-                for event in current.get(OUTBOX_FIELD, [])
-                if event["event_id"] not in published
-            ]
-            updated = {**current, OUTBOX_FIELD: remaining, PENDING_FLAG: bool(remaining)}
-            if await replace_versioned(self.collection, updated):
-                return
-            current = await self.collection.find_one({"_id": document["_id"]})
-        # Left pending: the next scan publishes them again, and consumers deduplicate.
-        logger.warning(
-            "outbox entry busy; retrying later", extra={"document": str(document["_id"])}
+    async def _remove(self, document_id: Any, published: list[str]) -> None:
+        """Take the published events out, keeping any that a concurrent write added: the
+        flag is cleared only while the outbox is empty, in one atomic update."""
+        await self.collection.update_one(
+            {"_id": document_id},
+            {"$pull": {OUTBOX_FIELD: {"event_id": {"$in": published}}}},
+        )
+        await self.collection.update_one(
+            {"_id": document_id, OUTBOX_FIELD: {"$size": 0}}, {"$set": {PENDING_FLAG: False}}
         )
 
     async def _run(self) -> None:

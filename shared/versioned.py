@@ -1,8 +1,10 @@
-"""Optimistic concurrency for documents that several requests may change at once.
+"""Optimistic concurrency for changes that are decided from what was read.
 
-A change reads the document, computes its next state, and writes the whole of it only if
-its `version` is still the one read; otherwise it reads again and retries. One
-single-document replace is atomic on every MongoDB-wire server, so no change is lost.
+A ticket's next status and SLA clock, or a pop-up's state and the event that announces it,
+follow from the document as it was read. Such a change is written with ordinary update
+operators, but only if the document's `version` is still the one read (and it counts the
+version up); otherwise the caller reads again and decides again. Changes that do not
+depend on the current state (an outbox removal, a read mark) need no version.
 """
 
 from typing import Any
@@ -13,13 +15,12 @@ VERSION = "version"
 FIRST_VERSION = 1
 
 
-async def replace_versioned(
-    collection: AsyncIOMotorCollection[Any], document: dict[str, Any]
+async def update_versioned(
+    collection: AsyncIOMotorCollection[Any], read: dict[str, Any], update: dict[str, Any]
 ) -> bool:
-    """Write `document` if nobody changed it since it was read; False on a conflict."""
-    read_version = document[VERSION]
-    result = await collection.replace_one(
-        {"_id": document["_id"], VERSION: read_version},
-        {**document, VERSION: read_version + 1},
+    """Apply `update` to the document `read` if nobody changed it since; False otherwise."""
+    result = await collection.update_one(
+        {"_id": read["_id"], VERSION: read[VERSION]},
+        {**update, "$inc": {**update.get("$inc", {}), VERSION: 1}},
     )
     return result.matched_count == 1

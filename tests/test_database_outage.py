@@ -32,22 +32,26 @@ class PrivateDatabase:
 
     def start(self) -> None:
         binary = subprocess.run(
-            ["bash", str(ROOT / "deploy" / "servers.sh"), "nx-binary"],
+            ["bash", str(ROOT / "deploy" / "servers.sh"), "mongo-binary"],
             check=True,
             capture_output=True,
             text=True,
         ).stdout.strip()
+        # As deploy/servers.sh starts it: one node, a cache sized for a test.
         self.process = subprocess.Popen(
             [
                 binary,
-                "--data-dir",
+                "--standalone",
+                "--cache-size",
+                "256M",
+                "--log-file-max",
+                "32MB",
+                "--storage-path",
                 str(self.data_dir),
-                "-p",
+                "--host",
+                "127.0.0.1",
+                "--port",
                 str(self.port),
-                "--log-file",
-                str(self.data_dir / "server.log"),
-                "--pid-file",
-                str(self.data_dir / "server.pid"),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -328,7 +328,7 @@ def test_nothing_is_traced_without_an_endpoint(traced_settings: Settings) -> Non
     ]
     gateway = create_gateway(traced_settings)
     assert gateway.state.rpc.tracer is None
-    assert gateway.state.database.client.options.event_listeners == []
+    assert gateway.state.attachments.store.database.client.options.event_listeners == []
     assert gateway._telemetry["tracing"] is False
 
 

@@ -9,7 +9,7 @@ from fastapi.telemetry import TelemetryConfig
 from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from services.gateway.attachments import AttachmentStore
+from services.gateway.attachments import AttachmentUploads
 from services.gateway.auth import TokenVerifier
 from services.gateway.body_guard import BodyGuard
 from services.gateway.errors import install_error_handlers
@@ -34,6 +34,7 @@ from services.gateway.routes.stream import install_streams
 from services.gateway.rpc_client import RpcClient
 from services.gateway.security_headers import SecurityHeaders
 from services.gateway.strict_forms import install_strict_forms
+from shared.attachments import AttachmentStore
 from shared.database import connect_database
 from shared.logging import configure_logging
 from shared.metrics import HttpMetrics, ServiceMetrics
@@ -113,9 +114,10 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
     )
     app.state.settings = settings
     app.state.rpc = rpc
-    app.state.database = database
     app.state.verifier = verifier
-    app.state.attachments = AttachmentStore(database, settings.max_attachment_mb * 1024 * 1024)
+    app.state.attachments = AttachmentUploads(
+        AttachmentStore(database), settings.max_attachment_mb * 1024 * 1024
+    )
     app.state.limiter = RateLimiter(settings.rate_limits)
     # Built before serving so a broken article stops the start instead of a later search.
     app.state.kb = KnowledgeBase.load(settings.kb_dir)

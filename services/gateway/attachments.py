@@ -1,29 +1,22 @@
-"""The attachment store (GridFS): uploads streamed in once, type decided by content.
+"""Uploads through the gateway: type decided by content, safe names, the size limit.
 
-Claim-check: the gateway streams the one file of a ticket or reply into GridFS and only
-its id travels on the bus; the tickets service links it to the ticket.
+The files themselves go to the attachment store (`shared.attachments`), streamed in once;
+only their id travels on the bus.
 """
 
-import functools
 import re
 import unicodedata
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
 
 import puremagic
-from bson import ObjectId
-from bson.errors import InvalidId
 from fastapi import UploadFile
-from gridfs.errors import NoFile
-from motor.motor_asyncio import AsyncIOMotorDatabase, AsyncIOMotorGridFSBucket
 
+from shared.attachments import AttachmentStore
 from shared.errors import InvalidRequest, NotFound, TooLarge, UnsupportedType
 from shared.events import AttachmentRef
 from shared.people import Caller
 
-BUCKET = "attachments"
 SNIFF_BYTES = 8192
 COPY_CHUNK = 1024 * 1024
 FILENAME_MAX = 120
@@ -105,16 +98,12 @@ class Download:
     chunks: AsyncIterator[bytes]
 
 
-class AttachmentStore:
-    def __init__(self, database: AsyncIOMotorDatabase[Any], max_bytes: int) -> None:
-        self.database = database
-        self.max_bytes = max_bytes
+class AttachmentUploads:
+    """The gateway's side of the attachment store: checked uploads in, downloads out."""
 
-    @functools.cached_property
-    def bucket(self) -> AsyncIOMotorGridFSBucket:
-        # Built on first use: motor's bucket binds the event loop running at construction,
-        # and the app is built before uvicorn starts its loop.
-        return AsyncIOMotorGridFSBucket(self.database, bucket_name=BUCKET)
+    def __init__(self, store: AttachmentStore, max_bytes: int) -> None:
+        self.store = store
+        self.max_bytes = max_bytes
 
     async def save(self, upload: UploadFile, caller: Caller) -> AttachmentRef:
         head = await upload.read(SNIFF_BYTES)
@@ -122,53 +111,31 @@ class AttachmentStore:
             raise InvalidRequest("the attached file is empty", "attachment_empty")
         content_type = detect_content_type(head)
         filename = safe_filename(upload.filename, content_type)
-        stream = self.bucket.open_upload_stream(
-            filename,
-            metadata={
-                "content_type": content_type,
-                "account_id": caller.account_id,
-                "uploaded_by": caller.id,
-                # Epoch milliseconds, for the orphan purge: NX-27017 stores GridFS's own
-                # uploadDate as text and refuses a date inside file metadata.
-                "uploaded_at_ms": int(datetime.now(UTC).timestamp() * 1000),
-            },
+        return await self.store.save(
+            self._limited(head, upload), filename, content_type, caller.account_id, caller.id
         )
+
+    async def _limited(self, head: bytes, upload: UploadFile) -> AsyncIterator[bytes]:
+        """The upload's bytes, refused past the limit while streaming (no Content-Length
+        needs to be trusted)."""
         size = 0
         chunk = head
-        try:
-            while chunk:
-                size += len(chunk)
-                if size > self.max_bytes:
-                    raise TooLarge(
-                        f"the attachment is larger than {self.max_bytes // (1024 * 1024)} MB",
-                        "attachment_too_large",
-                    )
-                await stream.write(chunk)
-                chunk = await upload.read(COPY_CHUNK)
-        except BaseException:
-            # Nothing half-saved: the chunks written so far go. Deleted directly because
-            # GridFS's abort() fails on NX-27017 before the file document exists.
-            await self.database[f"{BUCKET}.chunks"].delete_many({"files_id": stream._id})
-            raise
-        await stream.close()
-        return AttachmentRef(
-            id=str(stream._id), filename=filename, content_type=content_type, size=size
-        )
+        while chunk:
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise TooLarge(
+                    f"the attachment is larger than {self.max_bytes // (1024 * 1024)} MB",
+                    "attachment_too_large",
+                )
+            yield chunk
+            chunk = await upload.read(COPY_CHUNK)
 
     async def discard(self, ref: AttachmentRef) -> None:
         """Remove an upload whose ticket or reply was refused: nothing stays behind."""
-        file_id = ObjectId(ref.id)
-        await self.database[f"{BUCKET}.chunks"].delete_many({"files_id": file_id})
-        await self.database[f"{BUCKET}.files"].delete_one({"_id": file_id})
+        await self.store.delete(ref.id)
 
     async def open(self, ref: AttachmentRef) -> Download:
-        try:
-            stream = await self.bucket.open_download_stream(ObjectId(ref.id))
-        except (InvalidId, NoFile):
-            raise NotFound("attachment not found", "attachment_not_found") from None
-
-        async def chunks() -> AsyncIterator[bytes]:
-            while data := await stream.readchunk():
-                yield data
-
-        return Download(ref=ref, chunks=chunks())
+        chunks = await self.store.download(ref.id)
+        if chunks is None:
+            raise NotFound("attachment not found", "attachment_not_found")
+        return Download(ref=ref, chunks=chunks)

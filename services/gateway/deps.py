@@ -4,13 +4,12 @@ Every dependency is `async def`: FastAPI runs a plain `def` dependency in a work
 and those hand-offs were 40% of the gateway's time per ticket created (py-spy, issue #10).
 """
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from motor.motor_asyncio import AsyncIOMotorDatabase
 
-from services.gateway.attachments import AttachmentStore
+from services.gateway.attachments import AttachmentUploads
 from services.gateway.auth import InvalidToken, TokenVerifier
 from services.gateway.kb.service import KnowledgeBase as KnowledgeBaseIndex
 from services.gateway.ratelimit import RateLimiter
@@ -43,13 +42,8 @@ async def get_verifier(request: Request) -> TokenVerifier:
     return verifier
 
 
-async def get_database(request: Request) -> AsyncIOMotorDatabase[Any]:
-    database: AsyncIOMotorDatabase[Any] = request.app.state.database
-    return database
-
-
-async def get_attachments(request: Request) -> AttachmentStore:
-    attachments: AttachmentStore = request.app.state.attachments
+async def get_attachments(request: Request) -> AttachmentUploads:
+    attachments: AttachmentUploads = request.app.state.attachments
     return attachments
 
 
@@ -104,9 +98,8 @@ AppSettings = Annotated[Settings, Depends(get_settings)]
 Rpc = Annotated[RpcClient, Depends(get_rpc)]
 Calendar = Annotated[SupportCalendar, Depends(get_calendar)]
 Verifier = Annotated[TokenVerifier, Depends(get_verifier)]
-Database = Annotated[AsyncIOMotorDatabase[Any], Depends(get_database)]
 KnowledgeBase = Annotated[KnowledgeBaseIndex, Depends(get_knowledge_base)]
-Attachments = Annotated[AttachmentStore, Depends(get_attachments)]
+Attachments = Annotated[AttachmentUploads, Depends(get_attachments)]
 Limiter = Annotated[RateLimiter, Depends(get_limiter)]
 CurrentUser = Annotated[Caller, Depends(get_current_caller)]
 CurrentAgent = Annotated[Caller, Depends(get_current_agent)]

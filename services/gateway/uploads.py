@@ -6,7 +6,7 @@ from typing import TypeVar
 from fastapi import Request, UploadFile
 from starlette.datastructures import UploadFile as FormFile
 
-from services.gateway.attachments import AttachmentStore
+from services.gateway.attachments import AttachmentUploads
 from shared.errors import ErrorKind, HelpdeskError, InvalidRequest
 from shared.events import AttachmentRef
 from shared.people import Caller
@@ -32,7 +32,7 @@ def chosen_file(file: UploadFile | None) -> UploadFile | None:
 
 
 async def send_with_upload(
-    attachments: AttachmentStore,
+    attachments: AttachmentUploads,
     file: UploadFile | None,
     caller: Caller,
     send: Callable[[AttachmentRef | None], Awaitable[Result]],

@@ -8,7 +8,7 @@ from services.notifications.handlers import build_router
 from services.notifications.service import PopupService
 from services.notifications.store import PopupStore
 from shared.background import BackgroundWork, PeriodicJob
-from shared.database import connect_database, count_matching
+from shared.database import connect_database
 from shared.logging import CorrelationMiddleware, configure_logging
 from shared.metrics import ServiceMetrics
 from shared.outbox import OutboxRelay
@@ -54,14 +54,11 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
         ],
     )
 
-    async def reminders_waiting() -> float:
-        return await count_matching(store.popups, {"remind_pending": True})
-
     metrics = ServiceMetrics()
     metrics.outbox(store.popups)
     metrics.outbox(store.announcements)
     metrics.gauge(
-        "helpdesk_reminders_waiting", "Snoozed pop-ups to remind later", reminders_waiting
+        "helpdesk_reminders_waiting", "Snoozed pop-ups to remind later", store.reminders_waiting
     )
 
     return build_database_service_app(

@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from shared.errors import Conflict, InvalidRequest
 from shared.events import AnnouncementPayload, ReplyPosted, TicketUpdated
@@ -119,19 +118,6 @@ def remind_at(choice: SnoozeChoice, now: datetime) -> datetime:
     if choice.until - now > LONGEST_SNOOZE:
         raise InvalidRequest("until: at most 30 days ahead")
     return choice.until
-
-
-# Pop-ups not yet previewed: the Help button's badge counts them (closed ones too: the
-# user has not read them, and the manual sends them to history for what they closed).
-UNREAD: dict[str, Any] = {"read": False, "deleted": False}
-
-
-def pops_up_now(now: datetime) -> dict[str, Any]:
-    """The query of pop-ups to show as a modal now: arrived and not dealt with (read,
-    closed or deleted), or a reminder whose time has come. Pop-ups stored before `seen`
-    existed have no such field and so never pop up again: they had popped up at every
-    page load until then."""
-    return {**UNREAD, "seen": False, "visible_at": {"$lte": now}}
 
 
 def ensure_not_deleted(deleted: bool, number: str) -> None:

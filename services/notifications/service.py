@@ -5,8 +5,6 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from pymongo.errors import DuplicateKeyError
-
 from services.notifications import domain
 from services.notifications.store import PopupStore
 from shared.errors import NotFound, Unavailable
@@ -26,7 +24,6 @@ from shared.events import (
     TicketUpdated,
 )
 from shared.logging import correlation_id
-from shared.outbox import with_events
 from shared.people import Caller, person_key
 from shared.popups import (
     Announce,
@@ -43,8 +40,6 @@ from shared.versioned import FIRST_VERSION, VERSION
 
 Clock = Callable[[], datetime]
 Change = tuple[dict[str, Any], PopupEvent] | None
-# Collisions of pop-up numbers are rare; this bounds the retries of one creation.
-NUMBER_ATTEMPTS = 20
 # Concurrent changes of one pop-up retry on a version conflict; a handful always suffices.
 WRITE_ATTEMPTS = 20
 # Reminders made due per scan: the rest wait for the next scan a moment later.
@@ -83,20 +78,15 @@ class PopupService:
         """Create the pop-up once: a second call with the same key returns the first one."""
         if existing := await self.store.by_key(draft.key):
             return existing
-        for _attempt in range(NUMBER_ATTEMPTS):
-            number = domain.popup_number(await self.store.next_sequence())
-            document = self._new_popup(draft, number)
-            try:
-                await self.store.insert(with_events(document, self._event(PopupCreated, document)))
-            except DuplicateKeyError:
-                # Either the key (another delivery of the same cause won) or the number
-                # (FerretDB's $inc is not atomic under concurrency) was taken.
-                if existing := await self.store.by_key(draft.key):
-                    return existing
-                continue
-            self.popups_written()
-            return document
-        raise Unavailable("could not allocate a pop-up number; please retry")
+        number = domain.popup_number(await self.store.next_sequence())
+        document = self._new_popup(draft, number)
+        if not await self.store.insert(document, self._event(PopupCreated, document)):
+            # Another delivery of the same cause made it meanwhile.
+            existing = await self.store.by_key(draft.key)
+            assert existing is not None, "pop-ups are never removed"
+            return existing
+        self.popups_written()
+        return document
 
     def _new_popup(self, draft: domain.PopupDraft, number: str) -> dict[str, Any]:
         now = self.clock()
@@ -140,10 +130,9 @@ class PopupService:
             "_id": announcement.announcement_id,
             **announcement.model_dump(exclude={"announcement_id"}),
             "sent_by": command.caller.as_author().model_dump(),
-            VERSION: FIRST_VERSION,
         }
         published = AnnouncementPublished(correlation_id=correlation_id.get(), payload=announcement)
-        await self.store.insert_announcement(with_events(document, published))
+        await self.store.insert_announcement(document, published)
         self.announcements_written()
         if announcement.user_id and announcement.account_id:
             # The one person is known: the pop-up need not wait for them to show up.
@@ -215,20 +204,18 @@ class PopupService:
     async def list(self, query: ListPopups) -> PopupPage:
         caller = query.caller
         await self.deliver_announcements(DeliverAnnouncements(recipients=[_recipient(caller)]))
-        owner: dict[str, Any] = {"account_id": caller.account_id, "user_id": caller.id}
-        criteria = dict(owner)
-        if query.state == "active":
-            criteria |= domain.pops_up_now(self.clock())
-        if query.ticket_number:
-            criteria["ticket_number"] = query.ticket_number
+        # "active": what pops up now (see store.page_query).
+        active_at = self.clock() if query.state == "active" else None
         skip = (query.page - 1) * query.page_size
-        rows, total = await self.store.page(criteria, skip, query.page_size)
+        rows, total = await self.store.page(
+            caller.account_id, caller.id, active_at, query.ticket_number, skip, query.page_size
+        )
         return PopupPage(
             items=[Popup.model_validate(row) for row in rows],
             total=total,
             page=query.page,
             page_size=query.page_size,
-            unread=await self.store.count(owner | domain.UNREAD),
+            unread=await self.store.unread(caller.account_id, caller.id),
         )
 
     async def snooze(self, command: SnoozePopup) -> Snoozed:
@@ -327,7 +314,7 @@ class PopupService:
             if change is None:
                 return popup
             changed, event = change
-            if await self.store.replace(with_events(changed, event)):
+            if await self.store.change(popup, _changed_fields(popup, changed), event):
                 self.popups_written()
                 return changed
         raise Unavailable("the pop-up is being changed elsewhere right now; please retry")
@@ -335,6 +322,10 @@ class PopupService:
     @staticmethod
     def _event(kind: type[PopupEvent], popup: dict[str, Any]) -> PopupEvent:
         return kind(correlation_id=correlation_id.get(), payload=PopupView.model_validate(popup))
+
+
+def _changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    return {field: value for field, value in after.items() if before.get(field) != value}
 
 
 def _recipient(caller: Caller) -> Recipient:

@@ -2,7 +2,9 @@
 
 One document per pop-up, keyed by what caused it (`_id`: the event, or the announcement and
 person), so consuming a cause twice finds the pop-up already there. Its number is unique
-too. State changes replace the whole document, versioned, with their event in its outbox.
+too. A state change sets the fields it changes, with its event pushed onto the outbox in
+the same update; it is versioned, because the event carries the whole pop-up as it is
+after the change.
 """
 
 import contextlib
@@ -13,18 +15,19 @@ from motor.motor_asyncio import AsyncIOMotorCollection, AsyncIOMotorDatabase
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from shared.database import count_matching, database_answers, declare_indexes, find_page
-from shared.outbox import OUTBOX_INDEX
-from shared.versioned import replace_versioned
+from shared.database import create_counter, database_answers, declare_indexes, find_page
+from shared.events import Event
+from shared.outbox import OUTBOX_INDEX, pushing_events, with_events
+from shared.versioned import update_versioned
 
+POPUP_COUNTER = "popup"
 OWNER = [("account_id", ASCENDING), ("user_id", ASCENDING)]
 NEWEST = ("created_at", DESCENDING)
 # Ties of created_at are broken by number, so pages never overlap.
 NEWEST_FIRST = [NEWEST, ("number", DESCENDING)]
 # Every screen's query has an index: active pop-ups (and, by its prefix, the unread
 # count), the whole history, one ticket's pop-ups, the announcements a person already
-# has, and the reminder scan. (`_id` in a compound index makes NX-27017 refuse every
-# insert: "JSON path error near '_id'".)
+# has, and the reminder scan (due times of snoozed pop-ups).
 POPUP_INDEXES: list[list[tuple[str, int]]] = [
     [
         *OWNER,
@@ -36,10 +39,7 @@ POPUP_INDEXES: list[list[tuple[str, int]]] = [
     [*OWNER, *NEWEST_FIRST],
     [*OWNER, ("ticket_number", ASCENDING), *NEWEST_FIRST],
     [*OWNER, ("announcement_id", ASCENDING)],
-    # The reminder scan's equality alone: NX-27017 serves an equality from an index only
-    # when one is named after that field, and with a date range beside it checked every
-    # pop-up in Python (7 ms a scan at 3,000 pop-ups, once a second, holding the database).
-    [("remind_pending", ASCENDING)],
+    [("remind_pending", ASCENDING), ("visible_at", ASCENDING)],
 ]
 ANNOUNCEMENT_INDEXES: list[list[tuple[str, int]]] = [
     [("account_id", ASCENDING), ("user_id", ASCENDING), ("created_at", ASCENDING)],
@@ -61,13 +61,14 @@ class PopupStore:
         await declare_indexes(self.popups, [*popup_indexes, OUTBOX_INDEX])
         announcement_indexes = [*map(IndexModel, ANNOUNCEMENT_INDEXES), OUTBOX_INDEX]
         await declare_indexes(self.announcements, announcement_indexes)
+        await create_counter(self.counters, POPUP_COUNTER)
 
     async def answers(self) -> bool:
         return await database_answers(self.database)
 
     async def next_sequence(self) -> int:
         counter = await self.counters.find_one_and_update(
-            {"_id": "popup"},
+            {"_id": POPUP_COUNTER},
             {"$inc": {"value": 1}},
             upsert=True,
             return_document=ReturnDocument.AFTER,
@@ -75,8 +76,13 @@ class PopupStore:
         value: int = counter["value"]
         return value
 
-    async def insert(self, document: dict[str, Any]) -> None:
-        await self.popups.insert_one(document)
+    async def insert(self, document: dict[str, Any], event: Event[Any]) -> bool:
+        """Save a new pop-up with its event; False if one with its key exists already."""
+        try:
+            await self.popups.insert_one(with_events(document, event))
+        except DuplicateKeyError:
+            return False
+        return True
 
     async def by_key(self, key: str) -> dict[str, Any] | None:
         document: dict[str, Any] | None = await self.popups.find_one({"_id": key})
@@ -88,28 +94,43 @@ class PopupStore:
         )
         return document
 
-    async def replace(self, document: dict[str, Any]) -> bool:
-        return await replace_versioned(self.popups, document)
+    async def change(
+        self, popup: dict[str, Any], changes: dict[str, Any], event: Event[Any]
+    ) -> bool:
+        """Set the fields decided from `popup` as read, with the event announcing them;
+        False if the pop-up changed meanwhile (decide again)."""
+        return await update_versioned(self.popups, popup, pushing_events({"$set": changes}, event))
 
     async def page(
-        self, query: dict[str, Any], skip: int, limit: int
+        self,
+        account_id: str,
+        user_id: str,
+        active_at: datetime | None,
+        ticket_number: str | None,
+        skip: int,
+        limit: int,
     ) -> tuple[list[dict[str, Any]], int]:
+        """One page of a person's pop-ups, newest first; with `active_at`, only those that
+        pop up at that moment."""
+        query = page_query(account_id, user_id, active_at, ticket_number)
         return await find_page(self.popups, query, NEWEST_FIRST, skip, limit, {"outbox": 0})
 
-    async def count(self, query: dict[str, Any]) -> int:
-        return await count_matching(self.popups, query)
+    async def unread(self, account_id: str, user_id: str) -> int:
+        """Pop-ups not previewed yet: the Help button's badge."""
+        return await self.popups.count_documents(
+            {"account_id": account_id, "user_id": user_id, **UNREAD}
+        )
 
     async def due(self, now: datetime, limit: int) -> list[dict[str, Any]]:
-        # Only snoozed pop-ups wait for a reminder, so their due times are compared here.
-        cursor = self.popups.find({"remind_pending": True}, {"_id": 1, "visible_at": 1})
-        due = [document async for document in cursor if document["visible_at"] <= now]
-        return due[:limit]
+        """Snoozed pop-ups whose time has come."""
+        cursor = self.popups.find(due_query(now), {"_id": 1}).limit(limit)
+        return [document async for document in cursor]
+
+    async def reminders_waiting(self) -> int:
+        return await self.popups.count_documents({"remind_pending": True})
 
     async def announcement_ids_of(self, account_id: str, user_id: str) -> set[str]:
-        cursor = self.popups.find(
-            {"account_id": account_id, "user_id": user_id, "announcement_id": {"$ne": None}},
-            {"announcement_id": 1},
-        )
+        cursor = self.popups.find(announced_query(account_id, user_id), {"announcement_id": 1})
         return {document["announcement_id"] async for document in cursor}
 
     async def remember(self, key: str, account_id: str, user_id: str, now: datetime) -> None:
@@ -125,8 +146,8 @@ class PopupStore:
         owner = {"account_id": account_id, "user_id": user_id}
         return await self.popups.find_one(owner, {"_id": 1}) is not None
 
-    async def insert_announcement(self, document: dict[str, Any]) -> None:
-        await self.announcements.insert_one(document)
+    async def insert_announcement(self, document: dict[str, Any], event: Event[Any]) -> None:
+        await self.announcements.insert_one(with_events(document, event))
 
     async def announcement(self, announcement_id: str) -> dict[str, Any] | None:
         document: dict[str, Any] | None = await self.announcements.find_one(
@@ -136,7 +157,40 @@ class PopupStore:
 
     async def announcements_for(self, account_id: str, user_id: str) -> list[dict[str, Any]]:
         cursor = self.announcements.find(
-            {"account_id": {"$in": [None, account_id]}, "user_id": {"$in": [None, user_id]}},
-            {"outbox": 0},
+            announcements_query(account_id, user_id), {"outbox": 0}
         ).sort("created_at", ASCENDING)
         return [document async for document in cursor]
+
+
+# Not previewed yet (closed ones count too: the user has not read them, and the manual
+# sends them to history for what they closed).
+UNREAD: dict[str, Any] = {"read": False, "deleted": False}
+
+
+def page_query(
+    account_id: str, user_id: str, active_at: datetime | None, ticket_number: str | None
+) -> dict[str, Any]:
+    """A person's pop-ups; with `active_at`, those that pop up as a modal at that moment:
+    arrived and not dealt with (read, closed or deleted), or a reminder whose time has
+    come. Pop-ups stored before `seen` existed have no such field and so never pop up
+    again: they had popped up at every page load until then."""
+    query: dict[str, Any] = {"account_id": account_id, "user_id": user_id}
+    if active_at is not None:
+        query |= {**UNREAD, "seen": False, "visible_at": {"$lte": active_at}}
+    if ticket_number:
+        query["ticket_number"] = ticket_number
+    return query
+
+
+def due_query(now: datetime) -> dict[str, Any]:
+    return {"remind_pending": True, "visible_at": {"$lte": now}}
+
+
+def announced_query(account_id: str, user_id: str) -> dict[str, Any]:
+    """A person's pop-ups made from announcements."""
+    return {"account_id": account_id, "user_id": user_id, "announcement_id": {"$ne": None}}
+
+
+def announcements_query(account_id: str, user_id: str) -> dict[str, Any]:
+    """Announcements meant for a person: to them, to their account, or to everyone."""
+    return {"account_id": {"$in": [None, account_id]}, "user_id": {"$in": [None, user_id]}}

@@ -14,12 +14,6 @@ NUMBER_PREFIX = "HD-"
 WAITING_ON_SUPPORT: frozenset[TicketStatus] = frozenset({"new", "in_progress"})
 
 
-def queue_state(status: TicketStatus) -> str:
-    """ "open" while support has the ball: the agents' default queue, as one indexed value
-    (an `$in` over statuses is served by no index on NX-27017)."""
-    return "open" if status in WAITING_ON_SUPPORT else "parked"
-
-
 def ticket_number(sequence: int) -> str:
     return f"{NUMBER_PREFIX}{sequence:06d}"
 

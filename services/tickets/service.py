@@ -3,13 +3,12 @@
 import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from pymongo.errors import DuplicateKeyError
-
 from services.tickets import domain
-from services.tickets.store import UPDATED_MS, TicketStore, epoch_ms
+from services.tickets.store import TicketStore
 from shared.errors import Conflict, InvalidRequest, NotFound, Unavailable
 from shared.events import (
     AttachmentRef,
@@ -23,7 +22,6 @@ from shared.events import (
     TicketUpdatedPayload,
 )
 from shared.logging import correlation_id
-from shared.outbox import with_events
 from shared.people import Caller
 from shared.tickets import (
     AgentQueueQuery,
@@ -45,8 +43,6 @@ from shared.versioned import FIRST_VERSION, VERSION
 from shared.vocabulary import TicketStatus
 
 Clock = Callable[[], datetime]
-# Collisions of ticket numbers are rare; this bounds the retries of one create.
-NUMBER_ATTEMPTS = 20
 # A retry that finds its key reserved waits this long for the first request to finish.
 KEY_WAIT_ATTEMPTS = 30
 KEY_WAIT_SECONDS = 0.1
@@ -56,6 +52,16 @@ STALE_RESERVATION = timedelta(seconds=10)
 WRITE_ATTEMPTS = 20
 # Uploads nobody linked within this time are removed by the orphan purge.
 ORPHAN_GRACE = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class TicketChange:
+    """A change decided from the ticket as read: fields to set, maybe a new message, and the
+    event that announces it."""
+
+    fields: dict[str, Any]
+    event: Event[Any]
+    message: dict[str, Any] | None = None
 
 
 def _utcnow() -> datetime:
@@ -87,23 +93,16 @@ class TicketService:
             if existing is not None:
                 return existing
         attachment = await self._checked_attachment(command.attachment, caller)
-        for _attempt in range(NUMBER_ATTEMPTS):
-            number = domain.ticket_number(await self.store.next_sequence("ticket"))
-            document, event = self.new_ticket(command, number, attachment, key)
-            try:
-                await self.store.insert(with_events(document, event))
-            except DuplicateKeyError:
-                # The number was handed out twice: FerretDB's findAndModify $inc is not
-                # atomic under concurrency (measured here), so the unique _id decides.
-                continue
-            if key:
-                await self.store.complete_key(key, number, self.clock())
-            await self._link(attachment, number)
-            # No read mark for the author: without one a ticket is unread only once support
-            # replies, exactly as with a mark at its creation, and it saves a write.
-            self.events_written()
-            return self._detail(document, None)
-        raise Unavailable("could not allocate a ticket number; please retry")
+        number = domain.ticket_number(await self.store.next_sequence())
+        document, event = self.new_ticket(command, number, attachment, key)
+        await self.store.insert(document, event)
+        if key:
+            await self.store.complete_key(key, number, self.clock())
+        await self._claim(attachment, number)
+        # No read mark for the author: without one a ticket is unread only once support
+        # replies, exactly as with a mark at its creation, and it saves a write.
+        self.events_written()
+        return self._detail(document, None)
 
     async def _ticket_for_key(self, key: str) -> TicketDetail | None:
         """The ticket another request with the same key created (or is creating now).
@@ -152,7 +151,6 @@ class TicketService:
             "subject": command.subject,
             "importance": command.importance,
             "status": "new",
-            "queue_state": domain.queue_state("new"),
             "created_at": now,
             "updated_at": now,
             "sla_due_at": sla_due_at,
@@ -181,7 +179,7 @@ class TicketService:
         idem = f"{caller.person_key}:{command.idempotency_key or uuid.uuid4().hex}"
         message_id = uuid.uuid4().hex
 
-        async def add_reply(ticket: dict[str, Any]) -> tuple[dict[str, Any], Event[Any]] | None:
+        async def add_reply(ticket: dict[str, Any]) -> TicketChange | None:
             if _message_with_idem(ticket, idem):
                 return None
             status = domain.status_after_reply(ticket["status"], caller, command.status)
@@ -190,15 +188,13 @@ class TicketService:
             now = self.clock()
             message = self._message(caller, command.message, attachment, now, idem=idem)
             message["id"] = message_id
-            changed = {
-                **ticket,
+            fields = {
                 "status": status,
                 "updated_at": now,
                 "sla_due_at": self._next_due(ticket, status, now, restart=caller.role == "agent"),
-                "messages": [*ticket["messages"], message],
             }
             if caller.role == "agent":
-                changed["last_support_reply_at"] = now
+                fields["last_support_reply_at"] = now
             event = ReplyPosted(
                 correlation_id=correlation_id.get(),
                 payload=ReplyPostedPayload(
@@ -214,13 +210,13 @@ class TicketService:
                     previous_status=ticket["status"],
                 ),
             )
-            return changed, event
+            return TicketChange(fields, event, message)
 
         ticket = await self._change(command.number, caller, add_reply)
         stored = _message_with_idem(ticket, idem)
         assert stored is not None
         if stored["attachment"]:
-            await self.store.link_attachment(stored["attachment"]["id"], ticket["number"])
+            await self.store.attachments.claim(stored["attachment"]["id"], ticket["number"])
         if caller.role == "user":
             await self.store.mark_read(ticket["number"], domain.reader_key(caller), self.clock())
         return Message.model_validate(stored)
@@ -236,7 +232,7 @@ class TicketService:
         return detail
 
     async def update(self, command: UpdateTicket) -> TicketDetail:
-        async def apply(ticket: dict[str, Any]) -> tuple[dict[str, Any], Event[Any]] | None:
+        async def apply(ticket: dict[str, Any]) -> TicketChange | None:
             changes = TicketChanges(
                 status=command.status if command.status != ticket["status"] else None,
                 subject=command.subject if command.subject != ticket["subject"] else None,
@@ -245,8 +241,7 @@ class TicketService:
                 return None
             now = self.clock()
             status: TicketStatus = changes.status or ticket["status"]
-            changed = {
-                **ticket,
+            fields = {
                 **changes.model_dump(exclude_none=True),
                 "updated_at": now,
                 "sla_due_at": self._next_due(ticket, status, now, restart=False),
@@ -257,13 +252,13 @@ class TicketService:
                     number=ticket["number"],
                     account_id=ticket["account_id"],
                     ticket_owner_id=ticket["author"]["id"],
-                    subject=changed["subject"],
+                    subject=fields.get("subject", ticket["subject"]),
                     status=status,
                     changes=changes,
                     changed_by=command.caller.as_author(),
                 ),
             )
-            return changed, event
+            return TicketChange(fields, event)
 
         ticket = await self._change(command.number, command.caller, apply)
         return self._detail(ticket, None)
@@ -272,38 +267,42 @@ class TicketService:
         self,
         number: str,
         caller: Caller,
-        apply: Callable[[dict[str, Any]], Awaitable[tuple[dict[str, Any], Event[Any]] | None]],
+        apply: Callable[[dict[str, Any]], Awaitable[TicketChange | None]],
     ) -> dict[str, Any]:
-        """Read, change and write a ticket with its event; re-read if someone else won."""
+        """Read a ticket, decide its change and write it with its event, unless someone
+        else changed the ticket meanwhile: then read and decide again."""
         for _attempt in range(WRITE_ATTEMPTS):
             ticket = await self._visible_ticket(number, caller)
             change = await apply(ticket)
             if change is None:
                 return ticket
-            changed, event = change
-            changed = with_events(
-                {**changed, "queue_state": domain.queue_state(changed["status"])}, event
-            )
-            if await self.store.replace(changed):
+            changed = {**ticket, **change.fields}
+            if change.message is None:
+                written = await self.store.change(ticket, change.fields, change.event)
+            else:
+                changed["messages"] = [*ticket["messages"], change.message]
+                written = await self.store.append_reply(
+                    ticket, change.message, change.fields, change.event
+                )
+            if written:
                 self.events_written()
                 return changed
         raise Unavailable("the ticket is being changed by others right now; please retry")
 
     async def history(self, query: HistoryQuery) -> HistoryPage:
-        criteria: dict[str, Any] = {"account_id": query.caller.account_id}
-        if query.status:
-            criteria["status"] = query.status
-        if query.subject:
-            criteria["subject"] = query.subject
+        updated = None
         if query.day:
+            # The calendar day in the support time zone, as the user sees dates.
             start = datetime.combine(query.day, time.min, self.sla.calendar.tz)
-            criteria[UPDATED_MS] = {
-                "$gte": epoch_ms(start),
-                "$lt": epoch_ms(start + timedelta(days=1)),
-            }
+            updated = (start, start + timedelta(days=1))
         skip = (query.page - 1) * query.page_size
-        rows, total = await self.store.page(
-            criteria, [(UPDATED_MS, -1), ("_id", -1)], skip, query.page_size
+        rows, total = await self.store.page_history(
+            query.caller.account_id,
+            query.status,
+            query.subject,
+            updated,
+            skip,
+            query.page_size,
         )
         reader = domain.reader_key(query.caller)
         read_marks = await self.store.read_marks([row["number"] for row in rows], reader)
@@ -332,18 +331,12 @@ class TicketService:
         return await self.store.subjects(query.caller.account_id)
 
     async def queue(self, query: AgentQueueQuery) -> QueuePage:
-        criteria: dict[str, Any] = (
-            {"status": query.status} if query.status else {"queue_state": "open"}
-        )
-        if query.importance:
-            criteria["importance"] = query.importance
-        if query.account_id:
-            criteria["account_id"] = query.account_id
-        if query.text and query.text.strip():
-            criteria["subject"] = {"$regex": _literal(query.text.strip()), "$options": "i"}
+        # By default the tickets where support has the ball.
+        statuses = [query.status] if query.status else domain.WAITING_ON_SUPPORT
+        text = query.text.strip() if query.text else None
         skip = (query.page - 1) * query.page_size
-        rows, total = await self.store.page(
-            criteria, [("sla_due_at", 1), ("_id", 1)], skip, query.page_size
+        rows, total = await self.store.page_queue(
+            statuses, query.importance, query.account_id, text or None, skip, query.page_size
         )
         return QueuePage(
             items=[QueueRow.model_validate(row) for row in rows],
@@ -355,20 +348,19 @@ class TicketService:
     async def attachment(self, query: AttachmentQuery) -> AttachmentRef:
         """The attachment's metadata, if the caller may download it."""
         missing = NotFound("attachment not found", "attachment_not_found")
-        file = await self.store.attachment_file(query.attachment_id)
+        file = await self.store.attachments.file(query.attachment_id)
         if file is None:
             raise missing
-        number = await self.store.attachment_link(query.attachment_id)
         ticket = (
-            await self.store.get(number)
-            if number
+            await self.store.get(file.ticket_number)
+            if file.ticket_number
             else await self.store.ticket_referencing(query.attachment_id)
         )
         if ticket is None:
             raise missing
         if query.caller.role != "agent" and ticket["account_id"] != query.caller.account_id:
             raise missing
-        return _attachment_ref(file)
+        return file.ref
 
     async def purge_orphan_attachments(self, grace: timedelta = ORPHAN_GRACE) -> int:
         return await self.store.purge_orphan_attachments(self.clock() - grace)
@@ -389,19 +381,19 @@ class TicketService:
         """The upload must exist, come from the caller's account and be nobody else's."""
         if attachment is None:
             return None
-        file = await self.store.attachment_file(attachment.id)
-        if file is None or file.get("metadata", {}).get("account_id") != caller.account_id:
+        file = await self.store.attachments.file(attachment.id)
+        if file is None or file.account_id != caller.account_id:
             raise InvalidRequest(
                 "the attachment was not found; upload it again", "attachment_missing"
             )
-        linked_to = await self.store.attachment_link(attachment.id)
-        if linked_to is not None and (ticket is None or linked_to != ticket["number"]):
+        claimed_by = file.ticket_number
+        if claimed_by is not None and (ticket is None or claimed_by != ticket["number"]):
             raise Conflict("this attachment belongs to another ticket already", "attachment_taken")
-        return _attachment_ref(file)
+        return file.ref
 
-    async def _link(self, attachment: AttachmentRef | None, number: str) -> None:
+    async def _claim(self, attachment: AttachmentRef | None, number: str) -> None:
         if attachment is not None:
-            await self.store.link_attachment(attachment.id, number)
+            await self.store.attachments.claim(attachment.id, number)
 
     def _next_due(
         self, ticket: dict[str, Any], status: TicketStatus, now: datetime, restart: bool
@@ -451,17 +443,3 @@ class TicketService:
 
 def _message_with_idem(ticket: dict[str, Any], idem: str) -> dict[str, Any] | None:
     return next((m for m in ticket["messages"] if m.get("idem") == idem), None)
-
-
-def _attachment_ref(file: dict[str, Any]) -> AttachmentRef:
-    return AttachmentRef(
-        id=str(file["_id"]),
-        filename=file["filename"],
-        content_type=file["metadata"]["content_type"],
-        size=file["length"],
-    )
-
-
-def _literal(text: str) -> str:
-    """Escape regex metacharacters: agents search subjects for text, not patterns."""
-    return "".join(f"\\{char}" if char in r".^$*+?{}[]\|()" else char for char in text)

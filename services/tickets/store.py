@@ -1,52 +1,43 @@
 """Every MongoDB call of the tickets service (motor), and the indexes its screens need.
 
 One document per ticket, its messages embedded: a reply, the ticket's new status and the
-event announcing it are one single-document write (no multi-document transactions),
-versioned so concurrent changes never overwrite each other.
+event announcing it are one single-document update (no multi-document transactions).
 """
 
-from datetime import UTC, datetime
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
-from bson import ObjectId
-from bson.errors import InvalidId
 from motor.motor_asyncio import AsyncIOMotorCollection, AsyncIOMotorDatabase
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from shared.database import database_answers, declare_indexes, find_page
-from shared.outbox import OUTBOX_INDEX
-from shared.versioned import replace_versioned
+from shared.attachments import AttachmentStore
+from shared.database import create_counter, database_answers, declare_indexes, find_page
+from shared.events import Event
+from shared.outbox import OUTBOX_INDEX, pushing_events, with_events
+from shared.versioned import update_versioned
+from shared.vocabulary import TicketStatus
 
-ATTACHMENT_BUCKET = "attachments"
+TICKET_COUNTER = "ticket"
 # Heavy fields a list screen never shows.
 LIST_PROJECTION = {"messages": 0, "outbox": 0}
-# `updated_at` again, as integer milliseconds since the epoch: the history's sort key and
-# date filter. NX-27017 compares datetimes in Python over a full scan (a day of 100,000
-# tickets: 960 ms), but ranges of integers in SQL on an index.
-UPDATED_MS = "updated_ms"
+# Newest update first; the number breaks ties, so pages never overlap.
+HISTORY_ORDER = [("updated_at", DESCENDING), ("_id", DESCENDING)]
+# Most urgent first.
+QUEUE_ORDER = [("sla_due_at", ASCENDING), ("_id", ASCENDING)]
+ACCOUNT = ("account_id", ASCENDING)
 
-# Every screen's query has an index: history by account with each filter combination,
-# newest update first, and the agents' queue by SLA due time.
+# Every screen's query is served by an index that also gives its order: the history by
+# account with each combination of its equality filters (the date filter is a range on
+# the sort key), and the agents' queue by status (one or several) then SLA due time. The
+# queue's other filters (importance, account, text) narrow those rows.
 INDEXES: list[list[tuple[str, int]]] = [
-    [("account_id", ASCENDING), (UPDATED_MS, DESCENDING)],
-    [("account_id", ASCENDING), ("status", ASCENDING), (UPDATED_MS, DESCENDING)],
-    [("account_id", ASCENDING), ("subject", ASCENDING), (UPDATED_MS, DESCENDING)],
-    [
-        ("account_id", ASCENDING),
-        ("status", ASCENDING),
-        ("subject", ASCENDING),
-        (UPDATED_MS, DESCENDING),
-    ],
-    [("status", ASCENDING), ("sla_due_at", ASCENDING)],
-    [("queue_state", ASCENDING), ("sla_due_at", ASCENDING)],
-    # Single-field indexes of the equality fields: redundant on MongoDB (the compound
-    # prefixes serve), but NX-27017 only keeps an equality on a field index-friendly when
-    # an index is named after that field alone; without them every history query scans.
-    [("account_id", ASCENDING)],
-    [("status", ASCENDING)],
-    [("subject", ASCENDING)],
-    [("queue_state", ASCENDING)],
+    [ACCOUNT, *HISTORY_ORDER],
+    [ACCOUNT, ("status", ASCENDING), *HISTORY_ORDER],
+    [ACCOUNT, ("subject", ASCENDING), *HISTORY_ORDER],
+    [ACCOUNT, ("status", ASCENDING), ("subject", ASCENDING), *HISTORY_ORDER],
+    [("status", ASCENDING), *QUEUE_ORDER],
 ]
 
 
@@ -57,31 +48,22 @@ class TicketStore:
         self.counters: AsyncIOMotorCollection[Any] = database["counters"]
         self.creation_keys: AsyncIOMotorCollection[Any] = database["ticket_creation_keys"]
         self.reads: AsyncIOMotorCollection[Any] = database["ticket_reads"]
-        self.files: AsyncIOMotorCollection[Any] = database[f"{ATTACHMENT_BUCKET}.files"]
-        self.chunks: AsyncIOMotorCollection[Any] = database[f"{ATTACHMENT_BUCKET}.chunks"]
-        self.links: AsyncIOMotorCollection[Any] = database["attachment_links"]
+        self.attachments = AttachmentStore(database)
 
     async def ensure_indexes(self) -> None:
+        """Indexes, and the ticket counter: created once, before anyone asks for a number."""
         await declare_indexes(self.tickets, [*map(IndexModel, INDEXES), OUTBOX_INDEX])
-        await self._backfill_updated_ms()
-
-    async def _backfill_updated_ms(self) -> None:
-        """Give tickets written before `updated_ms` existed their sort key."""
-        missing = self.tickets.find({UPDATED_MS: {"$exists": False}}, {"updated_at": 1})
-        async for ticket in missing:
-            # Only if unchanged since read: a concurrent write brings its own key.
-            await self.tickets.update_one(
-                {"_id": ticket["_id"], "updated_at": ticket["updated_at"]},
-                {"$set": {UPDATED_MS: epoch_ms(ticket["updated_at"])}},
-            )
+        await self.attachments.ensure_indexes()
+        await create_counter(self.counters, TICKET_COUNTER)
 
     async def answers(self) -> bool:
         return await database_answers(self.database)
 
-    async def next_sequence(self, name: str, count: int = 1) -> int:
-        """The next value of the counter; with `count`, the last of that many in a row."""
+    async def next_sequence(self, count: int = 1) -> int:
+        """The next ticket sequence number; with `count`, the last of that many in a row."""
+        # Upsert only as a fallback (see create_counter).
         counter = await self.counters.find_one_and_update(
-            {"_id": name},
+            {"_id": TICKET_COUNTER},
             {"$inc": {"value": count}},
             upsert=True,
             return_document=ReturnDocument.AFTER,
@@ -89,12 +71,13 @@ class TicketStore:
         value: int = counter["value"]
         return value
 
-    async def insert(self, document: dict[str, Any]) -> None:
-        await self.tickets.insert_one(_with_sort_key(document))
+    async def insert(self, document: dict[str, Any], event: Event[Any]) -> None:
+        """Save a new ticket with the event that announces it."""
+        await self.tickets.insert_one(with_events(document, event))
 
     async def insert_many(self, documents: list[dict[str, Any]]) -> None:
-        """Bulk insert of whole tickets (seeding), each with its sort key."""
-        await self.tickets.insert_many([_with_sort_key(document) for document in documents])
+        """Bulk insert of whole tickets without events (seeding)."""
+        await self.tickets.insert_many(documents)
 
     async def reserve_key(self, key: str, at: datetime) -> bool:
         """Claim an Idempotency-Key; False if an earlier request claimed it."""
@@ -105,15 +88,15 @@ class TicketStore:
         return True
 
     async def complete_key(self, key: str, number: str, at: datetime) -> None:
-        await self.creation_keys.replace_one(
-            {"_id": key}, {"_id": key, "number": number, "reserved_at": at}
+        await self.creation_keys.update_one(
+            {"_id": key}, {"$set": {"number": number, "reserved_at": at}}
         )
 
     async def take_over_key(self, stale: dict[str, Any], at: datetime) -> bool:
-        """Claim a dead request's reservation; exactly one retry wins (atomic replace)."""
-        result = await self.creation_keys.replace_one(
+        """Claim a dead request's reservation; exactly one retry wins (atomic update)."""
+        result = await self.creation_keys.update_one(
             {"_id": stale["_id"], "reserved_at": stale["reserved_at"], "number": None},
-            {"_id": stale["_id"], "number": None, "reserved_at": at},
+            {"$set": {"reserved_at": at}},
         )
         return result.matched_count == 1
 
@@ -130,17 +113,33 @@ class TicketStore:
         document: dict[str, Any] | None = await self.tickets.find_one({"_id": number})
         return document
 
-    async def replace(self, document: dict[str, Any]) -> bool:
-        """Write the changed ticket unless someone changed it meanwhile."""
-        return await replace_versioned(self.tickets, _with_sort_key(document))
+    async def append_reply(
+        self,
+        ticket: dict[str, Any],
+        message: dict[str, Any],
+        changes: dict[str, Any],
+        event: Event[Any],
+    ) -> bool:
+        """Add a message and the ticket's new state, decided from `ticket` as read; False if
+        the ticket changed meanwhile (decide again)."""
+        update = {"$push": {"messages": message}, "$set": changes}
+        return await update_versioned(self.tickets, ticket, pushing_events(update, event))
+
+    async def change(
+        self, ticket: dict[str, Any], changes: dict[str, Any], event: Event[Any]
+    ) -> bool:
+        """Change the ticket's fields as decided from `ticket` as read; False if it changed
+        meanwhile (decide again)."""
+        update = pushing_events({"$set": changes}, event)
+        return await update_versioned(self.tickets, ticket, update)
 
     async def mark_read(self, number: str, reader: str, at: datetime) -> None:
         # Read marks live apart from the ticket: opening a ticket never contends with
         # a reply being written to it.
         mark_id = f"{number}:{reader}"
-        await self.reads.replace_one(
+        await self.reads.update_one(
             {"_id": mark_id},
-            {"_id": mark_id, "number": number, "reader": reader, "at": at},
+            {"$set": {"number": number, "reader": reader, "at": at}},
             upsert=True,
         )
 
@@ -149,101 +148,102 @@ class TicketStore:
         cursor = self.reads.find({"_id": {"$in": ids}})
         return {mark["number"]: mark["at"] async for mark in cursor}
 
-    async def page(
+    async def page_history(
         self,
-        query: dict[str, Any],
-        sort: list[tuple[str, int]],
+        account_id: str,
+        status: TicketStatus | None,
+        subject: str | None,
+        updated: tuple[datetime, datetime] | None,
         skip: int,
         limit: int,
     ) -> tuple[list[dict[str, Any]], int]:
+        """One page of an account's tickets, newest update first, and how many match;
+        `updated` is a range [from, to)."""
         return await find_page(
-            self.tickets, _plain_equalities(query), sort, skip, limit, LIST_PROJECTION
+            self.tickets,
+            history_query(account_id, status, subject, updated),
+            HISTORY_ORDER,
+            skip,
+            limit,
+            LIST_PROJECTION,
+        )
+
+    async def page_queue(
+        self,
+        statuses: Iterable[TicketStatus],
+        importance: str | None,
+        account_id: str | None,
+        text: str | None,
+        skip: int,
+        limit: int,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """One page of the agents' queue, most urgent first, and how many match."""
+        return await find_page(
+            self.tickets,
+            queue_query(statuses, importance, account_id, text),
+            QUEUE_ORDER,
+            skip,
+            limit,
+            LIST_PROJECTION,
         )
 
     async def subjects(self, account_id: str) -> list[str]:
-        criteria = {"account_id": account_id}
-        values: list[Any] = await self.tickets.distinct("subject", criteria)
-        if not all(isinstance(value, str) for value in values):
-            # NX-27017's distinct answers numeric-looking text ("0", "012") as numbers,
-            # losing what was stored; the documents themselves still hold the text.
-            cursor = self.tickets.find(criteria, {"subject": 1, "_id": 0})
-            values = list({document["subject"] async for document in cursor})
+        values: list[str] = await self.tickets.distinct("subject", {"account_id": account_id})
         return sorted(values, key=str.casefold)
-
-    async def explain(self, query: dict[str, Any], sort: list[tuple[str, int]]) -> dict[str, Any]:
-        result: dict[str, Any] = await self.database.command(
-            "explain", {"find": "tickets", "filter": query, "sort": dict(sort), "limit": 20}
-        )
-        return result
 
     async def ticket_referencing(self, attachment_id: str) -> dict[str, Any] | None:
         """The ticket one of whose messages carries the attachment (a scan: used only when
-        an upload's link is missing, e.g. after a crash between saving and linking)."""
+        an upload's claim is missing, e.g. after a crash between saving and claiming)."""
         document: dict[str, Any] | None = await self.tickets.find_one(
             {"messages.attachment.id": attachment_id}, {"_id": 1, "account_id": 1}
         )
         return document
 
-    async def attachment_file(self, attachment_id: str) -> dict[str, Any] | None:
-        try:
-            file_id = ObjectId(attachment_id)
-        except InvalidId:
-            return None
-        document: dict[str, Any] | None = await self.files.find_one({"_id": file_id})
-        return document
-
-    async def attachment_link(self, attachment_id: str) -> str | None:
-        """The ticket an upload belongs to, if one claimed it."""
-        link = await self.links.find_one({"_id": attachment_id})
-        return link["number"] if link else None
-
-    async def link_attachment(self, attachment_id: str, number: str) -> bool:
-        """Claim an upload for a ticket; False if another ticket claimed it first.
-
-        The claim is its own document keyed by the upload's id (insert-unique, so exactly
-        one ticket wins) rather than a field of the GridFS file: NX-27017 accepts no
-        updates of GridFS files documents.
-        """
-        try:
-            await self.links.insert_one({"_id": attachment_id, "number": number})
-        except DuplicateKeyError:
-            return await self.attachment_link(attachment_id) == number
-        return True
-
     async def purge_orphan_attachments(self, uploaded_before: datetime) -> int:
-        """Remove uploads that no ticket or reply linked (an abandoned form, a failed send)."""
-        cutoff_ms = int(uploaded_before.timestamp() * 1000)
-        candidates = self.files.find({"metadata.uploaded_at_ms": {"$lt": cutoff_ms}}, {"_id": 1})
+        """Remove uploads that no ticket or reply claimed (an abandoned form, a failed send)."""
         removed = 0
-        async for candidate in candidates:
-            attachment_id = str(candidate["_id"])
-            if await self.attachment_link(attachment_id):
-                continue
+        for attachment_id in await self.attachments.unclaimed(uploaded_before):
             if ticket := await self.ticket_referencing(attachment_id):
-                # Saved but not linked (a crash in between): link it now, never delete it.
-                await self.link_attachment(attachment_id, ticket["_id"])
+                # Saved but not claimed (a crash in between): claim it now, never delete it.
+                await self.attachments.claim(attachment_id, ticket["_id"])
                 continue
-            await self.chunks.delete_many({"files_id": candidate["_id"]})
-            await self.files.delete_one({"_id": candidate["_id"]})
+            await self.attachments.delete(attachment_id)
             removed += 1
         return removed
 
 
-def _plain_equalities(query: dict[str, Any]) -> dict[str, Any]:
-    """The query with its equalities spelled `{"$eq": value}`.
+def history_query(
+    account_id: str,
+    status: TicketStatus | None,
+    subject: str | None,
+    updated: tuple[datetime, datetime] | None,
+) -> dict[str, Any]:
+    query: dict[str, Any] = {"account_id": account_id}
+    if status:
+        query["status"] = status
+    if subject:
+        query["subject"] = subject
+    if updated:
+        query["updated_at"] = {"$gte": updated[0], "$lt": updated[1]}
+    return query
 
-    The same match on MongoDB (every field here is a scalar), but NX-27017 then compares
-    the field plainly instead of OR-ing an array-containment test that no index serves:
-    its `count` of 100,000 tickets scanned the table (150-330 ms) and now walks the index.
-    """
-    return {
-        field: {"$eq": value} if isinstance(value, str) else value for field, value in query.items()
-    }
+
+def queue_query(
+    statuses: Iterable[TicketStatus],
+    importance: str | None,
+    account_id: str | None,
+    text: str | None,
+) -> dict[str, Any]:
+    query: dict[str, Any] = {"status": {"$in": sorted(statuses)}}
+    if importance:
+        query["importance"] = importance
+    if account_id:
+        query["account_id"] = account_id
+    if text:
+        query["subject"] = {"$regex": _literal(text), "$options": "i"}
+    return query
 
 
-def epoch_ms(moment: datetime) -> int:
-    return int(moment.astimezone(UTC).timestamp() * 1000)
-
-
-def _with_sort_key(document: dict[str, Any]) -> dict[str, Any]:
-    return {**document, UPDATED_MS: epoch_ms(document["updated_at"])}
+def _literal(text: str) -> str:
+    """Escape regex metacharacters: agents search subjects for text, not patterns."""
+    return "".join(f"\\{char}" if char in r".^$*+?{}[]\|()" else char for char in text)

@@ -15,7 +15,7 @@ from tests.chat.test_live_chat import Stats, memory_is_empty, queued_chat
 from tests.conftest import HelpDesk
 from tests.harness import ROOT
 
-# Where the project keeps data and logs (FerretDB's SQLite files, server logs), and where
+# Where the project keeps data and logs (the database server's files and log), and where
 # a Debian RabbitMQ keeps its message store.
 DATA_DIRS = [ROOT / "var", Path("/var/lib/rabbitmq")]
 
@@ -51,19 +51,12 @@ async def documents_with(marker: str, mongo_url: str) -> list[str]:
         for name in await client.list_database_names():
             database = client[name]
             for collection in await database.list_collection_names():
-                async for document in database[_readable_name(collection)].find({}):
+                async for document in database[collection].find({}):
                     if marker in json.dumps(document, default=str):
                         found.append(f"{name}.{collection}")
     finally:
         client.close()
     return found
-
-
-def _readable_name(collection: str) -> str:
-    """NX-27017 lists a GridFS bucket's tables as `<bucket>_files`/`<bucket>_chunks` but
-    answers reads only under the names GridFS uses, `<bucket>.files`/`<bucket>.chunks`."""
-    bucket, _, part = collection.rpartition("_")
-    return f"{bucket}.{part}" if bucket and part in ("files", "chunks") else collection
 
 
 def files_with(marker: str, roots: list[Path]) -> list[str]:

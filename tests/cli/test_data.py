@@ -55,24 +55,24 @@ async def test_purge_orphans_removes_an_old_unclaimed_upload(
     store = TicketStore(database)
     file_id = ObjectId()
     uploaded = datetime.now(UTC) - timedelta(hours=2)
-    await store.files.insert_one(
+    await store.attachments.files.insert_one(
         {
             "_id": file_id,
             "length": 1,
             "chunkSize": 261120,
             "uploadDate": uploaded,
             "filename": "stary.txt",
-            "metadata": {"uploaded_at_ms": int(uploaded.timestamp() * 1000)},
+            "metadata": {"content_type": "text/plain", "account_id": "hotel-old"},
         }
     )
-    await store.chunks.insert_one({"files_id": file_id, "n": 0, "data": b"x"})
+    await store.attachments.chunks.insert_one({"files_id": file_id, "n": 0, "data": b"x"})
 
     result = await helpdesk("purge-orphans")
 
     assert result.exit_code == 0, result.output
     assert re.fullmatch(r"\d+ orphan attachment\(s\) removed\n", result.stdout)
-    assert await count(store.files, {"_id": file_id}) == 0
-    assert await count(store.chunks, {"files_id": file_id}) == 0
+    assert await count(store.attachments.files, {"_id": file_id}) == 0
+    assert await count(store.attachments.chunks, {"files_id": file_id}) == 0
 
 
 async def test_status_shows_queues_instances_outbox_reminders_and_chats(

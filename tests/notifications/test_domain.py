@@ -122,15 +122,3 @@ def test_a_stored_announcement_to_a_user_without_account_reaches_nobody() -> Non
     to_one = legacy.model_copy(update={"account_id": "hotel-a"})
     assert to_one.reaches("hotel-a", "anna")
     assert not to_one.reaches("hotel-b", "anna")
-
-
-def test_what_pops_up_now_is_unread_unclosed_undeleted_and_due() -> None:
-    now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-    assert domain.pops_up_now(now) == {
-        "read": False,
-        "deleted": False,
-        "seen": False,
-        "visible_at": {"$lte": now},
-    }
-    # The badge counts closed ones too: only Preview and Delete take one off it.
-    assert domain.UNREAD == {"read": False, "deleted": False}

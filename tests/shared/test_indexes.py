@@ -13,7 +13,7 @@ from shared.outbox import PENDING_FLAG
 
 
 async def index_fields(collection: Any) -> set[tuple[str, ...]]:
-    """Indexes by their fields: NX-27017 lists them under names of its own."""
+    """Indexes by their fields."""
     return {tuple(index["key"]) async for index in collection.list_indexes()}
 
 

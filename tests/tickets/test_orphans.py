@@ -7,7 +7,8 @@ from typing import Any
 from bson import ObjectId
 from starlette.datastructures import UploadFile
 
-from services.gateway.attachments import AttachmentStore
+from services.gateway.attachments import AttachmentUploads
+from shared.attachments import AttachmentStore
 from shared.events import AttachmentRef
 from shared.people import Caller
 from shared.tickets import CreateTicket
@@ -18,8 +19,8 @@ ANNA = Caller(role="user", id="anna", name="Anna", account_id="hotel-orphans")
 
 
 async def upload(database: Any) -> AttachmentRef:
-    store = AttachmentStore(database, max_bytes=1024 * 1024)
-    return await store.save(UploadFile(io.BytesIO(PNG), filename="zrzut.png"), ANNA)
+    uploads = AttachmentUploads(AttachmentStore(database), max_bytes=1024 * 1024)
+    return await uploads.save(UploadFile(io.BytesIO(PNG), filename="zrzut.png"), ANNA)
 
 
 async def exists(database: Any, attachment_id: str) -> bool:
@@ -46,3 +47,16 @@ async def test_unlinked_uploads_are_purged_after_the_grace_and_linked_ones_stay(
     leftover = database["attachments.chunks"].find({"files_id": ObjectId(abandoned.id)})
     assert [chunk async for chunk in leftover] == []
     assert await exists(database, attached.id)
+
+
+async def test_claims_kept_apart_by_an_older_version_become_the_files_own_at_start(
+    database: Any,
+) -> None:
+    claimed = await upload(database)
+    await database["attachment_links"].insert_one({"_id": claimed.id, "number": "HD-900001"})
+
+    await AttachmentStore(database).ensure_indexes()
+
+    file = await AttachmentStore(database).file(claimed.id)
+    assert file is not None and file.ticket_number == "HD-900001"
+    assert "attachment_links" not in await database.list_collection_names()

@@ -174,3 +174,22 @@ async def test_a_full_thread_takes_no_more_replies(
         assert refused.json()["code"] == "ticket_thread_full"
     ticket = (await gateway.get(f"/api/v1/tickets/{number}", headers=anna)).json()
     assert len(ticket["messages"]) == THREAD_MAX
+
+
+async def test_concurrent_replies_of_user_and_agent_are_all_kept_each_with_its_event(
+    gateway: httpx.AsyncClient, account: Account, agent: dict[str, str], event_log: EventLog
+) -> None:
+    anna = account.user("anna")
+    number = await new_ticket(gateway, anna)
+    texts = [f"Wiadomość {n}" for n in range(10)]
+    responses = await asyncio.gather(
+        *(
+            reply(gateway, number, agent if n % 2 else anna, text, n % 2 == 1)
+            for n, text in enumerate(texts)
+        )
+    )
+    assert {response.status_code for response in responses} == {201}
+    ticket = (await gateway.get(f"/api/v1/tickets/{number}", headers=anna)).json()
+    assert sorted(m["body"] for m in ticket["messages"][1:]) == sorted(texts)
+    for text in texts:
+        await event_log.wait_for("reply.posted", ticket_number=number, body=text)

@@ -1,0 +1,438 @@
+"""What the stores rely on from MongoDB, checked against the server at HELPDESK_MONGO_URL.
+
+One place to check a server swap, or a real MongoDB (`HELPDESK_MONGO_URL=mongodb://...
+.venv/bin/pytest tests/conformance`): every update operator, index, query shape, GridFS
+use and atomicity guarantee that services/*/store.py, shared/outbox.py, shared/versioned.py
+and shared/attachments.py depend on. Needs only the database server.
+"""
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from bson import ObjectId
+from gridfs.errors import NoFile
+from motor.motor_asyncio import (
+    AsyncIOMotorClient,
+    AsyncIOMotorCollection,
+    AsyncIOMotorDatabase,
+    AsyncIOMotorGridFSBucket,
+)
+from pymongo import ASCENDING, DESCENDING, DeleteOne, InsertOne, ReturnDocument, UpdateOne
+from pymongo.errors import BulkWriteError, DuplicateKeyError
+
+from shared.settings import Settings
+from tests.conftest import plan_stages
+
+WRITERS = 50
+
+
+@pytest.fixture(scope="module")
+async def scratch() -> AsyncIterator[AsyncIOMotorDatabase[Any]]:
+    client: AsyncIOMotorClient[Any] = AsyncIOMotorClient(Settings().mongo_url, tz_aware=True)
+    name = f"conformance_{uuid.uuid4().hex[:8]}"
+    yield client[name]
+    await client.drop_database(name)
+    client.close()
+
+
+@pytest.fixture
+def things(scratch: AsyncIOMotorDatabase[Any]) -> AsyncIOMotorCollection[Any]:
+    return scratch[f"things_{uuid.uuid4().hex[:8]}"]
+
+
+def now_ms() -> datetime:
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+# Update operators, and values through them
+
+
+async def test_set_and_push_keep_dates_and_subdocuments(
+    things: AsyncIOMotorCollection[Any],
+) -> None:
+    at = now_ms()
+    await things.insert_one({"_id": 1, "messages": []})
+    message = {"id": "m1", "author": {"id": "a", "role": "agent"}, "created_at": at}
+    await things.update_one(
+        {"_id": 1},
+        {"$set": {"updated_at": at, "author": {"id": "u"}}, "$push": {"messages": message}},
+    )
+    stored = await things.find_one({"_id": 1})
+    assert stored == {"_id": 1, "messages": [message], "updated_at": at, "author": {"id": "u"}}
+    assert stored["updated_at"].tzinfo is not None
+
+
+async def test_push_each_appends_in_order_and_inc_counts(
+    things: AsyncIOMotorCollection[Any],
+) -> None:
+    await things.insert_one({"_id": 1, "outbox": [{"event_id": "a"}], "version": 1})
+    await things.update_one(
+        {"_id": 1},
+        {
+            "$push": {"outbox": {"$each": [{"event_id": "b"}, {"event_id": "c"}]}},
+            "$set": {"outbox_pending": True},
+            "$inc": {"version": 1},
+        },
+    )
+    stored = await things.find_one({"_id": 1})
+    assert [entry["event_id"] for entry in stored["outbox"]] == ["a", "b", "c"]
+    assert stored["version"] == 2 and stored["outbox_pending"] is True
+
+
+async def test_pull_by_condition_then_a_filter_on_an_empty_array(
+    things: AsyncIOMotorCollection[Any],
+) -> None:
+    outbox = [{"event_id": "a"}, {"event_id": "b"}, {"event_id": "c"}]
+    await things.insert_one({"_id": 1, "outbox": outbox, "outbox_pending": True})
+    await things.update_one({"_id": 1}, {"$pull": {"outbox": {"event_id": {"$in": ["a", "b"]}}}})
+    cleared = await things.update_one(
+        {"_id": 1, "outbox": {"$size": 0}}, {"$set": {"outbox_pending": False}}
+    )
+    assert cleared.matched_count == 0
+    await things.update_one({"_id": 1}, {"$pull": {"outbox": {"event_id": {"$in": ["c"]}}}})
+    cleared = await things.update_one(
+        {"_id": 1, "outbox": {"$size": 0}}, {"$set": {"outbox_pending": False}}
+    )
+    assert cleared.matched_count == 1
+    assert await things.find_one({"_id": 1}) == {"_id": 1, "outbox": [], "outbox_pending": False}
+
+
+async def test_set_on_insert_creates_once_and_never_overwrites(
+    things: AsyncIOMotorCollection[Any],
+) -> None:
+    for _ in range(2):
+        await things.update_one({"_id": "c"}, {"$setOnInsert": {"value": 0}}, upsert=True)
+    await things.update_one({"_id": "c"}, {"$inc": {"value": 5}})
+    await things.update_one({"_id": "c"}, {"$setOnInsert": {"value": 0}}, upsert=True)
+    assert await things.find_one({"_id": "c"}) == {"_id": "c", "value": 5}
+
+
+async def test_upsert_with_set_creates_then_updates(things: AsyncIOMotorCollection[Any]) -> None:
+    at = now_ms()
+    for moment in (at, at + timedelta(seconds=1)):
+        await things.update_one({"_id": "mark"}, {"$set": {"at": moment}}, upsert=True)
+    assert await things.find_one({"_id": "mark"}) == {
+        "_id": "mark",
+        "at": at + timedelta(seconds=1),
+    }
+
+
+async def test_set_of_a_nested_field_only_where_it_is_null(
+    things: AsyncIOMotorCollection[Any],
+) -> None:
+    await things.insert_one({"_id": 1, "metadata": {"account_id": "h"}})
+    first = await things.update_one(
+        {"_id": 1, "metadata.ticket_number": None}, {"$set": {"metadata.ticket_number": "A"}}
+    )
+    second = await things.update_one(
+        {"_id": 1, "metadata.ticket_number": None}, {"$set": {"metadata.ticket_number": "B"}}
+    )
+    assert (first.modified_count, second.modified_count) == (1, 0)
+    stored = await things.find_one({"_id": 1})
+    assert stored["metadata"] == {"account_id": "h", "ticket_number": "A"}
+
+
+async def test_find_one_and_update_returns_before_or_after(
+    things: AsyncIOMotorCollection[Any],
+) -> None:
+    await things.insert_one({"_id": "n", "value": 1})
+    before = await things.find_one_and_update({"_id": "n"}, {"$inc": {"value": 1}})
+    after = await things.find_one_and_update(
+        {"_id": "n"}, {"$inc": {"value": 3}}, return_document=ReturnDocument.AFTER
+    )
+    missing = await things.find_one_and_update({"_id": "none"}, {"$inc": {"value": 1}})
+    assert (before["value"], after["value"], missing) == (1, 5, None)
+    made = await things.find_one_and_update(
+        {"_id": "new"}, {"$inc": {"value": 2}}, upsert=True, return_document=ReturnDocument.AFTER
+    )
+    assert made == {"_id": "new", "value": 2}
+
+
+async def test_bulk_write_applies_each_operation_and_reports_counts(
+    things: AsyncIOMotorCollection[Any],
+) -> None:
+    await things.insert_many([{"_id": 1, "n": 0}, {"_id": 2, "n": 0}])
+    result = await things.bulk_write(
+        [
+            InsertOne({"_id": 3, "n": 0}),
+            UpdateOne({"_id": 1}, {"$inc": {"n": 1}}),
+            DeleteOne({"_id": 2}),
+        ]
+    )
+    assert (result.inserted_count, result.modified_count, result.deleted_count) == (1, 1, 1)
+    assert [d async for d in things.find({}).sort("_id", ASCENDING)] == [
+        {"_id": 1, "n": 1},
+        {"_id": 3, "n": 0},
+    ]
+    with pytest.raises(BulkWriteError) as failure:
+        await things.bulk_write([InsertOne({"_id": 1})])
+    assert failure.value.details["writeErrors"][0]["code"] == 11000
+
+
+# Atomicity under concurrent writers
+
+
+async def test_concurrent_inc_hands_out_every_number_once(
+    things: AsyncIOMotorCollection[Any],
+) -> None:
+    # The counter exists first ($setOnInsert at start), as the stores create theirs.
+    await things.update_one({"_id": "ticket"}, {"$setOnInsert": {"value": 0}}, upsert=True)
+
+    async def next_number() -> int:
+        counter = await things.find_one_and_update(
+            {"_id": "ticket"},
+            {"$inc": {"value": 1}},
+            upsert=True,
+            return_document=ReturnDocument.AFTER,
+        )
+        value: int = counter["value"]
+        return value
+
+    numbers = await asyncio.gather(*(next_number() for _ in range(WRITERS)))
+    assert sorted(numbers) == list(range(1, WRITERS + 1))
+
+
+async def test_concurrent_push_keeps_every_element(things: AsyncIOMotorCollection[Any]) -> None:
+    await things.insert_one({"_id": 1, "messages": []})
+    await asyncio.gather(
+        *(things.update_one({"_id": 1}, {"$push": {"messages": n}}) for n in range(WRITERS))
+    )
+    stored = await things.find_one({"_id": 1})
+    assert sorted(stored["messages"]) == list(range(WRITERS))
+
+
+async def test_concurrent_version_guarded_updates_let_exactly_one_win(
+    things: AsyncIOMotorCollection[Any],
+) -> None:
+    await things.insert_one({"_id": 1, "version": 1, "status": "new"})
+    results = await asyncio.gather(
+        *(
+            things.update_one(
+                {"_id": 1, "version": 1}, {"$set": {"status": f"s{n}"}, "$inc": {"version": 1}}
+            )
+            for n in range(WRITERS)
+        )
+    )
+    assert sum(result.matched_count for result in results) == 1
+    assert (await things.find_one({"_id": 1}))["version"] == 2
+
+
+async def test_concurrent_inserts_of_one_key_let_exactly_one_win(
+    things: AsyncIOMotorCollection[Any],
+) -> None:
+    async def insert(n: int) -> bool:
+        try:
+            await things.insert_one({"_id": "key", "by": n})
+        except DuplicateKeyError:
+            return False
+        return True
+
+    assert sum(await asyncio.gather(*(insert(n) for n in range(WRITERS)))) == 1
+
+
+# Indexes
+
+
+async def test_unique_index_refuses_a_duplicate_with_code_11000(
+    things: AsyncIOMotorCollection[Any],
+) -> None:
+    await things.create_index("number", unique=True)
+    await things.insert_one({"_id": "a", "number": "P-1"})
+    with pytest.raises(DuplicateKeyError) as failure:
+        await things.insert_one({"_id": "b", "number": "P-1"})
+    assert failure.value.code == 11000
+    with pytest.raises(DuplicateKeyError):
+        await things.insert_one({"_id": "a", "number": "P-2"})
+
+
+async def test_indexes_are_listed_with_their_directions_and_dropped_by_name(
+    things: AsyncIOMotorCollection[Any],
+) -> None:
+    name = await things.create_index([("account_id", ASCENDING), ("updated_at", DESCENDING)])
+    await things.create_index([("legacy", ASCENDING)])
+    listed = {index["name"]: dict(index["key"]) async for index in things.list_indexes()}
+    assert listed[name] == {"account_id": 1, "updated_at": -1}
+    await things.drop_index("legacy_1")
+    assert {index["name"] async for index in things.list_indexes()} == {"_id_", name}
+
+
+async def test_a_compound_index_serves_equality_range_and_sort(
+    things: AsyncIOMotorCollection[Any],
+) -> None:
+    await things.create_index(
+        [("account_id", ASCENDING), ("updated_at", DESCENDING), ("_id", DESCENDING)]
+    )
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    await things.insert_many(
+        [
+            {
+                "_id": n,
+                "account_id": "a" if n % 2 else "b",
+                "updated_at": start + timedelta(hours=n),
+            }
+            for n in range(100)
+        ]
+    )
+    query = {"account_id": "a", "updated_at": {"$gte": start, "$lt": start + timedelta(days=1)}}
+    plan = await things.find(query).sort([("updated_at", -1), ("_id", -1)]).limit(5).explain()
+    assert "IXSCAN" in plan_stages(plan) and "COLLSCAN" not in plan_stages(plan)
+    assert "SORT" not in plan_stages(plan)
+
+
+async def test_an_in_over_values_is_served_by_an_index_in_its_sort_order(
+    things: AsyncIOMotorCollection[Any],
+) -> None:
+    await things.create_index([("status", ASCENDING), ("due", ASCENDING), ("_id", ASCENDING)])
+    statuses = ["new", "in_progress", "resolved"]
+    await things.insert_many(
+        [{"_id": n, "status": statuses[n % 3], "due": 100 - n} for n in range(60)]
+    )
+    query = {"status": {"$in": ["in_progress", "new"]}}
+    rows = [row async for row in things.find(query).sort([("due", 1), ("_id", 1)]).limit(3)]
+    assert [row["due"] for row in rows] == [42, 43, 45]
+    plan = await things.find(query).sort([("due", 1), ("_id", 1)]).limit(3).explain()
+    assert "IXSCAN" in plan_stages(plan) and "COLLSCAN" not in plan_stages(plan)
+
+
+async def test_an_index_on_an_array_path_finds_an_element(
+    things: AsyncIOMotorCollection[Any],
+) -> None:
+    await things.create_index("messages.attachment.id")
+    await things.insert_many(
+        [
+            {"_id": 1, "messages": [{"attachment": None}, {"attachment": {"id": "f1"}}]},
+            {"_id": 2, "messages": [{"attachment": {"id": "f2"}}]},
+        ]
+    )
+    found = await things.find_one({"messages.attachment.id": "f1"}, {"_id": 1})
+    assert found == {"_id": 1}
+    plan = await things.find({"messages.attachment.id": "f2"}).explain()
+    assert "IXSCAN" in plan_stages(plan)
+
+
+# Queries
+
+
+async def test_sort_skip_limit_count_and_projection(things: AsyncIOMotorCollection[Any]) -> None:
+    await things.insert_many(
+        [{"_id": n, "account_id": "a", "rank": n % 5, "messages": ["x"]} for n in range(23)]
+    )
+    cursor = things.find({"account_id": "a"}, {"messages": 0})
+    page = [row async for row in cursor.sort([("rank", -1), ("_id", 1)]).skip(5).limit(5)]
+    assert [row["_id"] for row in page] == [8, 13, 18, 2, 7]
+    assert all("messages" not in row for row in page)
+    assert await things.count_documents({"account_id": "a", "rank": 4}) == 4
+    assert await things.count_documents({"account_id": "nobody"}) == 0
+
+
+async def test_count_in_a_collection_that_does_not_exist_is_zero(
+    scratch: AsyncIOMotorDatabase[Any],
+) -> None:
+    assert await scratch[f"never_{uuid.uuid4().hex[:8]}.files"].count_documents({}) == 0
+
+
+async def test_null_matches_missing_fields_and_ne_null_excludes_them(
+    things: AsyncIOMotorCollection[Any],
+) -> None:
+    await things.insert_many([{"_id": 1}, {"_id": 2, "a": None}, {"_id": 3, "a": "x"}])
+    assert {d["_id"] async for d in things.find({"a": None})} == {1, 2}
+    assert {d["_id"] async for d in things.find({"a": {"$ne": None}})} == {3}
+    assert {d["_id"] async for d in things.find({"a": {"$in": [None, "x"]}})} == {1, 2, 3}
+
+
+async def test_date_ranges_and_case_insensitive_literal_regex(
+    things: AsyncIOMotorCollection[Any],
+) -> None:
+    at = now_ms()
+    await things.insert_many(
+        [
+            {"_id": 1, "visible_at": at - timedelta(minutes=1), "subject": "Faktura (kopia)"},
+            {"_id": 2, "visible_at": at + timedelta(minutes=1), "subject": "faktura"},
+        ]
+    )
+    assert [d["_id"] async for d in things.find({"visible_at": {"$lte": at}})] == [1]
+    regex = {"subject": {"$regex": r"FAKTURA \(kopia\)", "$options": "i"}}
+    assert [d["_id"] async for d in things.find(regex)] == [1]
+
+
+async def test_distinct_and_the_aggregation_stages_in_use(
+    things: AsyncIOMotorCollection[Any],
+) -> None:
+    await things.insert_many(
+        [
+            {"_id": 1, "account_id": "a", "subject": "B", "tags": ["x", "y"]},
+            {"_id": 2, "account_id": "a", "subject": "a", "tags": ["x"]},
+            {"_id": 3, "account_id": "a", "subject": "B", "tags": []},
+            {"_id": 4, "account_id": "z", "subject": "C", "tags": ["y"]},
+        ]
+    )
+    assert sorted(await things.distinct("subject", {"account_id": "a"})) == ["B", "a"]
+    await things.insert_many([{"account_id": "n", "subject": text} for text in ("0", "012", "1e5")])
+    assert sorted(await things.distinct("subject", {"account_id": "n"})) == ["0", "012", "1e5"]
+    pipeline: list[dict[str, Any]] = [
+        {"$match": {"account_id": "a"}},
+        {"$unwind": "$tags"},
+        {"$group": {"_id": "$tags", "n": {"$sum": 1}}},
+        {"$sort": {"n": -1, "_id": 1}},
+        {"$limit": 1},
+    ]
+    assert [row async for row in things.aggregate(pipeline)] == [{"_id": "x", "n": 2}]
+
+
+# GridFS
+
+
+async def test_gridfs_put_get_update_metadata_and_delete(
+    scratch: AsyncIOMotorDatabase[Any],
+) -> None:
+    bucket = AsyncIOMotorGridFSBucket(scratch, bucket_name=f"files_{uuid.uuid4().hex[:6]}")
+    data = bytes(range(256)) * 5000  # several chunks
+    stream = bucket.open_upload_stream("zrzut.png", metadata={"account_id": "h"})
+    await stream.write(data[:700_000])
+    await stream.write(data[700_000:])
+    await stream.close()
+    file_id = stream._id
+
+    download = await bucket.open_download_stream(file_id)
+    assert await download.read() == data
+    files = scratch[f"{bucket.collection.name}.files"]
+    document = await files.find_one({"_id": file_id})
+    assert document["length"] == len(data)
+    assert isinstance(document["uploadDate"], datetime)
+    old = datetime.now(UTC) + timedelta(minutes=1)
+    assert await files.count_documents({"_id": file_id, "uploadDate": {"$lt": old}}) == 1
+
+    await files.update_one({"_id": file_id}, {"$set": {"metadata.ticket_number": "HD-1"}})
+    claimed = await files.find_one({"_id": file_id})
+    assert claimed["metadata"] == {"account_id": "h", "ticket_number": "HD-1"}
+
+    await bucket.delete(file_id)
+    with pytest.raises(NoFile):
+        await bucket.open_download_stream(file_id)
+    chunks = scratch[f"{bucket.collection.name}.chunks"]
+    assert await chunks.count_documents({"files_id": file_id}) == 0
+
+
+async def test_gridfs_abort_leaves_nothing_before_or_after_chunks_were_written(
+    scratch: AsyncIOMotorDatabase[Any],
+) -> None:
+    bucket = AsyncIOMotorGridFSBucket(scratch, bucket_name=f"files_{uuid.uuid4().hex[:6]}")
+    chunks = scratch[f"{bucket.collection.name}.chunks"]
+    files = scratch[f"{bucket.collection.name}.files"]
+    for size in (10, 1_000_000):
+        stream = bucket.open_upload_stream("half.bin")
+        await stream.write(b"x" * size)
+        await stream.abort()
+        assert await chunks.count_documents({"files_id": stream._id}) == 0
+        assert await files.count_documents({"_id": stream._id}) == 0
+
+
+async def test_an_object_id_round_trips_as_a_key(things: AsyncIOMotorCollection[Any]) -> None:
+    object_id = ObjectId()
+    await things.insert_one({"_id": object_id, "files_id": object_id})
+    assert await things.find_one({"files_id": ObjectId(str(object_id))}) is not None
