@@ -32,12 +32,18 @@ def mint_token(
     account_id: str,
     role: str,
     lifetime: timedelta,
+    max_lifetime: timedelta,
     audience: str | None = None,
     extra: Mapping[str, object] | None = None,
 ) -> str:
-    """A signed token with the claims the gateway requires (`extra` for tests' odd ones)."""
+    """A signed token with the claims the gateway requires (`extra` for tests' odd ones).
+
+    The lifetime is cut to `max_lifetime`, the verifier's own maximum: what one minter
+    signs, the gateway must accept (a 12 h demo token under a 6 h maximum was refused).
+    """
     check_secret(secret)
     now = datetime.now(UTC)
+    lifetime = min(lifetime, max_lifetime)
     claims: dict[str, object] = {
         "sub": subject,
         "name": name,

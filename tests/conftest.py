@@ -147,6 +147,8 @@ def make_token(
         account_id=account_id or f"account-{uuid.uuid4().hex[:8]}",
         role=role,
         lifetime=lifetime,
+        # Tests mint exactly what they ask for, too long-lived tokens included.
+        max_lifetime=lifetime,
         extra=extra,
     )
 

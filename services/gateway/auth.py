@@ -1,6 +1,8 @@
 """Bearer JWT verification (shared secret or the host application's JWKS) and demo tokens."""
 
-from datetime import UTC, datetime, timedelta
+import math
+import time
+from datetime import timedelta
 from typing import Any
 
 import jwt
@@ -69,16 +71,22 @@ class TokenVerifier:
 
     def _check_lifetime(self, claims: dict[str, Any]) -> None:
         """A token lives at most `max_lifetime`: from its `iat`, and from now in any case
-        (a token without `iat` could otherwise name an expiry years away)."""
-        expires = datetime.fromtimestamp(claims["exp"], UTC)
-        now = datetime.now(UTC)
-        issued = datetime.fromtimestamp(claims["iat"], UTC) if "iat" in claims else now
-        if max(expires - issued, expires - now) > self.max_lifetime + CLOCK_SKEW:
+        (a token without `iat` could otherwise name an expiry years away).
+
+        Counted in seconds, never as datetimes: a signed `exp` of 1e20 or an `iat` of -1e12
+        is no date at all (fromtimestamp overflows), and PyJWT lets numeric text through.
+        """
+        now = time.time()
+        expires = _seconds(claims["exp"])
+        issued = _seconds(claims["iat"]) if "iat" in claims else now
+        limit = (self.max_lifetime + CLOCK_SKEW).total_seconds()
+        if max(expires - issued, expires - now) > limit:
             hours = self.max_lifetime.total_seconds() / 3600
             raise InvalidToken(f"invalid token: its lifetime exceeds the maximum of {hours:g} h")
 
     def issue(self, caller: Caller, lifetime: timedelta = DEMO_TOKEN_LIFETIME) -> str:
-        """Sign a token with the shared secret (demo mode; the host issues its own)."""
+        """Sign a token with the shared secret (demo mode; the host issues its own), never
+        longer-lived than this verifier accepts."""
         if self.secret is None:
             raise RuntimeError("tokens can only be issued with a shared secret")
         return mint_token(
@@ -88,5 +96,13 @@ class TokenVerifier:
             account_id=caller.account_id,
             role=caller.role,
             lifetime=lifetime,
+            max_lifetime=self.max_lifetime,
             audience=self.audience,
         )
+
+
+def _seconds(claim: object) -> float:
+    """A time claim as seconds since the epoch: a finite JSON number, nothing else."""
+    if isinstance(claim, bool) or not isinstance(claim, int | float) or not math.isfinite(claim):
+        raise InvalidToken("invalid token: exp and iat must be numbers of seconds")
+    return float(claim)

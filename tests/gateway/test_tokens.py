@@ -58,6 +58,7 @@ def test_every_minted_token_names_the_configured_audience() -> None:
         account_id="hotel-a",
         role="user",
         lifetime=timedelta(hours=1),
+        max_lifetime=check.max_lifetime,
         audience="helpdesk",
     )
     assert check.verify(minted).id == "anna"
@@ -86,3 +87,50 @@ def test_demo_mode_warns_at_start_that_anyone_can_mint_agent_tokens(
     assert "anyone can mint agent tokens" in capsys.readouterr().out
     in_process_gateway(demo=False)
     assert "anyone can mint" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        pytest.param({"exp": 1e20}, id="exp-beyond-any-date"),
+        pytest.param({"iat": -1e12}, id="iat-before-any-date"),
+        pytest.param({"iat": 1e20}, id="iat-beyond-any-date"),
+        pytest.param({"exp": str(int(datetime.now(UTC).timestamp()) + 60)}, id="exp-as-text"),
+        pytest.param({"iat": str(int(datetime.now(UTC).timestamp()))}, id="iat-as-text"),
+    ],
+)
+async def test_a_signed_token_with_odd_times_is_401_not_500(claims: dict[str, object]) -> None:
+    signed = token(timedelta(minutes=5), True, **claims)
+    with pytest.raises(InvalidToken, match="invalid token"):
+        verifier().verify(signed)
+    app = in_process_gateway()
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, raise_app_exceptions=False),
+        base_url="http://gateway",
+    ) as client:
+        answer = await client.get(
+            "/api/v1/kb/chapters", headers={"Authorization": f"Bearer {signed}"}
+        )
+    assert answer.status_code == 401, answer.text
+    assert answer.json()["code"] == "token_invalid"
+
+
+async def test_demo_tokens_are_minted_within_a_short_maximum_lifetime() -> None:
+    app = in_process_gateway(demo=True, jwt_max_lifetime_hours=2)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://gateway"
+    ) as client:
+        minted = await client.post(
+            "/api/v1/demo/token",
+            json={"user_id": "anna", "name": "Anna", "account_id": "hotel-a", "role": "user"},
+        )
+        headers = {"Authorization": f"Bearer {minted.json()['token']}"}
+        chapters = await client.get("/api/v1/kb/chapters", headers=headers)
+    assert chapters.status_code == 200, chapters.text
+    claims = jwt.decode(minted.json()["token"], options={"verify_signature": False})
+    assert claims["exp"] - claims["iat"] <= 2 * 3600
+
+
+def test_the_cli_default_lifetime_fits_a_short_maximum() -> None:
+    settings = Settings(jwt_secret=IN_PROCESS_SECRET, jwt_max_lifetime_hours=2)
+    assert TokenVerifier(settings).verify(sign_token(settings, "ewa", "Ewa", "s", Role.agent))
