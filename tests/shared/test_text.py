@@ -19,6 +19,22 @@ REFUSED = [
     "Fak\u200dtura",
     "\ufeffFaktura",
     "Fak\u2066tura",
+    # Line and paragraph separators, a soft hyphen, tag characters (ASCII smuggled
+    # invisibly), private use, an unassigned code point and the invisible fillers.
+    "Fak\u2028tura",
+    "Fak\u2029tura",
+    "Fak\u00adtura",
+    "Faktura\U000e0041\U000e0042",
+    "Fak\ue000tura",
+    "Fak\U000e01f0tura",
+    "\u3164",
+    "Fak\u115ftura",
+    "Fak\u1160tura",
+    "Fak\uffa0tura",
+    "Fak\u2800tura",
+    "Fak\u034ftura",
+    "Fak\u2061tura",
+    "\u200d\U0001f4bb",
 ]
 
 
@@ -30,7 +46,17 @@ def test_a_subject_refuses_invisible_and_control_characters(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["Zażółć gęślą jaźń \u2013 \u201ecytat\u201d", "Faktura #12 (2026)", "日本語 ✓"]
+    "text",
+    [
+        "Zażółć gęślą jaźń \u2013 \u201ecytat\u201d",
+        "Faktura #12 (2026)",
+        "日本語 ✓",
+        "Pokój 12 \U0001f600\U0001f44d\U0001f3fd \u2764\ufe0f \U0001f1f5\U0001f1f1",
+        # Emoji joined into one picture (ZWJ sequences) keep their joiner.
+        "Anna \U0001f469\u200d\U0001f4bb \U0001f468\U0001f3fb\u200d\U0001f373",
+        # An emoji newer than this Python's Unicode tables is unassigned to it, not refused.
+        "Nowe \U0001fae8",
+    ],
 )
 def test_a_subject_keeps_every_printable_character(text: str) -> None:
     assert SUBJECT.validate_python(text) == text
