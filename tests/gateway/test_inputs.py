@@ -75,15 +75,6 @@ async def test_text_that_is_not_utf8_is_refused(
     assert response.json()["code"] == "invalid_utf8"
 
 
-async def test_json_that_is_not_utf8_is_refused(client: httpx.AsyncClient) -> None:
-    response = await client.post(
-        "/api/v1/agent/announcements",
-        content=b'{"title": "Przerwa \xff", "body": "b"}',
-        headers={**AGENT, "Content-Type": "application/json"},
-    )
-    assert 400 <= response.status_code < 500
-
-
 @pytest.mark.parametrize("subject", ["Faktura\x00", "Faktura\x1b[2J", "invoice\u202efdp.exe"])
 async def test_a_subject_with_hidden_characters_is_refused(
     client: httpx.AsyncClient, subject: str
