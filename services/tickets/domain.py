@@ -1,5 +1,6 @@
 """Ticket rules: numbers, SLA clocks, statuses after replies, who may see what. No I/O."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -81,6 +82,26 @@ def next_sla_due(
 def reader_key(reader: Caller) -> str:
     """Whose read marks: a person of an account (user ids are unique only per hotel)."""
     return reader.person_key
+
+
+# Keys written before per-person keys named the account: read marks under a hash of the
+# user id alone, Idempotency-Keys as `<user id>:<key>`. They are still honoured where they
+# can only be the caller's, so an upgrade neither marks every ticket unread nor turns a
+# client's retry into a second ticket; read marks are rewritten under the new key.
+
+
+def legacy_reader_key(reader: Caller) -> str:
+    return hashlib.sha256(reader.id.encode()).hexdigest()[:24]
+
+
+def legacy_person_key(caller: Caller, idempotency_key: str) -> str:
+    return f"{caller.id}:{idempotency_key}"
+
+
+def owns_legacy_keys(ticket_account_id: str, caller: Caller) -> bool:
+    """A legacy key on a ticket is the caller's when the ticket is of the caller's account
+    (one account per ticket: the user id it names can only be that account's)."""
+    return caller.account_id == ticket_account_id
 
 
 def is_unread(last_support_reply_at: datetime | None, read_at: datetime | None) -> bool:

@@ -86,6 +86,10 @@ class TicketService:
     async def create(self, command: CreateTicket) -> TicketDetail:
         caller = command.caller
         key = f"{caller.person_key}:{command.idempotency_key}" if command.idempotency_key else None
+        if command.idempotency_key and (
+            earlier := await self._ticket_for_legacy_key(caller, command.idempotency_key)
+        ):
+            return earlier
         # The key is reserved by _id before anything else: a lookup by _id is served by
         # the primary key on every MongoDB-wire server, and exactly one request wins it.
         if key and not await self.store.reserve_key(key, self.clock()):
@@ -103,6 +107,23 @@ class TicketService:
         # replies, exactly as with a mark at its creation, and it saves a write.
         self.events_written()
         return self._detail(document, None)
+
+    async def _ticket_for_legacy_key(
+        self, caller: Caller, idempotency_key: str
+    ) -> TicketDetail | None:
+        """The ticket a request before the upgrade created with this key, if the caller's.
+
+        Looked up before the new key is reserved: a reservation left without a ticket
+        would later be taken over and create a second one.
+        """
+        legacy = domain.legacy_person_key(caller, idempotency_key)
+        reservation = await self.store.key_reservation(legacy)
+        if reservation is None or not reservation.get("number"):
+            return None
+        ticket = await self.store.get(reservation["number"])
+        if ticket is None or not domain.owns_legacy_keys(ticket["account_id"], caller):
+            return None
+        return self._detail(ticket, None)
 
     async def _ticket_for_key(self, key: str) -> TicketDetail | None:
         """The ticket another request with the same key created (or is creating now).
@@ -177,10 +198,15 @@ class TicketService:
     async def reply(self, command: PostReply) -> Message:
         caller = command.caller
         idem = f"{caller.person_key}:{command.idempotency_key or uuid.uuid4().hex}"
+        legacy = (
+            domain.legacy_person_key(caller, command.idempotency_key)
+            if command.idempotency_key
+            else None
+        )
         message_id = uuid.uuid4().hex
 
         async def add_reply(ticket: dict[str, Any]) -> TicketChange | None:
-            if _message_with_idem(ticket, idem):
+            if _reply_with_key(ticket, caller, idem, legacy):
                 return None
             status = domain.status_after_reply(ticket["status"], caller, command.status)
             domain.ensure_room_in_thread(len(ticket["messages"]))
@@ -213,7 +239,7 @@ class TicketService:
             return TicketChange(fields, event, message)
 
         ticket = await self._change(command.number, caller, add_reply)
-        stored = _message_with_idem(ticket, idem)
+        stored = _reply_with_key(ticket, caller, idem, legacy)
         assert stored is not None
         if stored["attachment"]:
             await self.store.attachments.claim(stored["attachment"]["id"], ticket["number"])
@@ -224,7 +250,13 @@ class TicketService:
     async def get(self, query: GetTicket) -> TicketDetail:
         ticket = await self._visible_ticket(query.number, query.caller)
         reader = domain.reader_key(query.caller)
-        read_at = (await self.store.read_marks([ticket["number"]], reader)).get(ticket["number"])
+        legacy = (
+            domain.legacy_reader_key(query.caller)
+            if domain.owns_legacy_keys(ticket["account_id"], query.caller)
+            else None
+        )
+        marks = await self.store.read_marks([ticket["number"]], reader, legacy)
+        read_at = marks.get(ticket["number"])
         detail = self._detail(ticket, read_at)
         if query.caller.role == "user":
             # Opening the ticket is reading it: support's replies are no longer unread.
@@ -305,7 +337,10 @@ class TicketService:
             query.page_size,
         )
         reader = domain.reader_key(query.caller)
-        read_marks = await self.store.read_marks([row["number"] for row in rows], reader)
+        # Every row is of the caller's account: its legacy marks are the caller's.
+        read_marks = await self.store.read_marks(
+            [row["number"] for row in rows], reader, domain.legacy_reader_key(query.caller)
+        )
         return HistoryPage(
             items=[
                 HistoryRow(
@@ -441,5 +476,20 @@ class TicketService:
         )
 
 
-def _message_with_idem(ticket: dict[str, Any], idem: str) -> dict[str, Any] | None:
-    return next((m for m in ticket["messages"] if m.get("idem") == idem), None)
+def _reply_with_key(
+    ticket: dict[str, Any], caller: Caller, idem: str, legacy: str | None
+) -> dict[str, Any] | None:
+    """The caller's message posted with this key, under its key of either shape (a legacy
+    one only if the caller wrote it: the user id alone names no account)."""
+    message: dict[str, Any]
+    for message in ticket["messages"]:
+        if message.get("idem") == idem:
+            return message
+        author = message["author"]
+        if (
+            legacy is not None
+            and message.get("idem") == legacy
+            and (author["role"], author["id"]) == (caller.role, caller.id)
+        ):
+            return message
+    return None

@@ -5,6 +5,7 @@ event announcing it are one single-document update (no multi-document transactio
 """
 
 from collections.abc import Iterable
+from contextlib import suppress
 from datetime import datetime
 from typing import Any
 
@@ -143,10 +144,28 @@ class TicketStore:
             upsert=True,
         )
 
-    async def read_marks(self, numbers: list[str], reader: str) -> dict[str, datetime]:
+    async def read_marks(
+        self, numbers: list[str], reader: str, legacy_reader: str | None = None
+    ) -> dict[str, datetime]:
+        """When the reader last opened each ticket; a mark under `legacy_reader` (the key
+        before it named the account) counts where the reader has none, and is copied to
+        the reader's key on the way."""
         ids = [f"{number}:{reader}" for number in numbers]
-        cursor = self.reads.find({"_id": {"$in": ids}})
-        return {mark["number"]: mark["at"] async for mark in cursor}
+        if legacy_reader is not None:
+            ids += [f"{number}:{legacy_reader}" for number in numbers]
+        marks = [mark async for mark in self.reads.find({"_id": {"$in": ids}})]
+        found = {mark["number"]: mark["at"] for mark in marks if mark["reader"] == reader}
+        for mark in marks:
+            if mark["reader"] != reader and mark["number"] not in found:
+                found[mark["number"]] = mark["at"]
+                await self._copy_mark(mark["number"], reader, mark["at"])
+        return found
+
+    async def _copy_mark(self, number: str, reader: str, at: datetime) -> None:
+        mark = {"_id": f"{number}:{reader}", "number": number, "reader": reader, "at": at}
+        # A duplicate: the reader opened the ticket meanwhile, and that mark is newer.
+        with suppress(DuplicateKeyError):
+            await self.reads.insert_one(mark)
 
     async def page_history(
         self,
