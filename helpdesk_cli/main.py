@@ -20,9 +20,11 @@ app = typer.Typer(
 
 @app.callback()
 def quiet_libraries() -> None:
-    # aio-pika and pymongo log connection failures themselves; with a handler in place
-    # Python's last-resort handler stays silent and the operator reads our one line only.
-    logging.getLogger().addHandler(logging.NullHandler())
+    # aio-pika and pymongo log connection failures themselves; with only a silent handler
+    # in place Python's last-resort handler stays silent too and the operator reads our
+    # one line. Replaced, not added: the command owns its process's logging, and a host
+    # that configured some (an embedding process, a test session) must not print through.
+    logging.getLogger().handlers[:] = [logging.NullHandler()]
 
 
 app.command("token")(tokens.token_command)

@@ -7,6 +7,7 @@ database, so it never meets a locally running help desk, and cleans both up afte
 
 import asyncio
 import json
+import logging
 import subprocess
 import time
 import uuid
@@ -173,6 +174,19 @@ def database(system: HelpDesk) -> Iterator[AsyncIOMotorDatabase[Any]]:
     client: AsyncIOMotorClient[Any] = AsyncIOMotorClient(system.settings.mongo_url, tz_aware=True)
     yield client[system.env["HELPDESK_MONGO_DB"]]
     client.close()
+
+
+@pytest.fixture(autouse=True)
+def logging_as_it_was() -> Iterator[None]:
+    """Building a gateway in-process configures the process's logging (configure_logging
+    binds the root handler to the sys.stdout of the moment, under capsys a stream closed
+    after the test); every later test then printed "--- Logging error ---" tracebacks, and
+    a CLI test counting stderr lines failed after tests/gateway only. Put it back."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @dataclass
