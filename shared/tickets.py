@@ -18,6 +18,10 @@ IDEMPOTENCY_KEY_MAX = 200
 # Messages in one ticket's thread, the first included: a conversation this long belongs in
 # a new ticket, and the cap bounds the one document that holds them (16 MB in MongoDB).
 THREAD_MAX = 500
+# The same bound in bytes (each message as stored, BSON): 500 messages of 20,000 emoji
+# would be 40 MB. A ticket document holds its thread and, until relayed, an event per
+# reply carrying the same text: twice 6 MB stays well inside MongoDB's 16 MB.
+THREAD_BYTES_MAX = 6 * 1024 * 1024
 PAGE_SIZE_MAX = 100
 # Nobody pages this deep; the bound keeps skip() inside the server's integer range
 # (found by fuzzing: page=44154432879039553536 was a 500).

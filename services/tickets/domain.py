@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.people import Author, Caller
 from shared.support_hours import SupportCalendar
-from shared.tickets import THREAD_MAX
+from shared.tickets import THREAD_BYTES_MAX, THREAD_MAX
 from shared.vocabulary import Importance, TicketStatus
 
 NUMBER_PREFIX = "HD-"
@@ -50,13 +50,18 @@ def status_after_reply(
     return current
 
 
-def ensure_room_in_thread(messages: int) -> None:
-    """A thread holds at most THREAD_MAX messages; then a new ticket carries on."""
-    if messages >= THREAD_MAX:
-        raise Conflict(
-            f"this ticket has reached {THREAD_MAX} messages; please open a new ticket",
-            code="ticket_thread_full",
-        )
+def ensure_room_in_thread(messages: int, thread_bytes: int, reply_bytes: int) -> None:
+    """A thread holds at most THREAD_MAX messages and THREAD_BYTES_MAX bytes as stored;
+    then a new ticket carries on."""
+    if messages >= THREAD_MAX or thread_bytes + reply_bytes > THREAD_BYTES_MAX:
+        raise thread_full()
+
+
+def thread_full() -> Conflict:
+    return Conflict(
+        "this ticket's conversation is full; please open a new ticket",
+        code="ticket_thread_full",
+    )
 
 
 def next_sla_due(

@@ -4,14 +4,14 @@ One document per ticket, its messages embedded: a reply, the ticket's new status
 event announcing it are one single-document update (no multi-document transactions).
 """
 
-from collections.abc import Iterable
-from contextlib import suppress
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from typing import Any
 
 from motor.motor_asyncio import AsyncIOMotorCollection, AsyncIOMotorDatabase
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DocumentTooLarge, DuplicateKeyError, WriteError
 
 from shared.attachments import AttachmentStore
 from shared.database import create_counter, database_answers, declare_indexes, find_page
@@ -28,6 +28,26 @@ HISTORY_ORDER = [("updated_at", DESCENDING), ("_id", DESCENDING)]
 # Most urgent first.
 QUEUE_ORDER = [("sla_due_at", ASCENDING), ("_id", ASCENDING)]
 ACCOUNT = ("account_id", ASCENDING)
+# The server's refusals of a document over its limit (BSONObjectTooLarge and kin); pymongo
+# itself raises DocumentTooLarge before sending one far over it.
+TOO_LARGE_CODES = frozenset({10334, 17419, 17420})
+
+
+class TicketTooLarge(Exception):
+    """The changed ticket would be larger than a document may be."""
+
+
+@contextmanager
+def _too_large_refused() -> Iterator[None]:
+    try:
+        yield
+    except DocumentTooLarge:
+        raise TicketTooLarge() from None
+    except WriteError as error:
+        if error.code in TOO_LARGE_CODES:
+            raise TicketTooLarge() from None
+        raise
+
 
 # Every screen's query is served by an index that also gives its order: the history by
 # account with each combination of its equality filters (the date filter is a range on
@@ -124,7 +144,8 @@ class TicketStore:
         """Add a message and the ticket's new state, decided from `ticket` as read; False if
         the ticket changed meanwhile (decide again)."""
         update = {"$push": {"messages": message}, "$set": changes}
-        return await update_versioned(self.tickets, ticket, pushing_events(update, event))
+        with _too_large_refused():
+            return await update_versioned(self.tickets, ticket, pushing_events(update, event))
 
     async def change(
         self, ticket: dict[str, Any], changes: dict[str, Any], event: Event[Any]
@@ -132,7 +153,8 @@ class TicketStore:
         """Change the ticket's fields as decided from `ticket` as read; False if it changed
         meanwhile (decide again)."""
         update = pushing_events({"$set": changes}, event)
-        return await update_versioned(self.tickets, ticket, update)
+        with _too_large_refused():
+            return await update_versioned(self.tickets, ticket, update)
 
     async def mark_read(self, number: str, reader: str, at: datetime) -> None:
         # Read marks live apart from the ticket: opening a ticket never contends with

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from shared.tickets import THREAD_MAX
+from shared.tickets import MESSAGE_MAX, THREAD_BYTES_MAX, THREAD_MAX
 from tests.conftest import Account, EventLog, bearer
 
 
@@ -193,3 +193,43 @@ async def test_concurrent_replies_of_user_and_agent_are_all_kept_each_with_its_e
     assert sorted(m["body"] for m in ticket["messages"][1:]) == sorted(texts)
     for text in texts:
         await event_log.wait_for("reply.posted", ticket_number=number, body=text)
+
+
+async def test_a_thread_full_in_bytes_takes_no_more_replies(
+    gateway: httpx.AsyncClient, account: Account, agent: dict[str, str], database: Any
+) -> None:
+    # Few messages, but each of the longest kind in the widest characters (4 bytes each):
+    # at 500 of them the document would be far past MongoDB's 16 MB.
+    anna = account.user("anna")
+    number = await new_ticket(gateway, anna)
+    tickets = database["tickets"]
+    first = (await tickets.find_one({"_id": number}))["messages"][0]
+    wide = "\U0001f600" * MESSAGE_MAX
+    thread = [first] + [
+        {**first, "id": f"m{n}", "idem": f"seed:{n}", "body": wide}
+        for n in range(THREAD_BYTES_MAX // len(wide.encode()) + 1)
+    ]
+    await tickets.update_one({"_id": number}, {"$set": {"messages": thread}})
+    refused = await gateway.post(
+        f"/api/v1/agent/tickets/{number}/replies", data={"message": "Jeszcze"}, headers=agent
+    )
+    assert refused.status_code == 409, refused.text[:300]
+    assert refused.json()["code"] == "ticket_thread_full"
+
+
+async def test_a_ticket_too_large_to_write_is_a_409_not_a_500(
+    gateway: httpx.AsyncClient, account: Account, agent: dict[str, str], database: Any
+) -> None:
+    # Whatever else makes the document large (here a field of 15.9 MB), a write past the
+    # server's 16 MB is refused as a full ticket, never an internal error.
+    anna = account.user("anna")
+    number = await new_ticket(gateway, anna)
+    tickets = database["tickets"]
+    await tickets.update_one({"_id": number}, {"$set": {"padding": "x" * 16_650_000}})
+    refused = await gateway.post(
+        f"/api/v1/agent/tickets/{number}/replies",
+        data={"message": "\U0001f600" * MESSAGE_MAX},
+        headers=agent,
+    )
+    assert refused.status_code == 409, refused.text[:300]
+    assert refused.json()["code"] == "ticket_thread_full"
