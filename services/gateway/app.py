@@ -137,6 +137,7 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
     app.add_middleware(
         BodyGuard,
         verifier=app.state.verifier,
+        limiter=app.state.limiter,
         upload_max_bytes=settings.max_attachment_mb * 1024 * 1024,
     )
     install_pages(app)

@@ -3,9 +3,10 @@
 FastAPI reads and spools a form (or a JSON body) before it solves an endpoint's
 dependencies, so a dependency cannot refuse a 30 MB upload without a token until the
 upload is on disk. This ASGI middleware guards the body itself: at its first read it
-authenticates the caller as the chosen route requires (401/403) and refuses a declared
-`Content-Length` over the route's limit (413); then it counts the bytes of a streamed
-(chunked) body and cuts it off at the limit. A refusal is sent at once with
+authenticates the caller as the chosen route requires (401/403), refuses a declared
+`Content-Length` over the route's limit (413) and, for a large body, a caller already
+over the route's rate limit (429); then it counts the bytes of a streamed (chunked) body
+and cuts it off at the limit. A refusal is sent at once with
 `Connection: close`; the server then drops the rest of the body unread.
 """
 
@@ -28,11 +29,14 @@ from services.gateway.deps import (
     get_current_caller,
 )
 from services.gateway.errors import error_response
+from services.gateway.ratelimit import Limit, RateLimiter
 from shared.errors import HelpdeskError, TooLarge
 
 # JSON bodies are small: the largest (an announcement) is 20,000 characters, at most six
 # bytes each when escaped as \uXXXX.
 JSON_BODY_MAX = 256 * 1024
+# Bodies up to this size are read before a rate-limit refusal (see `_small`).
+SMALL_BODY_BYTES = 256 * 1024
 # Room for a form's text fields and multipart boundaries around the file itself.
 FORM_OVERHEAD_BYTES = 256 * 1024
 
@@ -45,11 +49,13 @@ class BodyRule:
 
     admits: Admits
     max_bytes: int
+    # The rate limit the route counts (declared as its dependency), if any.
+    limit: Limit | None = None
 
 
 def rule_of(route: APIRoute, upload_max_bytes: int) -> BodyRule:
     """A route's rule, read from its own declaration: its caller dependency and body type."""
-    calls = {dependant.call for dependant in _dependants(route.dependant)}
+    calls = [dependant.call for dependant in _dependants(route.dependant)]
     admits: Admits = (
         "agent"
         if get_current_agent in calls
@@ -60,7 +66,8 @@ def rule_of(route: APIRoute, upload_max_bytes: int) -> BodyRule:
     body = route.body_field
     takes_form = body is not None and isinstance(body.field_info, params.Form)
     limit = upload_max_bytes + FORM_OVERHEAD_BYTES if takes_form else JSON_BODY_MAX
-    return BodyRule(admits, limit)
+    rate = next((call for call in calls if isinstance(call, Limit)), None)
+    return BodyRule(admits, limit, rate)
 
 
 def _dependants(dependant: Dependant) -> Iterator[Dependant]:
@@ -69,14 +76,32 @@ def _dependants(dependant: Dependant) -> Iterator[Dependant]:
         yield from _dependants(sub)
 
 
+def _small(headers: Headers) -> bool:
+    """A body declared small enough to read even when it is then refused.
+
+    An early refusal closes the connection with the body unsent; a client still writing
+    it may see the connection reset instead of the answer. Worth it against a 25 MB
+    upload; a small reply over its rate limit is read and hears its 429 from the endpoint.
+    """
+    declared = headers.get("content-length", "")
+    return declared.isdigit() and int(declared) <= SMALL_BODY_BYTES
+
+
 def _carries_body(headers: Headers) -> bool:
     return "transfer-encoding" in headers or headers.get("content-length", "0") not in ("", "0")
 
 
 class BodyGuard:
-    def __init__(self, app: ASGIApp, verifier: TokenVerifier, upload_max_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        verifier: TokenVerifier,
+        limiter: RateLimiter,
+        upload_max_bytes: int,
+    ) -> None:
         self.app = app
         self.verifier = verifier
+        self.limiter = limiter
         self.upload_max_bytes = upload_max_bytes
         self._rules: dict[int, BodyRule] = {}
 
@@ -104,6 +129,8 @@ class BodyGuard:
             caller = await authenticate(self.verifier, headers.get("authorization"))
             if rule.admits == "agent":
                 ensure_agent(caller)
+            if rule.limit is not None and not _small(headers):
+                self.limiter.ensure_room(rule.limit, caller)
             scope.setdefault("state", {})[CALLER_STATE] = caller
         declared = headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > rule.max_bytes:

@@ -22,6 +22,11 @@ class Limit:
     # The refusal's stable code, for clients to translate.
     code: str
 
+    async def __call__(self) -> None:
+        """As a route's dependency, the limit it counts, declared where the body guard
+        reads it: a caller already over it is refused before the body is read. The
+        endpoint still counts the request itself, after validating it."""
+
 
 class RateLimiter:
     def __init__(self, enabled: bool) -> None:
@@ -29,8 +34,16 @@ class RateLimiter:
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
 
     def check(self, limit: Limit, who: Caller) -> None:
-        if not self.enabled:
-            return
+        """Count one request; refuse it if the person is over the limit."""
+        if self.enabled and not self._limiter.hit(parse(limit.rate), limit.action, who.person_key):
+            raise _refusal(limit)
+
+    def ensure_room(self, limit: Limit, who: Caller) -> None:
+        """Refuse a person already over the limit, counting nothing."""
         item: RateLimitItem = parse(limit.rate)
-        if not self._limiter.hit(item, limit.action, who.person_key):
-            raise RateLimited(f"too many requests ({limit.rate}); please wait a moment", limit.code)
+        if self.enabled and not self._limiter.test(item, limit.action, who.person_key):
+            raise _refusal(limit)
+
+
+def _refusal(limit: Limit) -> RateLimited:
+    return RateLimited(f"too many requests ({limit.rate}); please wait a moment", limit.code)

@@ -1,12 +1,14 @@
 """Rate limits per person (a user id within an account) on a gateway with limits on."""
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
 
-from services.gateway.routes.tickets import REPLIES_PER_MINUTE
+from services.gateway.routes.tickets import REPLIES_PER_MINUTE, TICKETS_PER_MINUTE
 from tests.conftest import Account, HelpDesk, count
+from tests.gateway.test_body_guard import MB, declared_upload, multipart
 from tests.harness import ServiceProcess
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
@@ -61,3 +63,31 @@ async def test_replies_are_limited_per_person_and_a_refused_one_keeps_no_file(
         headers=other_anna,
     )
     assert answered.status_code == 201
+
+
+async def test_a_rate_limited_upload_is_refused_before_its_body_is_read(
+    limited: httpx.AsyncClient, limited_gateway: ServiceProcess, account: Account
+) -> None:
+    anna = account.user("anna")
+    for _ in range(int(TICKETS_PER_MINUTE.rate.split("/")[0])):
+        created = await limited.post(
+            "/api/v1/tickets", data={"subject": "Limity", "message": "x"}, headers=anna
+        )
+        assert created.status_code == 201, created.text
+    number = created.json()["number"]
+    for _ in range(int(REPLIES_PER_MINUTE.rate.split("/")[0])):
+        replied = await limited.post(
+            f"/api/v1/tickets/{number}/replies", data={"message": "raz"}, headers=anna
+        )
+        assert replied.status_code == 201, replied.text
+    headers = {**multipart(), **anna}
+    for path, code in (
+        ("/api/v1/tickets", "ticket_rate_limited"),
+        (f"/api/v1/tickets/{number}/replies", "reply_rate_limited"),
+    ):
+        # 20 MB declared, 64 KB sent: the answer comes while the client still holds the rest.
+        answer = await asyncio.to_thread(
+            declared_upload, limited_gateway.url, path, 20 * MB, headers
+        )
+        assert (answer.status, answer.json()["code"]) == (429, code)
+        assert answer.headers["retry-after"]

@@ -64,7 +64,7 @@ def add_reply_endpoint(router: APIRouter, who: Any) -> None:
     @router.post(
         "/{number}/replies",
         status_code=status.HTTP_201_CREATED,
-        dependencies=UPLOAD_CHECKS,
+        dependencies=[*UPLOAD_CHECKS, Depends(REPLIES_PER_MINUTE)],
         responses={
             **ERRORS,
             **RATE_LIMITED,
@@ -106,7 +106,7 @@ def add_reply_endpoint(router: APIRouter, who: Any) -> None:
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    dependencies=UPLOAD_CHECKS,
+    dependencies=[*UPLOAD_CHECKS, Depends(TICKETS_PER_MINUTE)],
     responses={**ERRORS, **RATE_LIMITED},
 )
 async def create_ticket(
