@@ -21,7 +21,10 @@ from typing import Any
 import httpx
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import (
+    ElementNotInteractableException,
+    StaleElementReferenceException,
+)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -94,6 +97,21 @@ class Browser:
 
         element: WebElement = self.wait(visible, within)
         return element
+
+    def type_into(self, css: str, text: str) -> None:
+        """Type `text` into a field, again if the client redrew the field meanwhile (as a
+        person would click the new one and type once more), until the field holds it."""
+
+        def typed(driver: WebDriver) -> bool:
+            field = self.find(css)
+            try:
+                field.clear()
+                field.send_keys(text)
+            except ElementNotInteractableException:
+                return False
+            return bool(field.get_attribute("value") == text)
+
+        self.wait(typed)
 
     def all(self, css: str) -> list[WebElement]:
         return [e for e in self.driver.find_elements(By.CSS_SELECTOR, css) if e.is_displayed()]

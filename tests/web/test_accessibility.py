@@ -60,7 +60,7 @@ def test_a_pop_up_and_the_console(
 
     open_console(page)
     # The queue holds every test's tickets, soonest SLA first: find this one by its account.
-    page.find(".queue-filters input[name=queue_account_id]").send_keys(web_account.account_id)
+    page.type_into(".queue-filters input[name=queue_account_id]", web_account.account_id)
     page.click(f'.queue-item[data-number="{number}"]')
     page.wait_text(".pane-detail h2", number)
     look(page)

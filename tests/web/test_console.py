@@ -33,7 +33,7 @@ def test_agent_replies_in_the_console_and_the_user_gets_a_pop_up(
     page.sign_in(web_account.token)
     user_tab, console_tab = open_console(page)
 
-    page.find(".queue-filters input[name=queue_account_id]").send_keys(web_account.account_id)
+    page.type_into(".queue-filters input[name=queue_account_id]", web_account.account_id)
     page.click(f'.queue-item[data-number="{number}"]')
     page.wait_text(".pane-detail h2", number)
     page.find(".agent-reply textarea").send_keys("Proszę zaktualizować moduł JPK do wersji 2.")

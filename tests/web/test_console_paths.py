@@ -10,7 +10,7 @@ from tests.web.test_console import open_console
 
 def open_ticket_in_console(page: Browser, account_id: str, number: str) -> None:
     page.find(".queue-list, #queue-pane .hd-empty")
-    page.find(".queue-filters input[name=queue_account_id]").send_keys(account_id)
+    page.type_into(".queue-filters input[name=queue_account_id]", account_id)
     page.click(f'.queue-item[data-number="{number}"]')
     page.wait_text(".pane-detail h2", number)
 
