@@ -41,6 +41,20 @@ def agent_says(page: Browser, text: str) -> None:
     page.find(".conversation input[name=text]").send_keys(text + Keys.ENTER)
 
 
+def chat_accepted_by_support(
+    page: Browser, web_account: WebAccount, question: str
+) -> tuple[str, str]:
+    """The user starts a chat, support accepts it in the console (the current tab after)."""
+    page.sign_in(web_account.token)
+    user_tab, console_tab = open_console(page)
+    page.switch_to(user_tab)
+    start_chat(page, question)
+    page.wait_text(".hd-queue", r"miejsce: \d+")
+    page.switch_to(console_tab)
+    accept_in_console(page, question)
+    return user_tab, console_tab
+
+
 def question_for_test(topic: str) -> str:
     return f"{topic} {uuid.uuid4().hex[:6]}"
 
@@ -110,14 +124,7 @@ def test_the_user_ends_a_chat_with_the_close_button_only_after_confirming(
     page: Browser, web_account: WebAccount
 ) -> None:
     question = question_for_test("Czy mogę dodać recepcjonistę?")
-    page.sign_in(web_account.token)
-    user_tab, console_tab = open_console(page)
-    page.switch_to(user_tab)
-    start_chat(page, question)
-    page.wait_text(".hd-queue", r"miejsce: \d+")
-
-    page.switch_to(console_tab)
-    accept_in_console(page, question)
+    user_tab, console_tab = chat_accepted_by_support(page, web_account, question)
     agent_says(page, "Tak, już tłumaczę.")
 
     page.switch_to(user_tab)
@@ -187,14 +194,7 @@ def test_messages_refused_as_too_many_are_shown_in_the_users_language(
     page: Browser, web_account: WebAccount
 ) -> None:
     question = question_for_test("Pytanie o faktury")
-    page.sign_in(web_account.token)
-    user_tab, console_tab = open_console(page)
-    page.switch_to(user_tab)
-    start_chat(page, question)
-    page.wait_text(".hd-queue", r"miejsce: \d+")
-
-    page.switch_to(console_tab)
-    accept_in_console(page, question)
+    user_tab, _console = chat_accepted_by_support(page, web_account, question)
 
     page.switch_to(user_tab)
     page.wait_text(".hd-line-system", "dołączył")
