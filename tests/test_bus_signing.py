@@ -2,6 +2,7 @@
 
 Each case publishes straight onto the real broker, as someone holding broker credentials
 but not HELPDESK_BUS_KEY would, a request that claims to come from a support agent.
+(Forged events: tests/notifications/test_forged_answer.py.)
 """
 
 import asyncio

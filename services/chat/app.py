@@ -37,7 +37,8 @@ room = ChatRoom(
         ),
     )
 )
-notifier = Notifier(broker, room, settings.publish_timeout_seconds, utcnow)
+signer = BusSigner(settings.effective_bus_key)
+notifier = Notifier(broker, room, settings.publish_timeout_seconds, signer, utcnow)
 broker.include_router(chat_router(room, notifier, utcnow))
 sweeper: set[asyncio.Task[None]] = set()
 
@@ -77,7 +78,7 @@ app = build_service_app(
     broker,
     broker_checks(broker),
     logger,
-    BusSigner(settings.effective_bus_key),
+    signer,
     after_startup=[announce_restart],
     on_shutdown=[end_every_chat],
     metrics=metrics,

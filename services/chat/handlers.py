@@ -31,6 +31,7 @@ from shared.chat import (
     StatsQuery,
 )
 from shared.rpc import rpc_endpoint
+from shared.signing import BusSigner
 from shared.topology import (
     CHAT_EXCHANGE,
     CHAT_QUEUE_KEY,
@@ -53,10 +54,13 @@ def utcnow() -> datetime:
 class Notifier:
     """Publishes the room's notices; transient by rule (DESIGN.md, Messaging rules)."""
 
-    def __init__(self, broker: RabbitBroker, room: ChatRoom, timeout: float, clock: Clock) -> None:
+    def __init__(
+        self, broker: RabbitBroker, room: ChatRoom, timeout: float, signer: BusSigner, clock: Clock
+    ) -> None:
         self.broker = broker
         self.room = room
         self.timeout = timeout
+        self.signer = signer
         self.clock = clock
         self._published_version = 0
         self._queue_view: asyncio.Task[None] | None = None
@@ -92,15 +96,19 @@ class Notifier:
 
     async def _publish(self, message: BaseModel, routing_key: str) -> None:
         # Not mandatory: a notice for a gateway that is gone has nobody to reach, and a
-        # returned message would be logged by aiormq with its body (chat text).
+        # returned message would be logged by aiormq with its body (chat text). Signed, so
+        # only the chat service can put a line or an ended chat in front of a user.
+        body, signature = self.signer.seal(routing_key, message)
         try:
             async with asyncio.timeout(self.timeout):
                 await self.broker.publish(
-                    message,
+                    body,
                     exchange=CHAT_EXCHANGE,
                     routing_key=routing_key,
                     persist=False,
                     mandatory=False,
+                    headers=signature,
+                    content_type="application/json",
                 )
         except TimeoutError:
             # Heartbeats reconcile what a lost notice leaves behind (gateway → chat).

@@ -85,6 +85,7 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
     push = PushConsumer(
         settings.rabbitmq_url,
         settings.rpc_timeout_seconds,
+        signer,
         tracer=tracer,
         reconnect_seconds=reconnect,
     )

@@ -1,8 +1,8 @@
 """This gateway instance's own push queue: broker messages in, handlers for local sockets out.
 
 Every gateway instance declares one exclusive, auto-delete queue and binds it by routing key
-to what its sockets need (chat notices addressed to this instance, broadcasts, later the
-pop-up events). Any number of instances each receive their own copy, and the queue goes
+to what its sockets need (chat notices addressed to this instance, broadcasts, the pop-up
+and ticket events). Any number of instances each receive their own copy, and the queue goes
 away with the instance, so nothing waits in the broker for a gateway that is gone.
 """
 
@@ -19,6 +19,7 @@ from aio_pika.abc import (
 from faststream.rabbit import RabbitExchange
 from opentelemetry.trace import Tracer
 
+from shared.signing import BusSigner
 from shared.tracing import consume_span
 
 PushHandler = Callable[[bytes], Awaitable[None]]
@@ -33,12 +34,14 @@ class PushConsumer:
         self,
         url: str,
         timeout: float,
+        signer: BusSigner,
         instance_id: str | None = None,
         tracer: Tracer | None = None,
         reconnect_seconds: float = 5.0,
     ) -> None:
         self.url = url
         self.timeout = timeout
+        self.signer = signer
         self.reconnect_seconds = reconnect_seconds
         self.instance_id = instance_id or uuid.uuid4().hex
         self.tracer = tracer
@@ -99,6 +102,13 @@ class PushConsumer:
                 handlers = self._handlers.get((exchange, routing_key))
                 if handlers is None:
                     logger.warning("push without a handler", extra={"route": routing_key})
+                    return
+                # Only what the services signed reaches a socket: someone with broker access
+                # must not put a pop-up or a chat line of their own in front of a user.
+                if not self.signer.verify(
+                    routing_key, dict(message.headers or {}), message.body, max_age=None
+                ):
+                    logger.warning("unsigned or forged push dropped", extra={"route": routing_key})
                     return
                 for handler in handlers:
                     await handler(message.body)

@@ -30,7 +30,8 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
         reconnect_interval=settings.broker_reconnect_seconds,
     )
     store = PopupStore(connect_database(settings, tracer_provider))
-    publish = event_publisher(broker, settings.publish_timeout_seconds)
+    signer = BusSigner(settings.effective_bus_key)
+    publish = event_publisher(broker, settings.publish_timeout_seconds, signer)
     popup_relay = OutboxRelay(store.popups, publish)
     announcement_relay = OutboxRelay(store.announcements, publish)
     service = PopupService(store, popup_relay.wake, announcement_relay.wake)
@@ -68,6 +69,6 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
         background,
         logger,
         metrics,
-        BusSigner(settings.effective_bus_key),
+        signer,
         tracer_provider,
     )

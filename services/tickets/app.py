@@ -37,7 +37,10 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
         reconnect_interval=settings.broker_reconnect_seconds,
     )
     store = TicketStore(connect_database(settings, tracer_provider))
-    relay = OutboxRelay(store.tickets, event_publisher(broker, settings.publish_timeout_seconds))
+    signer = BusSigner(settings.effective_bus_key)
+    relay = OutboxRelay(
+        store.tickets, event_publisher(broker, settings.publish_timeout_seconds, signer)
+    )
     calendar = SupportCalendar.from_settings(
         settings.support_hours, settings.timezone, settings.holidays
     )
@@ -71,6 +74,6 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
         background,
         logger,
         metrics,
-        BusSigner(settings.effective_bus_key),
+        signer,
         tracer_provider,
     )

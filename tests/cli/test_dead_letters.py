@@ -11,9 +11,10 @@ import httpx
 import pytest
 from motor.motor_asyncio import AsyncIOMotorDatabase
 
+from shared.signing import BusSigner
 from shared.topology import DEAD_LETTER_EXCHANGE, DEAD_LETTER_QUEUE, EVENTS_EXCHANGE
 from tests.cli.conftest import Helpdesk
-from tests.conftest import Account, HelpDesk, count, eventually
+from tests.conftest import TEST_BUS_KEY, Account, HelpDesk, count, eventually
 from tests.test_metrics import scrape, value
 
 CONSUMED = "faststream_received_processed_messages_total"
@@ -197,7 +198,8 @@ async def test_replay_after_the_fix_makes_each_popup_once(
         channel = await connection.channel()
         exchange = await channel.get_exchange(EVENTS_EXCHANGE.name)
         for body, event in zip(letters.values(), events, strict=True):
-            message = aio_pika.Message(body, content_type="application/json")
+            signature = BusSigner(TEST_BUS_KEY).headers(event["type"], body)
+            message = aio_pika.Message(body, content_type="application/json", headers=signature)
             await exchange.publish(message, routing_key=event["type"])
 
     async def consumed_again() -> bool:

@@ -5,8 +5,9 @@ import json
 import aio_pika
 import httpx
 
+from shared.signing import BusSigner
 from shared.topology import EVENTS_EXCHANGE
-from tests.conftest import Account, EventLog, HelpDesk
+from tests.conftest import TEST_BUS_KEY, Account, EventLog, HelpDesk
 from tests.notifications.conftest import (
     OpenStream,
     about,
@@ -37,7 +38,12 @@ async def test_the_same_reply_posted_delivered_twice_makes_one_popup(
         channel = await connection.channel()
         exchange = await channel.get_exchange(EVENTS_EXCHANGE.name)
         for _copy in range(2):
-            message = aio_pika.Message(json.dumps(posted).encode(), message_id=posted["event_id"])
+            body = json.dumps(posted).encode()
+            message = aio_pika.Message(
+                body,
+                message_id=posted["event_id"],
+                headers=BusSigner(TEST_BUS_KEY).headers("reply.posted", body),
+            )
             await exchange.publish(message, routing_key="reply.posted")
     await event_log.wait_for("reply.posted", count=3, ticket_number=number)
 
