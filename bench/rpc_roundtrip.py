@@ -14,11 +14,10 @@ from collections.abc import Awaitable, Callable
 
 from faststream.rabbit import RabbitBroker
 
-from services.gateway.rpc_client import RpcClient
-from shared.rpc import RpcReply, ServiceStatus, StatusQuery
+from shared.rpc import RpcReply, StatusQuery, status_route
+from shared.rpc_client import RpcClient
 from shared.settings import Settings
 from shared.signing import BusSigner
-from shared.topology import rpc_queue
 
 Call = Callable[[], Awaitable[object]]
 
@@ -50,10 +49,11 @@ async def main(requests: int, in_flight: int, rounds: int) -> None:
     await ours.connect()
     broker = RabbitBroker(settings.rabbitmq_url)
     await broker.start()
-    queue = rpc_queue("chat", "status").name
+    route = status_route("chat")
+    queue = route.queue.name
 
     async def with_ours() -> object:
-        return await ours.call("chat", "status", StatusQuery(), ServiceStatus)
+        return await ours.call(route, StatusQuery())
 
     async def with_faststream() -> object:
         body = StatusQuery().model_dump_json().encode()

@@ -8,21 +8,23 @@ from aio_pika.exceptions import ChannelClosed
 from pydantic import BaseModel
 
 from helpdesk_cli.runtime import broker_connection, echo_rows, load_settings, run
-from services.gateway.rpc_client import RpcClient
 from services.notifications.store import PopupStore
 from services.tickets.store import TicketStore
 from shared.chat import ChatStats, StatsQuery
 from shared.database import connect_database
 from shared.errors import Unavailable
 from shared.outbox import OutboxBacklog, outbox_backlog
+from shared.routes import CHAT_STATS
+from shared.rpc import status_route
+from shared.rpc_client import RpcClient
 from shared.settings import Settings
 from shared.signing import BusSigner
-from shared.topology import DEAD_LETTER_QUEUE, ServiceName, event_queue, rpc_queue
+from shared.topology import CONSUMED_EVENTS, DEAD_LETTER_QUEUE, ServiceName, event_queue
 
-# The durable event queues the services consume (services/notifications/handlers.py).
 EVENT_QUEUES = [
-    event_queue("notifications", "reply.posted").name,
-    event_queue("notifications", "ticket.updated").name,
+    event_queue(consumer, event).name
+    for consumer, events in CONSUMED_EVENTS.items()
+    for event in events
 ]
 SERVICES: tuple[ServiceName, ...] = get_args(ServiceName)
 
@@ -59,7 +61,7 @@ async def chat_stats(settings: Settings) -> ChatStats | None:
     )
     await rpc.connect()
     try:
-        return await rpc.call("chat", "stats", StatsQuery(), ChatStats)
+        return await rpc.call(CHAT_STATS, StatsQuery())
     except Unavailable:
         return None
     finally:
@@ -72,7 +74,7 @@ async def collect_status() -> Status:
     names = [
         DEAD_LETTER_QUEUE.name,
         *EVENT_QUEUES,
-        *(rpc_queue(service, "status").name for service in SERVICES),
+        *(status_route(service).queue.name for service in SERVICES),
     ]
     async with broker_connection(settings) as connection:
         queues = [await queue_state(connection, name) for name in names]

@@ -91,7 +91,7 @@ class Endpoint(Transient):
     socket_id: Id
 
 
-# Commands, gateway → chat service (request/reply on `rpc_queue("chat", ...)`).
+# Commands, gateway → chat service (request/reply, routes in shared/routes.py).
 
 
 class StartChat(Transient):

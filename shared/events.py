@@ -5,7 +5,7 @@ one needs a new `version`.
 """
 
 from datetime import UTC, datetime
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 from uuid import UUID, uuid4
 
 from pydantic import BaseModel, Field
@@ -27,6 +27,12 @@ class Event(BaseModel, Generic[PayloadT]):
     occurred_at: datetime = Field(default_factory=utcnow)
     correlation_id: str | None = None
     payload: PayloadT
+
+
+def event_type(kind: type[Event[Any]]) -> str:
+    """An event class's type, which is also its routing key."""
+    default: str = kind.model_fields["type"].default
+    return default
 
 
 class AttachmentRef(BaseModel):

@@ -1,24 +1,54 @@
-"""Request/reply between the gateway and the services: the reply envelope and its errors.
+"""Request/reply between the gateway and the services: typed routes, the reply envelope.
 
-A service answers every command with an `RpcReply`, so a rule that says no travels as a
-value (kind + message) and the gateway maps it to a status code in one place.
+Each command or query is one `RpcRoute` (shared/routes.py): the service answers on its
+queue (`answers`) and the caller sends to it (shared/rpc_client.py), both typed by the
+route's request and reply models. A service answers every request with an `RpcReply`, so
+a rule that says no travels as a value (kind + message) and the gateway maps it to a
+status code in one place.
 """
 
 import functools
 import inspect
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ParamSpec
+from typing import Any, Generic, ParamSpec, TypeVar
 
-from faststream.rabbit import RabbitResponse
-from pydantic import BaseModel
+from faststream.rabbit import RabbitQueue, RabbitResponse, RabbitRouter
+from pydantic import BaseModel, TypeAdapter
 from pymongo.errors import ConnectionFailure
 
 from shared.errors import ErrorKind, HelpdeskError, InternalError, Unavailable
+from shared.topology import ServiceName, rpc_queue
 
 P = ParamSpec("P")
+RequestT = TypeVar("RequestT", bound=BaseModel)
+ReplyT = TypeVar("ReplyT")
 logger = logging.getLogger("helpdesk.rpc")
+
+
+@dataclass(frozen=True)
+class RpcRoute(Generic[RequestT, ReplyT]):
+    """One command or query of one service: where it goes, what it takes, what it answers."""
+
+    service: ServiceName
+    command: str
+    request: type[RequestT]
+    # A model, `list[str]` or `type(None)` (the reply's result is only a success).
+    reply: type[ReplyT]
+
+    @property
+    def queue(self) -> RabbitQueue:
+        return rpc_queue(self.service, self.command)
+
+    @functools.cached_property
+    def _result(self) -> TypeAdapter[ReplyT]:
+        return TypeAdapter(self.reply)
+
+    def result(self, value: Any) -> ReplyT:
+        """The reply's result, validated as this route's reply type."""
+        return self._result.validate_python(value)
 
 
 class RpcError(BaseModel):
@@ -33,8 +63,30 @@ class RpcReply(BaseModel):
     error: RpcError | None = None
 
 
+def answers(
+    router: RabbitRouter, route: RpcRoute[RequestT, ReplyT]
+) -> Callable[[Callable[[RequestT], Awaitable[ReplyT]]], object]:
+    """Subscribe the decorated handler to `route`'s queue; it takes the route's request and
+    returns its reply (mypy checks both), and its domain errors become error replies."""
+
+    def subscribe(handler: Callable[[RequestT], Awaitable[ReplyT]]) -> object:
+        # AsyncAPI shows the request (the handler's parameter); the reply, which it has no
+        # field for, is named in the operation's description.
+        subscriber = router.subscriber(route.queue, description=_replies_with(route.reply))
+        return subscriber(rpc_endpoint(handler))
+
+    return subscribe
+
+
+def _replies_with(reply: type[Any]) -> str:
+    if reply is type(None):
+        return "Replies with an RpcReply without a result."
+    name = reply.__name__ if isinstance(reply, type) else str(reply)
+    return f"Replies with an RpcReply whose result is {name}."
+
+
 def rpc_endpoint(
-    handler: Callable[P, Awaitable[BaseModel | list[Any] | dict[str, Any] | None]],
+    handler: Callable[P, Awaitable[object]],
 ) -> Callable[P, Awaitable[RabbitResponse]]:
     """Wrap a service's command handler so that domain errors become error replies.
 
@@ -93,3 +145,8 @@ class ServiceStatus(BaseModel):
     instance: str
     started_at: datetime
     checks: dict[str, bool]
+
+
+def status_route(service: ServiceName) -> RpcRoute[StatusQuery, ServiceStatus]:
+    """The query every service answers (shared/service.py): who it is, whether it is ready."""
+    return RpcRoute(service, "status", StatusQuery, ServiceStatus)

@@ -24,14 +24,13 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from shared.background import BackgroundWork
 from shared.metrics import ServiceMetrics
-from shared.rpc import ServiceStatus, StatusQuery, rpc_endpoint
+from shared.rpc import ServiceStatus, StatusQuery, answers, status_route
 from shared.signing import BusSigner
 from shared.topology import (
     DEAD_LETTER_EXCHANGE,
     DEAD_LETTER_QUEUE,
     EVENTS_EXCHANGE,
     ServiceName,
-    rpc_queue,
 )
 from shared.tracing import flush_spans
 
@@ -48,8 +47,7 @@ def status_router(service: ServiceName, checks: ReadinessChecks) -> RabbitRouter
     instance = f"{socket.gethostname()}-{uuid.uuid4().hex[:8]}"
     started_at = datetime.now(UTC)
 
-    @router.subscriber(rpc_queue(service, "status"))
-    @rpc_endpoint
+    @answers(router, status_route(service))
     async def report_status(query: StatusQuery) -> ServiceStatus:
         return ServiceStatus(
             service=service, instance=instance, started_at=started_at, checks=await checks()

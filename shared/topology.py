@@ -1,8 +1,19 @@
-"""The broker topology, declared once: exchanges, event queues, dead letters, RPC queues."""
+"""The broker topology, declared once: exchanges, who sends and keeps which events, dead
+letters, RPC queues, chat pushes."""
 
-from typing import Literal
+from typing import Any, Literal
 
 from faststream.rabbit import ExchangeType, QueueType, RabbitExchange, RabbitQueue
+
+from shared.events import (
+    POPUP_EVENTS,
+    AnnouncementPublished,
+    Event,
+    ReplyPosted,
+    TicketCreated,
+    TicketUpdated,
+    event_type,
+)
 
 ServiceName = Literal["tickets", "notifications", "chat"]
 
@@ -24,8 +35,28 @@ DEAD_LETTER_QUEUE = RabbitQueue(
 DELIVERY_LIMIT = 5
 
 
-def event_queue(consumer: str, routing_key: str) -> RabbitQueue:
-    """The durable queue of one consuming service and purpose, bound by routing key."""
+# What each service publishes on the events exchange: its app declares one publisher per
+# event type from this (shared/publishing.py), so its AsyncAPI document lists every send,
+# and its outbox relay sends no other type.
+PUBLISHED_EVENTS: dict[ServiceName, tuple[type[Event[Any]], ...]] = {
+    "tickets": (TicketCreated, ReplyPosted, TicketUpdated),
+    "notifications": (*POPUP_EVENTS, AnnouncementPublished),
+    "chat": (),
+}
+
+# The events each service keeps a durable queue of (`event_queue`), which its handlers
+# consume and `helpdesk status` reports. The gateway's live pushes are not here: each of
+# its instances binds a transient queue of its own (services/gateway/push.py).
+CONSUMED_EVENTS: dict[ServiceName, tuple[type[Event[Any]], ...]] = {
+    "tickets": (),
+    "notifications": (ReplyPosted, TicketUpdated),
+    "chat": (),
+}
+
+
+def event_queue(consumer: ServiceName, event: type[Event[Any]]) -> RabbitQueue:
+    """The durable queue of one consuming service and event type, bound by its routing key."""
+    routing_key = event_type(event)
     return RabbitQueue(
         f"{consumer}.{routing_key}",
         queue_type=QueueType.QUORUM,
@@ -60,3 +91,9 @@ CHAT_RESTARTED_KEY = "chat.service_restarted"
 def chat_gateway_key(gateway_id: str) -> str:
     """The routing key of chat notices for the sockets of one gateway instance."""
     return f"chat.gateway.{gateway_id}"
+
+
+# Everything the chat service pushes on the chat exchange, each kind by its own publisher
+# (services/chat/handlers.py): notices to one gateway instance, and the two broadcasts.
+CHAT_GATEWAY_KEY = chat_gateway_key("{gateway_id}")
+CHAT_PUSH_KEYS = (CHAT_GATEWAY_KEY, CHAT_QUEUE_KEY, CHAT_RESTARTED_KEY)

@@ -40,8 +40,8 @@ from services.gateway.app import create_app as create_gateway
 from services.notifications.app import create_app as create_notifications
 from services.tickets.app import create_app as create_tickets
 from shared.logging import JsonFormatter, correlation_id
+from shared.routes import CREATE_TICKET
 from shared.settings import Settings
-from shared.topology import rpc_queue
 from shared.tracing import configure_tracing
 from tests.conftest import TEST_BUS_KEY, TEST_JWT_SECRET, bearer, make_token, rabbitmqctl
 from tests.harness import ServiceProcess, free_port
@@ -243,7 +243,7 @@ async def test_one_trace_from_the_request_to_the_socket(traced: TracedDesk) -> N
     created_trace = Trace(traced.spans(), request.context.trace_id)
 
     # Gateway: the HTTP request, and inside it the RPC to the tickets service.
-    rpc_name = f"default.{rpc_queue('tickets', 'create').name}"
+    rpc_name = f"default.{CREATE_TICKET.queue.name}"
     rpc = created_trace.one("gateway", SpanKind.PRODUCER, f"{rpc_name} publish")
     assert created_trace.descends(rpc, request)
     # Tickets: the consumer of that RPC is the publish's child (traceparent in headers)...
@@ -431,7 +431,7 @@ def test_services_send_their_last_spans_when_they_stop(
         for span in scope.spans
     }
     assert ("gateway", "POST /api/v1/tickets") in exported
-    assert ("tickets", f"default.{rpc_queue('tickets', 'create').name} process") in exported
+    assert ("tickets", f"default.{CREATE_TICKET.queue.name} process") in exported
 
 
 def resource_service(resource_spans: Any) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from faststream.rabbit import RabbitBroker, RabbitRouter
+from faststream.rabbit.publisher import RabbitPublisher
 from pydantic import BaseModel
 
 from services.chat.domain import ChatRoom, Delivery
@@ -30,14 +31,25 @@ from shared.chat import (
     StartReply,
     StatsQuery,
 )
-from shared.rpc import rpc_endpoint
+from shared.publishing import declare_publisher
+from shared.routes import (
+    ACCEPT_CHAT,
+    CHAT_HEARTBEAT,
+    CHAT_QUEUE,
+    CHAT_SOCKET_CLOSED,
+    CHAT_STATS,
+    END_CHAT,
+    POST_CHAT_MESSAGE,
+    START_CHAT,
+)
+from shared.rpc import answers
 from shared.signing import BusSigner
 from shared.topology import (
     CHAT_EXCHANGE,
+    CHAT_GATEWAY_KEY,
     CHAT_QUEUE_KEY,
     CHAT_RESTARTED_KEY,
     chat_gateway_key,
-    rpc_queue,
 )
 
 Clock = Callable[[], datetime]
@@ -57,7 +69,16 @@ class Notifier:
     def __init__(
         self, broker: RabbitBroker, room: ChatRoom, timeout: float, signer: BusSigner, clock: Clock
     ) -> None:
-        self.broker = broker
+        # One declared publisher per kind of push, so the AsyncAPI document lists each.
+        self._notices = declare_publisher(
+            broker, ChatPushes, CHAT_EXCHANGE, CHAT_GATEWAY_KEY, persist=False
+        )
+        self._queue_views = declare_publisher(
+            broker, QueueSnapshot, CHAT_EXCHANGE, CHAT_QUEUE_KEY, persist=False
+        )
+        self._restarts = declare_publisher(
+            broker, ServiceRestarted, CHAT_EXCHANGE, CHAT_RESTARTED_KEY, persist=False
+        )
         self.room = room
         self.timeout = timeout
         self.signer = signer
@@ -72,10 +93,10 @@ class Notifier:
 
     async def publish_queue(self) -> None:
         self._published_version = self.room.queue_version
-        await self._publish(self.room.snapshot(self.clock()), CHAT_QUEUE_KEY)
+        await self._publish(self._queue_views, self.room.snapshot(self.clock()))
 
     async def announce_restart(self, instance: str) -> None:
-        await self._publish(ServiceRestarted(instance=instance), CHAT_RESTARTED_KEY)
+        await self._publish(self._restarts, ServiceRestarted(instance=instance))
 
     async def _queue_moved_soon(self) -> None:
         """New places for those waiting and a new view for the agents, once per burst."""
@@ -92,27 +113,29 @@ class Notifier:
             push = ChatPush(socket_id=delivery.to.socket_id, notice=delivery.notice)
             by_gateway.setdefault(delivery.to.gateway_id, []).append(push)
         for gateway_id, pushes in by_gateway.items():
-            await self._publish(ChatPushes(pushes=pushes), chat_gateway_key(gateway_id))
+            key = chat_gateway_key(gateway_id)
+            await self._publish(self._notices, ChatPushes(pushes=pushes), key)
 
-    async def _publish(self, message: BaseModel, routing_key: str) -> None:
-        # Not mandatory: a notice for a gateway that is gone has nobody to reach, and a
-        # returned message would be logged by aiormq with its body (chat text). Signed, so
-        # only the chat service can put a line or an ended chat in front of a user.
-        body, signature = self.signer.seal(routing_key, message)
+    async def _publish(
+        self, publisher: RabbitPublisher, message: BaseModel, routing_key: str | None = None
+    ) -> None:
+        """Publish `message`, to `routing_key` if given, else to the publisher's own key.
+
+        Signed, so only the chat service can put a line or an ended chat in front of a user.
+        """
+        route = routing_key or publisher.routing()
+        body, signature = self.signer.seal(route, message)
         try:
             async with asyncio.timeout(self.timeout):
-                await self.broker.publish(
+                await publisher.publish(
                     body,
-                    exchange=CHAT_EXCHANGE,
-                    routing_key=routing_key,
-                    persist=False,
-                    mandatory=False,
+                    routing_key=route,
                     headers=signature,
                     content_type="application/json",
                 )
         except TimeoutError:
             # Heartbeats reconcile what a lost notice leaves behind (gateway → chat).
-            logger.warning("chat notice not published in time", extra={"route": routing_key})
+            logger.warning("chat notice not published in time", extra={"route": route})
 
 
 def _counts(room: ChatRoom) -> dict[str, int]:
@@ -123,53 +146,45 @@ def chat_router(room: ChatRoom, notifier: Notifier, clock: Clock) -> RabbitRoute
     """The chat commands, each answered on its own transient RPC queue."""
     router = RabbitRouter()
 
-    @router.subscriber(rpc_queue("chat", "start"))
-    @rpc_endpoint
+    @answers(router, START_CHAT)
     async def start_chat(command: StartChat) -> StartReply:
         reply, deliveries = room.start(command, clock())
         logger.info("chat start", extra={"outcome": reply.outcome, "chat_id": reply.chat_id})
         await notifier.deliver(deliveries)
         return reply
 
-    @router.subscriber(rpc_queue("chat", "accept"))
-    @rpc_endpoint
+    @answers(router, ACCEPT_CHAT)
     async def accept_chat(command: AcceptChat) -> None:
         deliveries = room.accept(command, clock())
         logger.info("chat accepted", extra={"chat_id": command.chat_id, **_counts(room)})
         await notifier.deliver(deliveries)
 
-    @router.subscriber(rpc_queue("chat", "message"))
-    @rpc_endpoint
+    @answers(router, POST_CHAT_MESSAGE)
     async def post_message(command: PostMessage) -> None:
         await notifier.deliver(room.post(command, clock()))
 
-    @router.subscriber(rpc_queue("chat", "end"))
-    @rpc_endpoint
+    @answers(router, END_CHAT)
     async def end_chat(command: EndChat) -> None:
         deliveries = room.end(command, clock())
         logger.info("chat ended", extra={"by": "request", **_counts(room)})
         await notifier.deliver(deliveries)
 
-    @router.subscriber(rpc_queue("chat", "socket_closed"))
-    @rpc_endpoint
+    @answers(router, CHAT_SOCKET_CLOSED)
     async def socket_closed(command: SocketClosed) -> None:
         deliveries = room.socket_closed(command.endpoint)
         if deliveries:
             logger.info("chat ended", extra={"by": "socket_closed", **_counts(room)})
         await notifier.deliver(deliveries)
 
-    @router.subscriber(rpc_queue("chat", "heartbeat"))
-    @rpc_endpoint
+    @answers(router, CHAT_HEARTBEAT)
     async def heartbeat(command: Heartbeat) -> HeartbeatReply:
         return HeartbeatReply(chat_ids=room.heartbeat(command.endpoint, clock()))
 
-    @router.subscriber(rpc_queue("chat", "queue"))
-    @rpc_endpoint
+    @answers(router, CHAT_QUEUE)
     async def list_queue(query: ListQueue) -> QueueSnapshot:
         return room.snapshot(clock())
 
-    @router.subscriber(rpc_queue("chat", "stats"))
-    @rpc_endpoint
+    @answers(router, CHAT_STATS)
     async def stats(query: StatsQuery) -> ChatStats:
         return room.stats()
 

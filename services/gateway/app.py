@@ -31,13 +31,13 @@ from services.gateway.routes import (
 from services.gateway.routes.chat import install_chat
 from services.gateway.routes.pages import install_pages
 from services.gateway.routes.stream import install_streams
-from services.gateway.rpc_client import RpcClient
 from services.gateway.security_headers import SecurityHeaders
 from services.gateway.strict_forms import install_strict_forms
 from shared.attachments import AttachmentStore
 from shared.database import connect_database
 from shared.logging import configure_logging
 from shared.metrics import HttpMetrics, ServiceMetrics
+from shared.rpc_client import RpcClient
 from shared.settings import Settings, get_settings
 from shared.signing import BusSigner
 from shared.support_hours import SupportCalendar

@@ -13,9 +13,9 @@ from services.gateway.attachments import AttachmentUploads
 from services.gateway.auth import InvalidToken, TokenVerifier
 from services.gateway.kb.service import KnowledgeBase as KnowledgeBaseIndex
 from services.gateway.ratelimit import RateLimiter
-from services.gateway.rpc_client import RpcClient
 from shared.errors import Forbidden, Unauthorized
 from shared.people import Caller
+from shared.rpc_client import RpcClient
 from shared.settings import Settings
 from shared.support_hours import SupportCalendar
 

@@ -31,7 +31,7 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
     )
     store = PopupStore(connect_database(settings, tracer_provider))
     signer = BusSigner(settings.effective_bus_key)
-    publish = event_publisher(broker, settings.publish_timeout_seconds, signer)
+    publish = event_publisher(broker, "notifications", settings.publish_timeout_seconds, signer)
     popup_relay = OutboxRelay(store.popups, publish)
     announcement_relay = OutboxRelay(store.announcements, publish)
     service = PopupService(store, popup_relay.wake, announcement_relay.wake)

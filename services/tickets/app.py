@@ -39,7 +39,7 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
     store = TicketStore(connect_database(settings, tracer_provider))
     signer = BusSigner(settings.effective_bus_key)
     relay = OutboxRelay(
-        store.tickets, event_publisher(broker, settings.publish_timeout_seconds, signer)
+        store.tickets, event_publisher(broker, "tickets", settings.publish_timeout_seconds, signer)
     )
     calendar = SupportCalendar.from_settings(
         settings.support_hours, settings.timezone, settings.holidays

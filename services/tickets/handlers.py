@@ -4,7 +4,17 @@ from faststream.rabbit import RabbitRouter
 
 from services.tickets.service import TicketService
 from shared.events import AttachmentRef
-from shared.rpc import rpc_endpoint
+from shared.routes import (
+    AGENT_QUEUE,
+    ATTACHMENT_ACCESS,
+    CREATE_TICKET,
+    GET_TICKET,
+    HISTORY_SUBJECTS,
+    POST_REPLY,
+    TICKET_HISTORY,
+    UPDATE_TICKET,
+)
+from shared.rpc import answers
 from shared.tickets import (
     AgentQueueQuery,
     AttachmentQuery,
@@ -19,49 +29,40 @@ from shared.tickets import (
     TicketDetail,
     UpdateTicket,
 )
-from shared.topology import rpc_queue
 
 
 def build_router(service: TicketService) -> RabbitRouter:
     router = RabbitRouter()
 
-    @router.subscriber(rpc_queue("tickets", "create"))
-    @rpc_endpoint
+    @answers(router, CREATE_TICKET)
     async def create_ticket(command: CreateTicket) -> TicketDetail:
         return await service.create(command)
 
-    @router.subscriber(rpc_queue("tickets", "reply"))
-    @rpc_endpoint
+    @answers(router, POST_REPLY)
     async def post_reply(command: PostReply) -> Message:
         return await service.reply(command)
 
-    @router.subscriber(rpc_queue("tickets", "get"))
-    @rpc_endpoint
+    @answers(router, GET_TICKET)
     async def get_ticket(query: GetTicket) -> TicketDetail:
         return await service.get(query)
 
-    @router.subscriber(rpc_queue("tickets", "history"))
-    @rpc_endpoint
+    @answers(router, TICKET_HISTORY)
     async def ticket_history(query: HistoryQuery) -> HistoryPage:
         return await service.history(query)
 
-    @router.subscriber(rpc_queue("tickets", "subjects"))
-    @rpc_endpoint
+    @answers(router, HISTORY_SUBJECTS)
     async def history_subjects(query: SubjectsQuery) -> list[str]:
         return await service.subjects(query)
 
-    @router.subscriber(rpc_queue("tickets", "queue"))
-    @rpc_endpoint
+    @answers(router, AGENT_QUEUE)
     async def agent_queue(query: AgentQueueQuery) -> QueuePage:
         return await service.queue(query)
 
-    @router.subscriber(rpc_queue("tickets", "update"))
-    @rpc_endpoint
+    @answers(router, UPDATE_TICKET)
     async def update_ticket(command: UpdateTicket) -> TicketDetail:
         return await service.update(command)
 
-    @router.subscriber(rpc_queue("tickets", "attachment"))
-    @rpc_endpoint
+    @answers(router, ATTACHMENT_ACCESS)
     async def attachment_access(query: AttachmentQuery) -> AttachmentRef:
         return await service.attachment(query)
 

@@ -11,8 +11,9 @@ import pytest
 import websockets
 from websockets.asyncio.client import ClientConnection
 
-from services.gateway.rpc_client import RpcClient
 from shared.chat import ChatStats, StatsQuery
+from shared.routes import CHAT_STATS
+from shared.rpc_client import RpcClient
 from shared.signing import BusSigner
 from tests.conftest import HelpDesk, make_token
 
@@ -84,7 +85,7 @@ async def chat_stats(system: HelpDesk) -> AsyncIterator[Callable[[], Awaitable[C
     await rpc.connect()
 
     async def stats() -> ChatStats:
-        return await rpc.call("chat", "stats", StatsQuery(), ChatStats)
+        return await rpc.call(CHAT_STATS, StatsQuery())
 
     yield stats
     await rpc.close()

@@ -7,6 +7,7 @@ from pydantic import BaseModel
 
 from services.gateway.deps import CurrentAgent, Rpc
 from services.gateway.routes.tickets import ERRORS, add_reply_endpoint
+from shared.routes import AGENT_QUEUE, UPDATE_TICKET
 from shared.tickets import (
     PAGE_MAX,
     PAGE_SIZE_MAX,
@@ -47,7 +48,7 @@ async def agent_queue(
         page=page,
         page_size=page_size,
     )
-    return await rpc.call("tickets", "queue", query, QueuePage)
+    return await rpc.call(AGENT_QUEUE, query)
 
 
 @router.patch("/{number}", responses=ERRORS)
@@ -57,7 +58,7 @@ async def change_ticket(
     command = UpdateTicket(
         caller=agent, number=number, status=change.status, subject=change.subject
     )
-    return await rpc.call("tickets", "update", command, TicketDetail)
+    return await rpc.call(UPDATE_TICKET, command)
 
 
 add_reply_endpoint(router, CurrentAgent)

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
 from services.gateway.deps import Attachments, CurrentUser, Rpc
-from shared.events import AttachmentRef
+from shared.routes import ATTACHMENT_ACCESS
 from shared.tickets import AttachmentQuery
 
 router = APIRouter(prefix="/api/v1/attachments", tags=["tickets"])
@@ -21,7 +21,7 @@ async def download_attachment(
     caller: CurrentUser, rpc: Rpc, attachments: Attachments, attachment_id: str
 ) -> StreamingResponse:
     query = AttachmentQuery(caller=caller, attachment_id=attachment_id)
-    ref = await rpc.call("tickets", "attachment", query, AttachmentRef)
+    ref = await rpc.call(ATTACHMENT_ACCESS, query)
     download = await attachments.open(ref)
     return StreamingResponse(
         download.chunks,

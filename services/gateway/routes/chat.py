@@ -19,7 +19,6 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from services.gateway.auth import TokenVerifier
 from services.gateway.errors import validation_code
 from services.gateway.push import PushConsumer
-from services.gateway.rpc_client import RpcClient
 from services.gateway.sockets import SocketOutbox, SocketQuota, admit, hide_query_tokens
 from shared.chat import (
     AcceptChat,
@@ -30,7 +29,6 @@ from shared.chat import (
     Endpoint,
     EndReason,
     Heartbeat,
-    HeartbeatReply,
     Id,
     ListQueue,
     MessageText,
@@ -41,11 +39,21 @@ from shared.chat import (
     Side,
     SocketClosed,
     StartChat,
-    StartReply,
     Transient,
 )
 from shared.errors import HelpdeskError, NotFound
 from shared.people import Caller
+from shared.routes import (
+    ACCEPT_CHAT,
+    CHAT_HEARTBEAT,
+    CHAT_QUEUE,
+    CHAT_SOCKET_CLOSED,
+    END_CHAT,
+    POST_CHAT_MESSAGE,
+    START_CHAT,
+)
+from shared.rpc import RequestT, RpcRoute
+from shared.rpc_client import RpcClient
 from shared.settings import Contact, Settings
 from shared.support_hours import SupportCalendar
 from shared.token_bucket import TokenBucket
@@ -194,9 +202,7 @@ class ChatSocket:
             # Closing the window ends the chat at once (the manual's promise). If the chat
             # service is down its chats are gone anyway, so a failure here changes nothing.
             with contextlib.suppress(HelpdeskError):
-                await self.hub.rpc.call(
-                    "chat", "socket_closed", SocketClosed(endpoint=self.endpoint), type(None)
-                )
+                await self.ask(CHAT_SOCKET_CLOSED, SocketClosed(endpoint=self.endpoint))
 
     async def greet(self) -> None:
         """What a socket of this side is sent as soon as it connects."""
@@ -226,8 +232,8 @@ class ChatSocket:
             self.chat_ids.discard(chat_id)
             self.send(as_text(EndedNotice(chat_id=chat_id, reason=reason)))
 
-    async def ask(self, command: str, request: BaseModel) -> None:
-        await self.hub.rpc.call("chat", command, request, type(None))
+    async def ask(self, route: RpcRoute[RequestT, None], request: RequestT) -> None:
+        await self.hub.rpc.call(route, request)
 
     async def _receive(self) -> None:
         while True:
@@ -270,9 +276,7 @@ class ChatSocket:
 
     async def _reconcile(self) -> None:
         believed = set(self.chat_ids)
-        reply = await self.hub.rpc.call(
-            "chat", "heartbeat", Heartbeat(endpoint=self.endpoint), HeartbeatReply
-        )
+        reply = await self.hub.rpc.call(CHAT_HEARTBEAT, Heartbeat(endpoint=self.endpoint))
         # Only chats that were open before the question and are unknown after it are lost.
         self.end_locally(believed - set(reply.chat_ids), "service_restarted")
 
@@ -298,9 +302,9 @@ class UserChatSocket(ChatSocket):
         if isinstance(frame, StartFrame):
             await self._start(frame)
         elif isinstance(frame, TextFrame):
-            await self.ask("message", PostMessage(sender=self.endpoint, text=frame.text))
+            await self.ask(POST_CHAT_MESSAGE, PostMessage(sender=self.endpoint, text=frame.text))
         else:
-            await self.ask("end", EndChat(by=self.endpoint))
+            await self.ask(END_CHAT, EndChat(by=self.endpoint))
 
     async def _start(self, frame: StartFrame) -> None:
         now = datetime.now(UTC)
@@ -317,7 +321,7 @@ class UserChatSocket(ChatSocket):
             account_id=self.caller.account_id,
             form=PreChatForm(name=frame.name, phone=frame.phone, question=frame.question),
         )
-        reply = await self.hub.rpc.call("chat", "start", command, StartReply)
+        reply = await self.hub.rpc.call(START_CHAT, command)
         if reply.outcome == "busy":
             self.send(as_text(_BusyFrame(reason=reply.reason)))
 
@@ -329,7 +333,7 @@ class AgentChatSocket(ChatSocket):
 
     async def greet(self) -> None:
         try:
-            snapshot = await self.hub.rpc.call("chat", "queue", ListQueue(), QueueSnapshot)
+            snapshot = await self.hub.rpc.call(CHAT_QUEUE, ListQueue())
         except HelpdeskError as error:
             self.error(error.message, error.code)
             return
@@ -337,18 +341,18 @@ class AgentChatSocket(ChatSocket):
 
     async def handle(self, frame: AcceptFrame | AgentTextFrame | AgentEndFrame) -> None:
         if isinstance(frame, AcceptFrame):
-            command: BaseModel = AcceptChat(
+            accept = AcceptChat(
                 chat_id=frame.chat_id,
                 agent=self.endpoint,
                 agent_id=self.caller.id,
                 agent_name=self.caller.name,
             )
-            await self.ask("accept", command)
+            await self.ask(ACCEPT_CHAT, accept)
         elif isinstance(frame, AgentTextFrame):
-            command = PostMessage(sender=self.endpoint, chat_id=frame.chat_id, text=frame.text)
-            await self.ask("message", command)
+            line = PostMessage(sender=self.endpoint, chat_id=frame.chat_id, text=frame.text)
+            await self.ask(POST_CHAT_MESSAGE, line)
         else:
-            await self.ask("end", EndChat(by=self.endpoint, chat_id=frame.chat_id))
+            await self.ask(END_CHAT, EndChat(by=self.endpoint, chat_id=frame.chat_id))
 
 
 async def _serve(websocket: WebSocket, token: str, kind: type[ChatSocket]) -> None:

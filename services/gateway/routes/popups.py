@@ -19,6 +19,7 @@ from shared.popups import (
     Snoozed,
     SnoozePopup,
 )
+from shared.routes import ANNOUNCE, DELETE_POPUP, LIST_POPUPS, POPUP_SEEN, READ_POPUP, SNOOZE_POPUP
 from shared.tickets import PAGE_MAX, PAGE_SIZE_MAX
 
 router = APIRouter(prefix="/api/v1/popups", tags=["popups"])
@@ -50,7 +51,7 @@ async def list_popups(
         page=page,
         page_size=page_size,
     )
-    return await rpc.call("notifications", "list", query, PopupPage)
+    return await rpc.call(LIST_POPUPS, query)
 
 
 @router.post("/{number}/snooze", responses={**ERRORS, 409: {"description": "deleted"}})
@@ -62,31 +63,31 @@ async def snooze_popup(
 ) -> Snoozed:
     """Remind later (Przypomnij później): it leaves the active list and comes back then."""
     command = SnoozePopup(caller=caller, number=number, choice=choice or SnoozeChoice())
-    return await rpc.call("notifications", "snooze", command, Snoozed)
+    return await rpc.call(SNOOZE_POPUP, command)
 
 
 @router.post("/{number}/read", responses=ERRORS)
 async def read_popup(caller: CurrentUser, rpc: Rpc, number: str) -> Popup:
     """Preview (Podgląd): open it; it is marked read."""
-    return await rpc.call("notifications", "read", PopupAction(caller=caller, number=number), Popup)
+    return await rpc.call(READ_POPUP, PopupAction(caller=caller, number=number))
 
 
 @router.post("/{number}/seen", responses=ERRORS)
 async def popup_seen(caller: CurrentUser, rpc: Rpc, number: str) -> Popup:
     """Closed (its close button, Esc): it pops up no more until a reminder; stays unread."""
     command = PopupAction(caller=caller, number=number)
-    return await rpc.call("notifications", "seen", command, Popup)
+    return await rpc.call(POPUP_SEEN, command)
 
 
 @router.delete("/{number}", responses=ERRORS)
 async def delete_popup(caller: CurrentUser, rpc: Rpc, number: str) -> Popup:
     """Delete (Usuń): hidden from the active list, kept in history."""
     command = PopupAction(caller=caller, number=number)
-    return await rpc.call("notifications", "delete", command, Popup)
+    return await rpc.call(DELETE_POPUP, command)
 
 
 @announcements.post("", status_code=status.HTTP_201_CREATED, responses=ERRORS)
 async def announce(agent: CurrentAgent, rpc: Rpc, fields: AnnouncementFields) -> Announcement:
     """A pop-up for one user, every user of an account, or (neither given) everyone."""
     command = Announce(caller=agent, **fields.model_dump())
-    return await rpc.call("notifications", "announce", command, Announcement)
+    return await rpc.call(ANNOUNCE, command)

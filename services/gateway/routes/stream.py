@@ -20,7 +20,6 @@ from starlette.types import Scope
 
 from services.gateway.auth import TokenVerifier
 from services.gateway.push import PushConsumer
-from services.gateway.rpc_client import RpcClient
 from services.gateway.sockets import SocketOutbox, SocketQuota, admit, hide_query_tokens
 from shared.chat import ListQueue, QueueSnapshot
 from shared.errors import HelpdeskError
@@ -33,9 +32,12 @@ from shared.events import (
     ReplyPosted,
     TicketCreated,
     TicketUpdated,
+    event_type,
 )
 from shared.people import Caller
 from shared.popups import DeliverAnnouncements, Recipient
+from shared.routes import CHAT_QUEUE, DELIVER_ANNOUNCEMENTS
+from shared.rpc_client import RpcClient
 from shared.topology import CHAT_EXCHANGE, CHAT_QUEUE_KEY, EVENTS_EXCHANGE
 
 logger = logging.getLogger("helpdesk.gateway.stream")
@@ -96,11 +98,11 @@ class StreamHub:
 
     def bind(self, push: PushConsumer) -> None:
         for kind in POPUP_EVENTS:
-            push.bind(EVENTS_EXCHANGE, _routing_key(kind), self._on_popup)
-        push.bind(EVENTS_EXCHANGE, _routing_key(ReplyPosted), self._on_reply)
-        push.bind(EVENTS_EXCHANGE, _routing_key(TicketUpdated), self._on_ticket_updated)
-        push.bind(EVENTS_EXCHANGE, _routing_key(TicketCreated), self._on_ticket_created)
-        push.bind(EVENTS_EXCHANGE, _routing_key(AnnouncementPublished), self._on_announcement)
+            push.bind(EVENTS_EXCHANGE, event_type(kind), self._on_popup)
+        push.bind(EVENTS_EXCHANGE, event_type(ReplyPosted), self._on_reply)
+        push.bind(EVENTS_EXCHANGE, event_type(TicketUpdated), self._on_ticket_updated)
+        push.bind(EVENTS_EXCHANGE, event_type(TicketCreated), self._on_ticket_created)
+        push.bind(EVENTS_EXCHANGE, event_type(AnnouncementPublished), self._on_announcement)
         push.bind(CHAT_EXCHANGE, CHAT_QUEUE_KEY, self._on_chat_queue)
 
     async def serve_user(self, socket: StreamSocket) -> None:
@@ -122,7 +124,7 @@ class StreamHub:
         self.agents.add(socket)
         try:
             with contextlib.suppress(HelpdeskError):
-                snapshot = await self.rpc.call("chat", "queue", ListQueue(), QueueSnapshot)
+                snapshot = await self.rpc.call(CHAT_QUEUE, ListQueue())
                 socket.outbox.send(_chat_queue_text(snapshot))
             await socket.serve()
         finally:
@@ -214,15 +216,10 @@ class StreamHub:
     ) -> None:
         command = DeliverAnnouncements(recipients=recipients, announcement_id=announcement_id)
         try:
-            await self.rpc.call("notifications", "deliver", command, type(None))
+            await self.rpc.call(DELIVER_ANNOUNCEMENTS, command)
         except HelpdeskError as error:
             # Not lost: the pop-ups are made when these users next list or reconnect.
             logger.warning("announcement delivery deferred", extra={"error": error.message})
-
-
-def _routing_key(kind: type[Event[Any]]) -> str:
-    routing_key: str = kind.model_fields["type"].default
-    return routing_key
 
 
 def _item(popup: PopupView) -> Popup:

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from services.gateway.deps import CurrentAgent, Rpc
 from shared.errors import HelpdeskError
-from shared.rpc import ServiceStatus, StatusQuery
+from shared.rpc import ServiceStatus, StatusQuery, status_route
 from shared.topology import ServiceName
 
 router = APIRouter(prefix="/api/v1/agent", tags=["agent"])
@@ -27,7 +27,7 @@ class SystemReport(BaseModel):
 
 async def _ask(rpc: Rpc, service: ServiceName) -> ServiceReport:
     try:
-        status = await rpc.call(service, "status", StatusQuery(), ServiceStatus)
+        status = await rpc.call(status_route(service), StatusQuery())
     except HelpdeskError as error:
         return ServiceReport(service=service, reachable=False, error=error.message)
     return ServiceReport(service=service, reachable=True, status=status)

@@ -9,6 +9,7 @@ from services.gateway.openapi import refusal
 from services.gateway.ratelimit import Limit
 from services.gateway.uploads import refuse_second_file, send_with_upload
 from shared.events import AttachmentRef
+from shared.routes import CREATE_TICKET, GET_TICKET, HISTORY_SUBJECTS, POST_REPLY, TICKET_HISTORY
 from shared.tickets import (
     IDEMPOTENCY_KEY_MAX,
     MESSAGE_MAX,
@@ -98,7 +99,7 @@ def add_reply_endpoint(router: APIRouter, who: Any) -> None:
 
         async def send(attachment: AttachmentRef | None) -> Message:
             command.attachment = attachment
-            return await rpc.call("tickets", "reply", command, Message)
+            return await rpc.call(POST_REPLY, command)
 
         return await send_with_upload(attachments, file, caller, send)
 
@@ -136,7 +137,7 @@ async def create_ticket(
 
     async def send(attachment: AttachmentRef | None) -> TicketDetail:
         command.attachment = attachment
-        return await rpc.call("tickets", "create", command, TicketDetail)
+        return await rpc.call(CREATE_TICKET, command)
 
     return await send_with_upload(attachments, file, caller, send)
 
@@ -161,17 +162,17 @@ async def ticket_history(
         page=page,
         page_size=page_size,
     )
-    return await rpc.call("tickets", "history", query, HistoryPage)
+    return await rpc.call(TICKET_HISTORY, query)
 
 
 @router.get("/subjects", responses=ERRORS)
 async def history_subjects(caller: CurrentUser, rpc: Rpc) -> list[str]:
-    return await rpc.call("tickets", "subjects", SubjectsQuery(caller=caller), list[str])
+    return await rpc.call(HISTORY_SUBJECTS, SubjectsQuery(caller=caller))
 
 
 @router.get("/{number}", responses=ERRORS)
 async def ticket_preview(caller: CurrentUser, rpc: Rpc, number: str) -> TicketDetail:
-    return await rpc.call("tickets", "get", GetTicket(caller=caller, number=number), TicketDetail)
+    return await rpc.call(GET_TICKET, GetTicket(caller=caller, number=number))
 
 
 add_reply_endpoint(router, CurrentUser)

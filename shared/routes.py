@@ -1,0 +1,100 @@
+"""Every command and query on the bus, one typed route each, grouped by the service answering.
+
+The service's handler subscribes through the route (`shared.rpc.answers`) and the caller
+sends through it (`RpcClient.call`), so both sides share the queue name and the request
+and reply models, and a wrong route or model is a type error.
+"""
+
+from typing import Any
+
+from shared.chat import (
+    AcceptChat,
+    ChatStats,
+    EndChat,
+    Heartbeat,
+    HeartbeatReply,
+    ListQueue,
+    PostMessage,
+    QueueSnapshot,
+    SocketClosed,
+    StartChat,
+    StartReply,
+    StatsQuery,
+)
+from shared.events import AttachmentRef, Popup
+from shared.popups import (
+    Announce,
+    Announcement,
+    DeliverAnnouncements,
+    ListPopups,
+    PopupAction,
+    PopupPage,
+    Snoozed,
+    SnoozePopup,
+)
+from shared.rpc import ReplyT, RequestT, RpcRoute, status_route
+from shared.tickets import (
+    AgentQueueQuery,
+    AttachmentQuery,
+    CreateTicket,
+    GetTicket,
+    HistoryPage,
+    HistoryQuery,
+    Message,
+    PostReply,
+    QueuePage,
+    SubjectsQuery,
+    TicketDetail,
+    UpdateTicket,
+)
+from shared.topology import ServiceName
+
+
+class ServiceRoutes:
+    """The routes one service answers, collected as they are declared; `status` included."""
+
+    def __init__(self, service: ServiceName) -> None:
+        self.service = service
+        self.status = status_route(service)
+        self.all: list[RpcRoute[Any, Any]] = [self.status]
+
+    def route(
+        self, command: str, request: type[RequestT], reply: type[ReplyT]
+    ) -> RpcRoute[RequestT, ReplyT]:
+        route = RpcRoute(self.service, command, request, reply)
+        self.all.append(route)
+        return route
+
+
+TICKETS = ServiceRoutes("tickets")
+CREATE_TICKET = TICKETS.route("create", CreateTicket, TicketDetail)
+POST_REPLY = TICKETS.route("reply", PostReply, Message)
+GET_TICKET = TICKETS.route("get", GetTicket, TicketDetail)
+TICKET_HISTORY = TICKETS.route("history", HistoryQuery, HistoryPage)
+HISTORY_SUBJECTS = TICKETS.route("subjects", SubjectsQuery, list[str])
+AGENT_QUEUE = TICKETS.route("queue", AgentQueueQuery, QueuePage)
+UPDATE_TICKET = TICKETS.route("update", UpdateTicket, TicketDetail)
+ATTACHMENT_ACCESS = TICKETS.route("attachment", AttachmentQuery, AttachmentRef)
+
+NOTIFICATIONS = ServiceRoutes("notifications")
+LIST_POPUPS = NOTIFICATIONS.route("list", ListPopups, PopupPage)
+SNOOZE_POPUP = NOTIFICATIONS.route("snooze", SnoozePopup, Snoozed)
+READ_POPUP = NOTIFICATIONS.route("read", PopupAction, Popup)
+POPUP_SEEN = NOTIFICATIONS.route("seen", PopupAction, Popup)
+DELETE_POPUP = NOTIFICATIONS.route("delete", PopupAction, Popup)
+ANNOUNCE = NOTIFICATIONS.route("announce", Announce, Announcement)
+DELIVER_ANNOUNCEMENTS = NOTIFICATIONS.route("deliver", DeliverAnnouncements, type(None))
+
+CHAT = ServiceRoutes("chat")
+START_CHAT = CHAT.route("start", StartChat, StartReply)
+ACCEPT_CHAT = CHAT.route("accept", AcceptChat, type(None))
+POST_CHAT_MESSAGE = CHAT.route("message", PostMessage, type(None))
+END_CHAT = CHAT.route("end", EndChat, type(None))
+CHAT_SOCKET_CLOSED = CHAT.route("socket_closed", SocketClosed, type(None))
+CHAT_HEARTBEAT = CHAT.route("heartbeat", Heartbeat, HeartbeatReply)
+CHAT_QUEUE = CHAT.route("queue", ListQueue, QueueSnapshot)
+CHAT_STATS = CHAT.route("stats", StatsQuery, ChatStats)
+
+SERVICE_ROUTES: dict[ServiceName, ServiceRoutes] = {
+    routes.service: routes for routes in (TICKETS, NOTIFICATIONS, CHAT)
+}
