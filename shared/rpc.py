@@ -73,7 +73,7 @@ def answers(
         # AsyncAPI shows the request (the handler's parameter); the reply, which it has no
         # field for, is named in the operation's description.
         subscriber = router.subscriber(route.queue, description=_replies_with(route.reply))
-        return subscriber(rpc_endpoint(handler))
+        return subscriber(_rpc_endpoint(handler))
 
     return subscribe
 
@@ -85,7 +85,7 @@ def _replies_with(reply: type[Any]) -> str:
     return f"Replies with an RpcReply whose result is {name}."
 
 
-def rpc_endpoint(
+def _rpc_endpoint(
     handler: Callable[P, Awaitable[object]],
 ) -> Callable[P, Awaitable[RabbitResponse]]:
     """Wrap a service's command handler so that domain errors become error replies.
