@@ -9,6 +9,7 @@ from typing import Any
 from services.tickets import domain
 from services.tickets.service import TicketService
 from services.tickets.store import TicketStore
+from shared.clock import stored_precision
 from shared.database import connect_database
 from shared.outbox import with_events
 from shared.people import Caller
@@ -83,7 +84,7 @@ def _ticket_at(
     """The ticket `create` would have written at that moment (the seeding service's clock
     is set to it: nothing else uses that service)."""
     # BSON dates hold milliseconds, as the service's own clock gives them.
-    moment = at.replace(microsecond=at.microsecond // 1000 * 1000)
+    moment = stored_precision(at)
     service.clock = lambda: moment
     document, _event = service.new_ticket(command, number, None, None)
     return document

@@ -4,20 +4,17 @@ The routing key equals the event type. Adding a field is compatible; removing or
 one needs a new `version`.
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Generic, Literal, TypeVar
 from uuid import UUID, uuid4
 
 from pydantic import BaseModel, Field
 
+from shared.clock import utcnow
 from shared.people import Author
 from shared.vocabulary import Importance, TicketStatus
 
 PayloadT = TypeVar("PayloadT", bound=BaseModel)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Event(BaseModel, Generic[PayloadT]):

@@ -123,8 +123,3 @@ def remind_at(choice: SnoozeChoice, now: datetime) -> datetime:
 def ensure_not_deleted(deleted: bool, number: str) -> None:
     if deleted:
         raise Conflict(f"pop-up {number} was deleted; it only stays in history")
-
-
-def stored_precision(moment: datetime) -> datetime:
-    """`moment` as BSON keeps it (milliseconds), so a reply equals what a later read finds."""
-    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)

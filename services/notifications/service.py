@@ -2,12 +2,12 @@
 
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from services.notifications import domain
 from services.notifications.store import PopupStore
-from shared.errors import NotFound, Unavailable
+from shared.clock import Clock, stored_precision, stored_utcnow
+from shared.errors import NotFound
 from shared.events import (
     AnnouncementPayload,
     AnnouncementPublished,
@@ -36,20 +36,13 @@ from shared.popups import (
     Snoozed,
     SnoozePopup,
 )
-from shared.versioned import FIRST_VERSION, VERSION
+from shared.versioned import FIRST_VERSION, VERSION, retry_on_conflict
 
-Clock = Callable[[], datetime]
 Change = tuple[dict[str, Any], PopupEvent] | None
-# Concurrent changes of one pop-up retry on a version conflict; a handful always suffices.
-WRITE_ATTEMPTS = 20
 # Reminders made due per scan: the rest wait for the next scan a moment later.
 REMIND_BATCH = 200
 # People already noted by this process: a page load should not cost a write each time.
 REMEMBERED_MAX = 10_000
-
-
-def _utcnow() -> datetime:
-    return domain.stored_precision(datetime.now(UTC))
 
 
 class PopupService:
@@ -58,7 +51,7 @@ class PopupService:
         store: PopupStore,
         popups_written: Callable[[], None],
         announcements_written: Callable[[], None],
-        clock: Clock = _utcnow,
+        clock: Clock = stored_utcnow,
     ) -> None:
         self.store = store
         self.popups_written = popups_written
@@ -90,7 +83,7 @@ class PopupService:
 
     def _new_popup(self, draft: domain.PopupDraft, number: str) -> dict[str, Any]:
         now = self.clock()
-        created_at = domain.stored_precision(draft.occurred_at) if draft.occurred_at else now
+        created_at = stored_precision(draft.occurred_at) if draft.occurred_at else now
         return {
             "_id": draft.key,
             "number": number,
@@ -219,7 +212,7 @@ class PopupService:
         )
 
     async def snooze(self, command: SnoozePopup) -> Snoozed:
-        at = domain.stored_precision(domain.remind_at(command.choice, self.clock()))
+        at = stored_precision(domain.remind_at(command.choice, self.clock()))
 
         def apply(popup: dict[str, Any]) -> Change:
             domain.ensure_not_deleted(bool(popup["deleted"]), popup["number"])
@@ -308,16 +301,21 @@ class PopupService:
         apply: Callable[[dict[str, Any]], Change],
     ) -> dict[str, Any]:
         """Read, change and write a pop-up with its event; re-read if someone else won."""
-        for _attempt in range(WRITE_ATTEMPTS):
+
+        async def attempt() -> dict[str, Any] | None:
             popup = await load()
             change = apply(popup)
             if change is None:
                 return popup
             changed, event = change
-            if await self.store.change(popup, _changed_fields(popup, changed), event):
-                self.popups_written()
-                return changed
-        raise Unavailable("the pop-up is being changed elsewhere right now; please retry")
+            if not await self.store.change(popup, _changed_fields(popup, changed), event):
+                return None
+            self.popups_written()
+            return changed
+
+        return await retry_on_conflict(
+            attempt, "the pop-up is being changed elsewhere right now; please retry"
+        )
 
     @staticmethod
     def _event(kind: type[PopupEvent], popup: dict[str, Any]) -> PopupEvent:

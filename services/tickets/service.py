@@ -4,13 +4,14 @@ import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import bson
 
 from services.tickets import domain
 from services.tickets.store import TicketStore, TicketTooLarge
+from shared.clock import Clock, stored_utcnow
 from shared.errors import Conflict, InvalidRequest, NotFound, Unavailable
 from shared.events import (
     AttachmentRef,
@@ -41,17 +42,14 @@ from shared.tickets import (
     TicketDetail,
     UpdateTicket,
 )
-from shared.versioned import FIRST_VERSION, VERSION
+from shared.versioned import FIRST_VERSION, VERSION, retry_on_conflict
 from shared.vocabulary import TicketStatus
 
-Clock = Callable[[], datetime]
 # A retry that finds its key reserved waits this long for the first request to finish.
 KEY_WAIT_ATTEMPTS = 30
 KEY_WAIT_SECONDS = 0.1
 # A reservation without a ticket after this long belongs to a request that died.
 STALE_RESERVATION = timedelta(seconds=10)
-# Concurrent changes of one ticket retry on a version conflict; a handful always suffices.
-WRITE_ATTEMPTS = 20
 # Uploads nobody linked within this time are removed by the orphan purge.
 ORPHAN_GRACE = timedelta(hours=1)
 
@@ -66,19 +64,13 @@ class TicketChange:
     message: dict[str, Any] | None = None
 
 
-def _utcnow() -> datetime:
-    # BSON dates hold milliseconds: answer with the time exactly as it will be stored.
-    now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
-
-
 class TicketService:
     def __init__(
         self,
         store: TicketStore,
         sla: domain.SlaPolicy,
         events_written: Callable[[], None],
-        clock: Clock = _utcnow,
+        clock: Clock = stored_utcnow,
     ) -> None:
         self.store = store
         self.sla = sla
@@ -309,7 +301,8 @@ class TicketService:
     ) -> dict[str, Any]:
         """Read a ticket, decide its change and write it with its event, unless someone
         else changed the ticket meanwhile: then read and decide again."""
-        for _attempt in range(WRITE_ATTEMPTS):
+
+        async def attempt() -> dict[str, Any] | None:
             ticket = await self._visible_ticket(number, caller)
             change = await apply(ticket)
             if change is None:
@@ -327,10 +320,14 @@ class TicketService:
                 # Past the thread's bounds something else made the document this large:
                 # still the client's request the ticket cannot take, not our failure.
                 raise domain.thread_full() from None
-            if written:
-                self.events_written()
-                return changed
-        raise Unavailable("the ticket is being changed by others right now; please retry")
+            if not written:
+                return None
+            self.events_written()
+            return changed
+
+        return await retry_on_conflict(
+            attempt, "the ticket is being changed by others right now; please retry"
+        )
 
     async def history(self, query: HistoryQuery) -> HistoryPage:
         updated = None

@@ -24,6 +24,7 @@ from motor.motor_asyncio import (
 from pymongo import ASCENDING, DESCENDING, DeleteOne, InsertOne, ReturnDocument, UpdateOne
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from shared.clock import stored_utcnow
 from shared.settings import Settings
 from tests.conftest import plan_stages
 
@@ -44,18 +45,13 @@ def things(scratch: AsyncIOMotorDatabase[Any]) -> AsyncIOMotorCollection[Any]:
     return scratch[f"things_{uuid.uuid4().hex[:8]}"]
 
 
-def now_ms() -> datetime:
-    now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
-
-
 # Update operators, and values through them
 
 
 async def test_set_and_push_keep_dates_and_subdocuments(
     things: AsyncIOMotorCollection[Any],
 ) -> None:
-    at = now_ms()
+    at = stored_utcnow()
     await things.insert_one({"_id": 1, "messages": []})
     message = {"id": "m1", "author": {"id": "a", "role": "agent"}, "created_at": at}
     await things.update_one(
@@ -113,7 +109,7 @@ async def test_set_on_insert_creates_once_and_never_overwrites(
 
 
 async def test_upsert_with_set_creates_then_updates(things: AsyncIOMotorCollection[Any]) -> None:
-    at = now_ms()
+    at = stored_utcnow()
     for moment in (at, at + timedelta(seconds=1)):
         await things.update_one({"_id": "mark"}, {"$set": {"at": moment}}, upsert=True)
     assert await things.find_one({"_id": "mark"}) == {
@@ -348,7 +344,7 @@ async def test_null_matches_missing_fields_and_ne_null_excludes_them(
 async def test_date_ranges_and_case_insensitive_literal_regex(
     things: AsyncIOMotorCollection[Any],
 ) -> None:
-    at = now_ms()
+    at = stored_utcnow()
     await things.insert_many(
         [
             {"_id": 1, "visible_at": at - timedelta(minutes=1), "subject": "Faktura (kopia)"},

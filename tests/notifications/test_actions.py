@@ -6,6 +6,7 @@ from typing import Any
 import httpx
 import pytest
 
+from shared.clock import stored_precision
 from tests.conftest import Account, HelpDesk
 from tests.notifications.conftest import (
     OpenStream,
@@ -43,9 +44,9 @@ async def test_snooze_until_hides_the_popup_and_it_comes_back_as_a_reminder(
         f"/api/v1/popups/{number}/snooze", json={"until": until}, headers=anna
     )
     assert snoozed.status_code == 200, snoozed.text
-    assert datetime.fromisoformat(snoozed.json()["snoozed_until"]) == datetime.fromisoformat(
-        until
-    ).replace(microsecond=datetime.fromisoformat(until).microsecond // 1000 * 1000)
+    assert datetime.fromisoformat(snoozed.json()["snoozed_until"]) == stored_precision(
+        datetime.fromisoformat(until)
+    )
     assert (await tab.expect("popup.snoozed"))["data"]["number"] == number
     assert number not in [item["number"] for item in await popups(gateway, anna)]
     history = await popups(gateway, anna, state="all", ticket_number=popup["ticket_number"])
