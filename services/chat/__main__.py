@@ -1,6 +1,8 @@
 """`python -m services.chat` starts the chat service."""
 
-from services.chat.app import app, settings
+from services.chat.app import create_app
 from shared.service import run_service
+from shared.settings import get_settings
 
-run_service(app, settings.service_host, settings.chat_port)
+settings = get_settings()
+run_service(create_app(settings), settings.service_host, settings.chat_port)

@@ -4,27 +4,24 @@ import asyncio
 import uuid
 from datetime import timedelta
 
+from faststream.asgi import AsgiFastStream
 from faststream.rabbit import RabbitBroker
+from opentelemetry.sdk.trace import TracerProvider
 
 from services.chat.domain import ChatLimits, ChatRoom, account_queue_limit
-from services.chat.handlers import Notifier, chat_router, run_sweeper, sweep_interval, utcnow
+from services.chat.handlers import Notifier, chat_router, run_sweeper, sweep_interval
+from shared.clock import utcnow
 from shared.logging import configure_logging
 from shared.metrics import ServiceMetrics
 from shared.service import broker_checks, build_service_app
-from shared.settings import get_settings
+from shared.settings import Settings
 from shared.signing import BusSigner
 from shared.topology import CHAT_EXCHANGE
 from shared.tracing import configure_tracing
 
-settings = get_settings()
-logger = configure_logging("chat", settings.log_level)
-# Publisher confirms stay on (the default) although chat is transient: without them aiormq
-# logs every returned RPC reply at ERROR level with its body, names and questions included.
-broker = RabbitBroker(
-    settings.rabbitmq_url, logger=logger, reconnect_interval=settings.broker_reconnect_seconds
-)
-room = ChatRoom(
-    ChatLimits(
+
+def chat_limits(settings: Settings) -> ChatLimits:
+    return ChatLimits(
         queue_limit=settings.chat_queue_limit,
         idle=timedelta(minutes=settings.chat_idle_minutes),
         messages_per_minute=settings.chat_messages_per_minute,
@@ -36,51 +33,58 @@ room = ChatRoom(
             settings.chat_queue_limit, settings.chat_account_queue_percent
         ),
     )
-)
-signer = BusSigner(settings.effective_bus_key)
-notifier = Notifier(broker, room, settings.publish_timeout_seconds, signer, utcnow)
-broker.include_router(chat_router(room, notifier, utcnow))
-sweeper: set[asyncio.Task[None]] = set()
 
 
-async def announce_restart() -> None:
-    # Chats live in memory only: whatever gateways still hold from a previous run is gone.
-    await broker.declare_exchange(CHAT_EXCHANGE)
-    await notifier.announce_restart(uuid.uuid4().hex)
-    interval = sweep_interval(
-        min(settings.chat_idle_minutes, settings.chat_wait_minutes) * 60,
-        settings.chat_heartbeat_seconds,
+def create_app(settings: Settings, tracer_provider: TracerProvider | None = None) -> AsgiFastStream:
+    """The service; traced by `tracer_provider`, else as the settings say (tests pass theirs)."""
+    tracer_provider = tracer_provider or configure_tracing(settings, "chat")
+    logger = configure_logging("chat", settings.log_level)
+    # Publisher confirms stay on (the default) although chat is transient: without them
+    # aiormq logs every returned RPC reply at ERROR level with its body, names and
+    # questions included.
+    broker = RabbitBroker(
+        settings.rabbitmq_url, logger=logger, reconnect_interval=settings.broker_reconnect_seconds
     )
-    sweeper.add(asyncio.create_task(run_sweeper(room, notifier, interval, utcnow)))
+    room = ChatRoom(chat_limits(settings))
+    signer = BusSigner(settings.effective_bus_key)
+    notifier = Notifier(broker, room, settings.publish_timeout_seconds, signer, utcnow)
+    broker.include_router(chat_router(room, notifier, utcnow))
+    sweeper: set[asyncio.Task[None]] = set()
 
+    async def announce_restart() -> None:
+        # Chats live in memory only: whatever gateways still hold from a previous run is gone.
+        await broker.declare_exchange(CHAT_EXCHANGE)
+        await notifier.announce_restart(uuid.uuid4().hex)
+        interval = sweep_interval(
+            min(settings.chat_idle_minutes, settings.chat_wait_minutes) * 60,
+            settings.chat_heartbeat_seconds,
+        )
+        sweeper.add(asyncio.create_task(run_sweeper(room, notifier, interval, utcnow)))
 
-async def end_every_chat() -> None:
-    for task in sweeper:
-        task.cancel()
-    await notifier.deliver(room.close_all())
+    async def end_every_chat() -> None:
+        for task in sweeper:
+            task.cancel()
+        await notifier.deliver(room.close_all())
 
+    async def chats_waiting() -> float:
+        return room.stats().waiting
 
-async def chats_waiting() -> float:
-    return room.stats().waiting
+    async def chats_open() -> float:
+        return room.stats().open_chats
 
+    # Counts only: a chat's content never leaves this process's memory.
+    metrics = ServiceMetrics()
+    metrics.gauge("helpdesk_chats_waiting", "Chats waiting for a support agent", chats_waiting)
+    metrics.gauge("helpdesk_chats_open", "Chats in conversation with an agent", chats_open)
 
-async def chats_open() -> float:
-    return room.stats().open_chats
-
-
-# Counts only: a chat's content never leaves this process's memory.
-metrics = ServiceMetrics()
-metrics.gauge("helpdesk_chats_waiting", "Chats waiting for a support agent", chats_waiting)
-metrics.gauge("helpdesk_chats_open", "Chats in conversation with an agent", chats_open)
-
-app = build_service_app(
-    "chat",
-    broker,
-    broker_checks(broker),
-    logger,
-    signer,
-    after_startup=[announce_restart],
-    on_shutdown=[end_every_chat],
-    metrics=metrics,
-    tracer_provider=configure_tracing(settings, "chat"),
-)
+    return build_service_app(
+        "chat",
+        broker,
+        broker_checks(broker),
+        logger,
+        signer,
+        after_startup=[announce_restart],
+        on_shutdown=[end_every_chat],
+        metrics=metrics,
+        tracer_provider=tracer_provider,
+    )
