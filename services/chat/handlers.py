@@ -6,8 +6,6 @@ the gateway instance that holds the socket; the agents' queue view is a broadcas
 
 import asyncio
 import logging
-from collections.abc import Callable
-from datetime import UTC, datetime
 
 from faststream.rabbit import RabbitBroker, RabbitRouter
 from faststream.rabbit.publisher import RabbitPublisher
@@ -31,6 +29,7 @@ from shared.chat import (
     StartReply,
     StatsQuery,
 )
+from shared.clock import Clock
 from shared.publishing import declare_publisher
 from shared.routes import (
     ACCEPT_CHAT,
@@ -52,15 +51,10 @@ from shared.topology import (
     chat_gateway_key,
 )
 
-Clock = Callable[[], datetime]
 logger = logging.getLogger("helpdesk.chat")
 
 # Many queue changes in a burst (a wave of starts or accepts) are told once.
 QUEUE_MOVES_DELAY_SECONDS = 0.1
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Notifier:
