@@ -69,7 +69,3 @@ class Analyzer:
             return fold(stemmer.stemWord(word.casefold()))
 
         self.term = term
-
-    def terms(self, text: str) -> list[str]:
-        term = self.term
-        return [term(token) for token in tokens(text)]
