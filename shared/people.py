@@ -9,11 +9,12 @@ Role = Literal["user", "agent"]
 
 
 def person_key(account_id: str, user_id: str) -> str:
-    """One person of one account, as a short key safe in ids and field names.
+    """One person of one account, as a short key of fixed length.
 
     Host applications' user ids may be unique only within a hotel, so every per-person
     key (idempotency, rate limits, read marks, pop-ups) names the account too. Hashed,
-    because ids are the host's text ('.', '$', ':' and all).
+    because ids are the host's text of any length, ':' included, and the key is joined to
+    others with ':' into document ids (`<ticket>:<reader>`, `<person>:<Idempotency-Key>`).
     """
     return hashlib.sha256(f"{account_id}\n{user_id}".encode()).hexdigest()[:24]
 

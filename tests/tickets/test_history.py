@@ -128,7 +128,7 @@ async def test_subjects_dropdown_lists_distinct_subjects_of_the_account(
 async def test_subjects_that_look_like_numbers_stay_text(
     gateway: httpx.AsyncClient, account: Account
 ) -> None:
-    # Found by fuzzing: NX-27017's distinct answers "0" as the number 0 (a 500 here).
+    # Found by fuzzing: a server whose distinct answered "0" as the number 0 (a 500 here).
     for subject in ("0", "012", "1e5", "Faktura"):
         await create(gateway, account.user(), subject)
     response = await gateway.get("/api/v1/tickets/subjects", headers=account.user())
