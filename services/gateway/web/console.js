@@ -5,7 +5,7 @@ import { h, fill, labelled } from "./lib/dom.js";
 import { lang, onLangChange, setLang, setTimeZone, t } from "./lib/i18n.js";
 import { Announcer } from "./console/announce.js";
 import { AgentChats } from "./console/chats.js";
-import { LiveSocket } from "./console/live.js";
+import { LiveSocket } from "./lib/live.js";
 import { TicketQueue } from "./console/queue.js";
 
 const STORAGE_KEY = "helpdesk.console-agent";

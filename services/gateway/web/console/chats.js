@@ -3,7 +3,7 @@
 // is on this screen, and closing the console ends the agent's chats.
 import { h, fill } from "../lib/dom.js";
 import { errorText, formatTime, t } from "../lib/i18n.js";
-import { LiveSocket } from "./live.js";
+import { LiveSocket } from "../lib/live.js";
 
 export class AgentChats {
   constructor(api) {

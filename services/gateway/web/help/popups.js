@@ -6,6 +6,7 @@
 import { ApiError } from "../lib/api.js";
 import { debounce, h, fill } from "../lib/dom.js";
 import { formatDateTime, lang, t } from "../lib/i18n.js";
+import { LiveSocket } from "../lib/live.js";
 
 const SNOOZE_CHOICES = [
   [15, "minutes_15"],
@@ -13,14 +14,8 @@ const SNOOZE_CHOICES = [
   [240, "hours_4"],
   [24 * 60, "tomorrow"],
 ];
-// Reconnect quickly after a blip, then back off so a gateway that is down for a while is
-// not hammered by every open tab at once; jitter spreads the tabs out.
-const BACKOFF_FIRST_MS = 1000;
-const BACKOFF_MAX_MS = 30_000;
 // While the pop-ups API is not deployed on this gateway, look again now and then.
 const UNAVAILABLE_RECHECK_MS = 5 * 60_000;
-// Close codes of a refused token: reconnecting with the same token cannot help.
-const REFUSED = new Set([4401, 4403]);
 // The server's largest page: the client goes through every page, so none is left out.
 const PAGE_SIZE = 100;
 // A key pressed this recently (on the page itself) means the user is at work: a pop-up waits.
@@ -39,7 +34,6 @@ export class PopupCenter {
     this.dismissed = new Set();
     this.available = null;
     this.socket = null;
-    this.attempt = 0;
     this.timer = null;
     this.stopped = false;
     this.snoozeOpen = false;
@@ -56,34 +50,31 @@ export class PopupCenter {
     this.idleTimer = null;
     this.onKey = (event) => this.watchKeys(event);
     document.addEventListener("keydown", this.onKey, true);
-    this.onOnline = () => this.reconnectNow();
-    window.addEventListener("online", this.onOnline);
     this.refreshCount = debounce(() => this.countUnread(), COUNT_DELAY_MS);
   }
 
   async start() {
     await this.sync();
-    if (this.available) this.connect();
-    else if (this.available === false) this.later(() => this.start(), UNAVAILABLE_RECHECK_MS);
+    if (this.stopped) return;
+    if (this.available) {
+      // The stream; at every reconnection, what the page missed meanwhile.
+      this.socket ||= new LiveSocket(this.desk.api.socketUrl("/api/v1/stream"), (frame) => this.receive(frame), {
+        onOpen: () => this.sync(),
+      });
+    } else if (this.available === false) {
+      this.timer = setTimeout(() => this.start(), UNAVAILABLE_RECHECK_MS);
+    }
   }
 
   stop() {
     this.stopped = true;
     clearTimeout(this.timer);
     clearInterval(this.idleTimer);
-    window.removeEventListener("online", this.onOnline);
     document.removeEventListener("keydown", this.onKey, true);
-    const socket = this.socket;
-    this.socket = null;
-    socket?.close();
+    this.socket?.close();
     this.node.remove();
     this.live.remove();
     this.desk.setUnread(0);
-  }
-
-  later(fn, ms) {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => !this.stopped && fn(), ms);
   }
 
   /** The pop-ups to show now, from the server: what a closed or offline page missed. */
@@ -132,37 +123,6 @@ export class PopupCenter {
     } catch {
       // The badge keeps its last known number; the next event or sync corrects it.
     }
-  }
-
-  connect() {
-    if (this.stopped || this.socket) return;
-    const socket = new WebSocket(this.desk.api.socketUrl("/api/v1/stream"));
-    this.socket = socket;
-    socket.onopen = () => {
-      this.attempt = 0;
-      this.sync();
-    };
-    socket.onmessage = (message) => {
-      try {
-        this.receive(JSON.parse(message.data));
-      } catch {
-        // A frame this client does not understand (a newer server) is skipped.
-      }
-    };
-    socket.onclose = (event) => {
-      if (this.socket !== socket) return;
-      this.socket = null;
-      if (this.stopped || REFUSED.has(event.code)) return;
-      const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** this.attempt);
-      this.attempt += 1;
-      this.later(() => this.connect(), delay / 2 + Math.random() * (delay / 2));
-    };
-  }
-
-  reconnectNow() {
-    if (this.stopped || this.socket || !this.available) return;
-    this.attempt = 0;
-    this.later(() => this.connect(), 0);
   }
 
   receive({ type, data }) {
