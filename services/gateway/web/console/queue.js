@@ -2,9 +2,10 @@
 // messages, a reply with one file, a new status, a re-assigned subject.
 import { refusal } from "../lib/api.js";
 import { debounce, h, fill, labelled } from "../lib/dom.js";
-import { attachmentButton } from "../lib/filepick.js";
 import { IMPORTANCES, STATUSES, formatDateTime, formatRelative, t } from "../lib/i18n.js";
+import { pager } from "../lib/pager.js";
 import { ReplyDraft } from "../lib/reply.js";
+import { thread } from "../lib/thread.js";
 import { statusBadge } from "../help/history.js";
 
 const PAGE_SIZE = 25;
@@ -110,7 +111,6 @@ export class TicketQueue {
   queueList() {
     if (!this.list) return h("p", { class: "hd-muted" }, t("loading"));
     if (!this.list.items.length) return h("p", { class: "hd-empty" }, t("no_queue"));
-    const pages = Math.max(1, Math.ceil(this.list.total / this.list.page_size));
     return [
       h(
         "ul",
@@ -149,21 +149,11 @@ export class TicketQueue {
           );
         }),
       ),
-      pages > 1
-        ? h(
-            "nav",
-            { class: "hd-pager" },
-            h("button", { type: "button", class: "hd-button hd-secondary hd-small", disabled: this.page <= 1, onclick: () => this.goTo(this.page - 1) }, "←"),
-            h("span", {}, t("page_of", { page: this.page, pages })),
-            h("button", { type: "button", class: "hd-button hd-secondary hd-small", disabled: this.page >= pages, onclick: () => this.goTo(this.page + 1) }, "→"),
-          )
-        : null,
+      pager(this.list, (page) => {
+        this.page = page;
+        this.load();
+      }),
     ];
-  }
-
-  goTo(page) {
-    this.page = page;
-    this.load();
   }
 
   renderTicket() {
@@ -191,19 +181,7 @@ export class TicketQueue {
         ticket.sla_due_at ? ` · ${t("sla")}: ${formatDateTime(ticket.sla_due_at)}` : "",
       ),
       this.changeForms(ticket),
-      h(
-        "ol",
-        { class: "hd-thread" },
-        ticket.messages.map((message) =>
-          h(
-            "li",
-            { class: `hd-message hd-from-${message.author.role}` },
-            h("div", { class: "hd-message-head" }, h("strong", {}, message.author.name), h("time", { datetime: message.created_at }, formatDateTime(message.created_at))),
-            h("p", { class: "hd-message-body" }, message.body),
-            message.attachment ? attachmentButton(this.api, message.attachment, (error) => this.say(true, refusal(error))) : null,
-          ),
-        ),
-      ),
+      thread(this.api, ticket.messages, (error) => this.say(true, refusal(error))),
       this.notice ? h("p", { class: this.notice.error ? "hd-error" : "hd-success", role: "status" }, this.notice.text) : null,
       ticket.status === "closed" ? h("p", { class: "hd-note" }, t("ticket_closed")) : this.replyForm(ticket),
     );

@@ -1,10 +1,10 @@
 // Ticket history ("Historia powiadomień"): the account's tickets with filters and pages,
 // a ticket's preview with its messages and a reply box, and support's messages (pop-ups).
 import { h, fill, labelled } from "../lib/dom.js";
-import { attachmentButton } from "../lib/filepick.js";
 import { STATUSES, formatDateTime, t } from "../lib/i18n.js";
 import { pager } from "../lib/pager.js";
 import { ReplyDraft } from "../lib/reply.js";
+import { thread } from "../lib/thread.js";
 import { PopupHistory } from "./popup-history.js";
 
 const PAGE_SIZE = 10;
@@ -200,7 +200,6 @@ export class HistorySection {
   table() {
     if (!this.list) return h("p", { class: "hd-muted" }, t("loading"));
     if (!this.list.items.length) return h("p", { class: "hd-empty" }, t("no_tickets"));
-    const pages = Math.max(1, Math.ceil(this.list.total / this.list.page_size));
     return [
       h(
         "div",
@@ -257,7 +256,7 @@ export class HistorySection {
           ),
         ),
       ),
-      pager(this.list.page, pages, (page) => {
+      pager(this.list, (page) => {
         this.page = page;
         this.reload();
       }),
@@ -310,27 +309,8 @@ class TicketPreview {
         { class: "hd-muted" },
         `${t("importance")}: ${t(`importance_${ticket.importance}`)} · ${t("created")}: ${formatDateTime(ticket.created_at)}`,
       ),
-      h(
-        "ol",
-        { class: "hd-thread" },
-        ticket.messages.map((message) =>
-          h(
-            "li",
-            { class: `hd-message hd-from-${message.author.role}` },
-            h(
-              "div",
-              { class: "hd-message-head" },
-              h("strong", {}, message.author.role === "agent" ? `${message.author.name} · ${t("chat_support")}` : message.author.name),
-              h("time", { datetime: message.created_at }, formatDateTime(message.created_at)),
-            ),
-            h("p", { class: "hd-message-body" }, message.body),
-            message.attachment
-              ? attachmentButton(this.desk.api, message.attachment, (error) =>
-                  fill(this.errorBox, h("p", { class: "hd-error" }, this.desk.describe(error))),
-                )
-              : null,
-          ),
-        ),
+      thread(this.desk.api, ticket.messages, (error) =>
+        fill(this.errorBox, h("p", { class: "hd-error" }, this.desk.describe(error))),
       ),
       ticket.status === "closed" ? h("p", { class: "hd-note" }, t("ticket_closed")) : this.replyForm(),
     );

@@ -62,7 +62,6 @@ export class PopupHistory {
     if (this.list === "unavailable") return h("p", { class: "hd-empty" }, t("popups_unavailable"));
     if (!this.list) return h("p", { class: "hd-muted" }, t("loading"));
     if (!this.list.items.length) return h("p", { class: "hd-empty" }, t("popups_none"));
-    const pages = Math.max(1, Math.ceil(this.list.total / this.list.page_size));
     return [
       this.error ? h("p", { class: "hd-error", role: "alert" }, this.error) : null,
       h(
@@ -70,7 +69,7 @@ export class PopupHistory {
         { class: "hd-popup-list" },
         this.list.items.map((popup) => this.item(popup)),
       ),
-      pager(this.list.page, pages, (page) => {
+      pager(this.list, (page) => {
         this.page = page;
         this.redraw({ reload: true });
       }),
