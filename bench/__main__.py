@@ -23,7 +23,7 @@ from typing import Any
 from bench import scenarios
 from bench.core import Bench
 from bench.report import write_report
-from tests.harness import ROOT
+from tests.support.harness import ROOT
 
 
 def available() -> dict[str, ModuleType]:

@@ -26,7 +26,7 @@ from pymongo import MongoClient
 
 from bench.load.samples import ACCOUNT, bearer
 from shared.settings import Settings
-from tests.harness import ROOT, ServiceProcess, free_port
+from tests.support.harness import ROOT, ServiceProcess, free_port
 
 RSS_SAMPLE_SECONDS = 0.1
 # Server processes sampled beside the run's own: found by their command line.

@@ -5,16 +5,10 @@ deploy/servers.sh starts. A test session gets its own RabbitMQ virtual host and 
 database, so it never meets a locally running help desk, and cleans both up afterwards.
 """
 
-import asyncio
 import json
 import logging
-import subprocess
-import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass
-from datetime import timedelta
-from pathlib import Path
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -26,17 +20,20 @@ from pymongo import MongoClient
 
 from deploy.probe import answers
 from shared.settings import Settings
-from shared.tokens import mint_token
 from shared.topology import EVENTS_EXCHANGE
-from tests.harness import ServiceProcess, free_port
+from tests.support.events import DurableWatch, EventLog
+from tests.support.system import (
+    TEST_BUS_KEY,
+    TEST_JWT_SECRET,
+    Account,
+    HelpDesk,
+    bearer,
+    make_token,
+    rabbitmqctl,
+)
+from tests.support.waiting import RECOVERIES
 
-TEST_JWT_SECRET = "test-secret-" + uuid.uuid4().hex
-TEST_BUS_KEY = "test-bus-key-" + uuid.uuid4().hex
 SERVER_HINT = "start them with `bash deploy/servers.sh start` (deploy/test.sh does it for you)"
-
-
-# Recovery times measured by the fault tests in this run, shown in the run's summary.
-RECOVERIES: list[tuple[str, float]] = []
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
@@ -49,10 +46,6 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests that stop a shared server run last, so they cannot disturb the others."""
     items.sort(key=lambda item: item.get_closest_marker("disruptive") is not None)
-
-
-def rabbitmqctl(*args: str) -> None:
-    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
 
 
 @pytest.fixture(scope="session")
@@ -72,27 +65,6 @@ def vhost(base_settings: Settings) -> Iterator[str]:
     rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
     yield name
     rabbitmqctl("delete_vhost", name)
-
-
-@dataclass
-class HelpDesk:
-    """The running help desk of this test session and how to reach it."""
-
-    env: dict[str, str]
-    settings: Settings
-    services: dict[str, ServiceProcess]
-    log_dir: Path
-
-    @property
-    def gateway_url(self) -> str:
-        return self.services["gateway"].url
-
-    def spawn(self, name: str, **env: str) -> ServiceProcess:
-        """Another instance of a service (a second gateway, a restarted consumer...)."""
-        port = free_port()
-        port_var = "GATEWAY_PORT" if name == "gateway" else f"{name.upper()}_PORT"
-        overrides = {f"HELPDESK_{port_var}": str(port), **env}
-        return ServiceProcess(name, {**self.env, **overrides}, port, self.log_dir)
 
 
 @pytest.fixture(scope="session")
@@ -132,32 +104,6 @@ def system(
             client.drop_database(database)
 
 
-def make_token(
-    role: str = "user",
-    account_id: str | None = None,
-    user_id: str | None = None,
-    name: str = "Test User",
-    secret: str = TEST_JWT_SECRET,
-    lifetime: timedelta = timedelta(hours=1),
-    **extra: Any,
-) -> str:
-    return mint_token(
-        secret=secret,
-        subject=user_id or f"user-{uuid.uuid4().hex[:8]}",
-        name=name,
-        account_id=account_id or f"account-{uuid.uuid4().hex[:8]}",
-        role=role,
-        lifetime=lifetime,
-        # Tests mint exactly what they ask for, too long-lived tokens included.
-        max_lifetime=lifetime,
-        extra=extra,
-    )
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
 @pytest.fixture
 def token() -> Callable[..., str]:
     return make_token
@@ -189,16 +135,6 @@ def logging_as_it_was() -> Iterator[None]:
     root.setLevel(level)
 
 
-@dataclass
-class Account:
-    """A fresh hotel account per test, so tests never see each other's tickets."""
-
-    account_id: str
-
-    def user(self, user_id: str | None = None, name: str = "Anna Kowalska") -> dict[str, str]:
-        return bearer(make_token("user", self.account_id, user_id, name))
-
-
 @pytest.fixture
 def account() -> Account:
     return Account(f"hotel-{uuid.uuid4().hex[:10]}")
@@ -214,34 +150,8 @@ def agent() -> dict[str, str]:
     return bearer(make_token("agent", "support", f"agent-{uuid.uuid4().hex[:6]}", "Ewa"))
 
 
-class EventLog:
-    """Every domain event published on the bus while a test runs, as decoded JSON."""
-
-    def __init__(self) -> None:
-        self.events: list[dict[str, Any]] = []
-
-    def of_type(self, event_type: str, **payload: Any) -> list[dict[str, Any]]:
-        return [
-            event
-            for event in self.events
-            if event["type"] == event_type
-            and all(event["payload"].get(key) == value for key, value in payload.items())
-        ]
-
-    async def wait_for(
-        self, event_type: str, count: int = 1, within: float = 10.0, **payload: Any
-    ) -> list[dict[str, Any]]:
-        deadline = asyncio.get_running_loop().time() + within
-        while len(self.of_type(event_type, **payload)) < count:
-            if asyncio.get_running_loop().time() > deadline:
-                pytest.fail(f"expected {count} {event_type} {payload}, got {self.events}")
-            await asyncio.sleep(0.05)
-        return self.of_type(event_type, **payload)
-
-
 @pytest.fixture
 async def event_log(system: HelpDesk) -> AsyncIterator[EventLog]:
-    log = EventLog()
     connection = await aio_pika.connect(system.settings.rabbitmq_url)
     channel = await connection.channel()
     exchange = await channel.declare_exchange(
@@ -249,6 +159,7 @@ async def event_log(system: HelpDesk) -> AsyncIterator[EventLog]:
     )
     queue = await channel.declare_queue(exclusive=True, auto_delete=True)
     await queue.bind(exchange, "#")
+    log = EventLog(channel, queue.name)
 
     async def collect(message: aio_pika.abc.AbstractIncomingMessage) -> None:
         log.events.append(json.loads(message.body))
@@ -256,83 +167,6 @@ async def event_log(system: HelpDesk) -> AsyncIterator[EventLog]:
     await queue.consume(collect, no_ack=True)
     yield log
     await connection.close()
-
-
-async def count(collection: Any, query: dict[str, Any]) -> int:
-    """Documents matching `query`."""
-    counted: int = await collection.count_documents(query)
-    return counted
-
-
-def plan_stages(plan: Any) -> set[str]:
-    """Every `stage` named anywhere in an explain answer (IXSCAN, COLLSCAN, SORT...)."""
-    if isinstance(plan, dict):
-        own = {plan["stage"]} if isinstance(plan.get("stage"), str) else set()
-        return own.union(*(plan_stages(value) for value in plan.values()))
-    if isinstance(plan, list):
-        return set().union(*(plan_stages(value) for value in plan))
-    return set()
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], within: float) -> float:
-    """Seconds until `check` holds; fails the test past `within` seconds."""
-    started = time.monotonic()
-    while time.monotonic() - started < within:
-        if await check():
-            return time.monotonic() - started
-        await asyncio.sleep(0.25)
-    pytest.fail(f"condition not reached within {within} s")
-
-
-async def recovered(what: str, check: Callable[[], Awaitable[bool]], within: float) -> float:
-    """Waits (bounded) until `check` holds after a fault; the time is kept for the summary."""
-    seconds = await eventually(check, within)
-    RECOVERIES.append((what, seconds))
-    print(f"recovery: {what}: {seconds:.2f} s")
-    return seconds
-
-
-class DurableWatch:
-    """Events of one routing key kept in a durable queue of the test's own.
-
-    Unlike `event_log`, it survives a broker restart, so nothing published while the test
-    was not listening can slip by.
-    """
-
-    def __init__(self, url: str, routing_key: str) -> None:
-        self.url = url
-        self.routing_key = routing_key
-        self.queue_name = f"test.watch.{uuid.uuid4().hex[:8]}"
-        self.events: list[dict[str, Any]] = []
-
-    async def declare(self) -> None:
-        connection = await aio_pika.connect(self.url)
-        async with connection:
-            channel = await connection.channel()
-            exchange = await channel.declare_exchange(
-                EVENTS_EXCHANGE.name, aio_pika.ExchangeType.TOPIC, durable=True
-            )
-            queue = await channel.declare_queue(self.queue_name, durable=True)
-            await queue.bind(exchange, self.routing_key)
-
-    async def collect_until(
-        self, done: Callable[[list[dict[str, Any]]], bool], within: float = 60
-    ) -> list[dict[str, Any]]:
-        connection = await aio_pika.connect_robust(self.url)
-        async with connection:
-            channel = await connection.channel()
-            queue = await channel.declare_queue(self.queue_name, durable=True)
-            deadline = time.monotonic() + within
-            while not done(self.events):
-                if time.monotonic() > deadline:
-                    pytest.fail(f"{self.routing_key}: condition not met; got {self.events}")
-                message = await queue.get(no_ack=True, fail=False)
-                if message is None:
-                    await asyncio.sleep(0.25)
-                else:
-                    self.events.append(json.loads(message.body))
-            await queue.delete(if_unused=False, if_empty=False)
-        return self.events
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from shared.topology import (
     ServiceName,
     event_queue,
 )
-from tests.conftest import HelpDesk
+from tests.support.system import HelpDesk
 
 SERVICES: tuple[ServiceName, ...] = get_args(ServiceName)
 Document = dict[str, Any]

@@ -5,7 +5,8 @@ import time
 import httpx
 import pytest
 
-from tests.conftest import bearer, eventually, make_token, rabbitmqctl, recovered
+from tests.support.system import bearer, make_token, rabbitmqctl
+from tests.support.waiting import eventually, recovered
 
 
 @pytest.mark.disruptive

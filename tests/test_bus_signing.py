@@ -14,7 +14,7 @@ import aio_pika
 import pytest
 
 from shared.signing import BusSigner
-from tests.conftest import TEST_BUS_KEY, HelpDesk
+from tests.support.system import TEST_BUS_KEY, HelpDesk
 
 QUEUE = "rpc.tickets.queue"
 FORGED_AGENT = {"caller": {"role": "agent", "id": "mallory", "name": "Ewa", "account_id": "x"}}

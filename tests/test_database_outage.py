@@ -16,8 +16,9 @@ import httpx
 import pytest
 
 from deploy.probe import answers
-from tests.conftest import HelpDesk, make_token, rabbitmqctl, recovered
-from tests.harness import ROOT, ServiceProcess, free_port
+from tests.support.harness import ROOT, ServiceProcess, free_port
+from tests.support.system import HelpDesk, make_token, rabbitmqctl
+from tests.support.waiting import recovered
 
 
 @dataclass

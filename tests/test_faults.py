@@ -20,16 +20,10 @@ from typing import TypeVar
 import httpx
 import pytest
 
-from tests.conftest import (
-    RECOVERIES,
-    Account,
-    DurableWatch,
-    HelpDesk,
-    eventually,
-    rabbitmqctl,
-    recovered,
-)
-from tests.harness import ServiceProcess
+from tests.support.events import DurableWatch
+from tests.support.harness import ServiceProcess
+from tests.support.system import Account, HelpDesk, rabbitmqctl
+from tests.support.waiting import RECOVERIES, eventually, recovered
 
 CLIENTS = 40
 # However loaded the machine, recovery past this is a failure, not a slow pass.

@@ -24,7 +24,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.conftest import HelpDesk, bearer, make_token
+from tests.support.system import HelpDesk, bearer, make_token
 
 EXAMPLES = int(os.environ.get("HELPDESK_FUZZ_EXAMPLES", "10"))
 FUZZ_HOTEL = "hotel-fuzz"

@@ -9,7 +9,8 @@ import httpx
 
 from shared.signing import BusSigner
 from shared.topology import DEAD_LETTER_QUEUE, EVENTS_EXCHANGE
-from tests.conftest import TEST_BUS_KEY, Account, HelpDesk, eventually
+from tests.support.system import TEST_BUS_KEY, Account, HelpDesk
+from tests.support.waiting import eventually
 
 
 async def test_poison_event_goes_to_dead_letters_and_the_rest_still_flows(

@@ -4,7 +4,7 @@ import time
 
 import httpx
 
-from tests.conftest import HelpDesk, bearer, make_token
+from tests.support.system import HelpDesk, bearer, make_token
 
 
 async def test_each_service_answers_its_status_query(gateway: httpx.AsyncClient) -> None:

@@ -43,8 +43,8 @@ from shared.logging import JsonFormatter, correlation_id
 from shared.routes import CREATE_TICKET
 from shared.settings import Settings
 from shared.tracing import configure_tracing
-from tests.conftest import TEST_BUS_KEY, TEST_JWT_SECRET, bearer, make_token, rabbitmqctl
-from tests.harness import ServiceProcess, free_port
+from tests.support.harness import ServiceProcess, free_port
+from tests.support.system import TEST_BUS_KEY, TEST_JWT_SECRET, bearer, make_token, rabbitmqctl
 
 
 @dataclass

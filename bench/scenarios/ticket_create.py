@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 
 from bench.core import Bench, Case
-from tests.harness import free_port
+from tests.support.harness import free_port
 
 TITLE = "1–2. Ticket create, ours and the bare stack"  # noqa: RUF001 (the issue's numbering)
 ROUNDS = int(os.environ.get("BENCH_TICKET_ROUNDS", "3"))

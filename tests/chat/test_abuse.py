@@ -13,9 +13,9 @@ from contextlib import AsyncExitStack
 import pytest
 import websockets
 
-from tests.chat.conftest import ChatPeer, socket_url
-from tests.conftest import HelpDesk, make_token, rabbitmqctl
-from tests.harness import ServiceProcess
+from tests.support.harness import ServiceProcess
+from tests.support.sockets import ChatPeer, socket_url
+from tests.support.system import HelpDesk, make_token, rabbitmqctl
 
 LIMITS = {
     # 15 s: long enough for the other tests' waiting chats on a slow machine.

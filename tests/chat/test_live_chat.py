@@ -1,40 +1,13 @@
 """The whole live chat through the gateway's sockets, against the real broker and services."""
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 import websockets
 
-from shared.chat import ChatStats
-from tests.chat.conftest import ChatPeer, ConnectChat, socket_url
-from tests.conftest import HelpDesk, make_token
-from tests.test_broker_outage import eventually
-
-Stats = Callable[[], Awaitable[ChatStats]]
-
-
-def lists(chat_id: str) -> Callable[[dict[str, object]], bool]:
-    def check(frame: dict[str, object]) -> bool:
-        items = frame["items"]
-        assert isinstance(items, list)
-        return any(item["chat_id"] == chat_id for item in items)
-
-    return check
-
-
-async def memory_is_empty(chat_stats: Stats) -> None:
-    async def empty() -> bool:
-        return (await chat_stats()).open_chats == 0
-
-    await eventually(empty, within=10)
-
-
-async def queued_chat(user: ChatPeer, agent: ChatPeer, question: str = "Jak?") -> str:
-    await user.start(question=question)
-    chat_id: str = (await user.expect("queued"))["chat_id"]
-    await agent.expect("queue", where=lists(chat_id))
-    return chat_id
+from tests.support.chat import Stats, lists, memory_is_empty, queued_chat
+from tests.support.sockets import ConnectChat, socket_url
+from tests.support.system import HelpDesk, make_token
 
 
 async def test_conversation_from_start_to_the_user_closing_the_window(

@@ -10,10 +10,10 @@ from typing import Any
 import aio_pika
 from motor.motor_asyncio import AsyncIOMotorClient
 
-from tests.chat.conftest import ConnectChat
-from tests.chat.test_live_chat import Stats, memory_is_empty, queued_chat
-from tests.conftest import HelpDesk
-from tests.harness import ROOT
+from tests.support.chat import Stats, memory_is_empty, queued_chat
+from tests.support.harness import ROOT
+from tests.support.sockets import ConnectChat
+from tests.support.system import HelpDesk
 
 # Where the project keeps data and logs (the database server's files and log), and where
 # a Debian RabbitMQ keeps its message store.

@@ -7,8 +7,8 @@ import pytest
 
 from shared.chat import EndChat, StartChat
 from shared.errors import RateLimited
-from tests.chat.conftest import ConnectChat
-from tests.chat.test_domain import FORM, LIMITS, T0, room, start, user
+from tests.support.chat_room import FORM, LIMITS, T0, room, start, user
+from tests.support.sockets import ConnectChat
 
 
 async def test_chat_frames_refused_by_validation_name_the_field(connect: ConnectChat) -> None:

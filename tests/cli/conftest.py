@@ -1,16 +1,14 @@
 """Runs the `helpdesk` command in-process against this test session's servers."""
 
 import asyncio
-from collections.abc import Awaitable, Callable
 
 import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
 from helpdesk_cli.main import app
-from tests.conftest import HelpDesk
-
-Helpdesk = Callable[..., Awaitable[Result]]
+from tests.support.cli import Helpdesk
+from tests.support.system import HelpDesk
 
 
 @pytest.fixture

@@ -11,9 +11,10 @@ from bson import ObjectId
 from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorDatabase
 
 from services.tickets.store import TicketStore
-from tests.cli.conftest import Helpdesk
-from tests.conftest import HelpDesk, count
-from tests.harness import free_port
+from tests.support.cli import Helpdesk
+from tests.support.database import count
+from tests.support.harness import free_port
+from tests.support.system import HelpDesk
 
 
 @pytest.fixture

@@ -13,9 +13,11 @@ from motor.motor_asyncio import AsyncIOMotorDatabase
 
 from shared.signing import BusSigner
 from shared.topology import DEAD_LETTER_EXCHANGE, DEAD_LETTER_QUEUE, EVENTS_EXCHANGE
-from tests.cli.conftest import Helpdesk
-from tests.conftest import TEST_BUS_KEY, Account, HelpDesk, count, eventually
-from tests.test_metrics import scrape, value
+from tests.support.cli import Helpdesk
+from tests.support.database import count
+from tests.support.metrics import scrape, value
+from tests.support.system import TEST_BUS_KEY, Account, HelpDesk
+from tests.support.waiting import eventually
 
 CONSUMED = "faststream_received_processed_messages_total"
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.cli.conftest import Helpdesk
+from tests.support.cli import Helpdesk
 
 COMMANDS = [
     [],

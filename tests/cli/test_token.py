@@ -4,8 +4,8 @@ import httpx
 import jwt
 import pytest
 
-from tests.cli.conftest import Helpdesk
-from tests.conftest import TEST_JWT_SECRET, Account, bearer
+from tests.support.cli import Helpdesk
+from tests.support.system import TEST_JWT_SECRET, Account, bearer
 
 
 async def test_token_is_signed_with_the_secret_and_opens_the_api(

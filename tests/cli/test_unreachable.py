@@ -5,8 +5,8 @@ import logging
 
 import pytest
 
-from tests.cli.conftest import Helpdesk
-from tests.harness import free_port
+from tests.support.cli import Helpdesk
+from tests.support.harness import free_port
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from shared.clock import stored_utcnow
 from shared.settings import Settings
-from tests.conftest import plan_stages
+from tests.support.database import plan_stages
 
 WRITERS = 50
 

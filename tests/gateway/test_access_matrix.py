@@ -11,8 +11,9 @@ import httpx
 import pytest
 import websockets
 
-from tests.conftest import Account, HelpDesk, bearer, eventually, make_token
-from tests.tickets.test_attachments import PNG
+from tests.support.system import Account, HelpDesk, bearer, make_token
+from tests.support.tickets import PNG
+from tests.support.waiting import eventually
 
 Access = Literal["public", "user", "agent"]
 

@@ -9,7 +9,7 @@ import httpx
 import jwt
 import pytest
 
-from tests.conftest import TEST_JWT_SECRET, bearer, make_token
+from tests.support.system import TEST_JWT_SECRET, bearer, make_token
 
 AGENT_ONLY = "/api/v1/agent/system"
 

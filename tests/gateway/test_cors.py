@@ -3,7 +3,7 @@
 import httpx
 import pytest
 
-from tests.gateway.test_help_offline import in_process_gateway
+from tests.support.gateway import in_process_gateway
 
 PREFLIGHT = {
     "Origin": "https://pms.hotel-baltyk.example",

@@ -9,8 +9,8 @@ import httpx
 import websockets
 from websockets.exceptions import ConnectionClosed
 
-from tests.conftest import Account, HelpDesk, make_token
-from tests.tickets.test_attachments import PNG
+from tests.support.system import Account, HelpDesk, make_token
+from tests.support.tickets import PNG
 
 SERVICE_RESTART = 1012  # RFC 6455 close code: the server restarts, try again later
 

@@ -3,8 +3,8 @@
 import httpx
 import pytest
 
-from tests.conftest import Account
-from tests.tickets.test_attachments import EXE, create_with_file
+from tests.support.system import Account
+from tests.support.tickets import EXE, create_with_file
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 import httpx
 
-from tests.conftest import HelpDesk
+from tests.support.system import HelpDesk
 
 
 async def test_healthz_answers(gateway: httpx.AsyncClient) -> None:

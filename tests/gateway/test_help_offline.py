@@ -3,22 +3,8 @@
 from datetime import UTC, datetime
 
 import httpx
-from fastapi import FastAPI
 
-from services.gateway.app import create_app
-from shared.settings import Settings
-from tests.conftest import TEST_BUS_KEY
-
-IN_PROCESS_SECRET = "in-process-secret-of-thirty-two-bytes-or-more"
-
-
-def in_process_gateway(**overrides: object) -> FastAPI:
-    settings = Settings(
-        jwt_secret=IN_PROCESS_SECRET,
-        bus_key=TEST_BUS_KEY,
-        **overrides,  # type: ignore[arg-type]
-    )
-    return create_app(settings)
+from tests.support.gateway import in_process_gateway
 
 
 async def test_closed_schedule_reports_offline_and_next_opening() -> None:

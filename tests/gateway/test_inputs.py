@@ -5,8 +5,8 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from tests.conftest import make_token
-from tests.gateway.test_help_offline import IN_PROCESS_SECRET, in_process_gateway
+from tests.support.gateway import IN_PROCESS_SECRET, in_process_gateway
+from tests.support.system import make_token
 
 USER = {
     "Authorization": f"Bearer {make_token('user', 'hotel-a', 'anna', secret=IN_PROCESS_SECRET)}"

@@ -24,8 +24,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from services.gateway.jwks import KeySet, KeysUnavailable
-from tests.conftest import HelpDesk, eventually
-from tests.harness import ServiceProcess, free_port
+from tests.support.harness import ServiceProcess, free_port
+from tests.support.system import HelpDesk, bearer
+from tests.support.waiting import eventually
 
 SLOW_SECONDS = 2.0
 
@@ -108,10 +109,6 @@ def jwks_gateway(system: HelpDesk, key_server: KeyServer) -> Iterator[ServicePro
 async def client(jwks_gateway: ServiceProcess) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(base_url=jwks_gateway.url, timeout=30) as client:
         yield client
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 async def test_a_slow_key_server_and_unknown_keys_never_stall_other_requests(

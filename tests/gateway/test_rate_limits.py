@@ -7,9 +7,10 @@ import httpx
 import pytest
 
 from services.gateway.routes.tickets import REPLIES_PER_MINUTE, TICKETS_PER_MINUTE
-from tests.conftest import Account, HelpDesk, count
-from tests.gateway.test_body_guard import MB, declared_upload, multipart
-from tests.harness import ServiceProcess
+from tests.support.database import count
+from tests.support.harness import ServiceProcess
+from tests.support.raw_http import MB, declared_upload, multipart
+from tests.support.system import Account, HelpDesk
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from services.gateway.routes.pages import WEB_DIR
-from tests.gateway.test_help_offline import in_process_gateway
+from tests.support.gateway import in_process_gateway
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from services.gateway.app import create_app
 from services.gateway.auth import InvalidToken, TokenVerifier
 from shared.settings import Settings
 from shared.tokens import mint_token
-from tests.gateway.test_help_offline import IN_PROCESS_SECRET, in_process_gateway
+from tests.support.gateway import IN_PROCESS_SECRET, in_process_gateway
 
 
 def verifier(**overrides: object) -> TokenVerifier:

@@ -7,29 +7,17 @@ import httpx
 import pytest
 
 from shared.clock import stored_precision
-from tests.conftest import Account, HelpDesk
-from tests.notifications.conftest import (
-    OpenStream,
+from tests.support.popups import (
+    SNOOZE_SECONDS,
+    answered_popup,
     answered_ticket,
     eventually_listed,
+    in_seconds,
     popups,
-    stays_quiet,
 )
-from tests.tickets.test_replies import reply
-
-SNOOZE_SECONDS = 3
-
-
-async def answered_popup(
-    gateway: httpx.AsyncClient, user: dict[str, str], agent: dict[str, str]
-) -> dict[str, Any]:
-    number = await answered_ticket(gateway, user, agent, "Odpowiedź wsparcia")
-    items = await eventually_listed(gateway, user, bool, ticket_number=number)
-    return items[0]
-
-
-def in_seconds(seconds: float) -> str:
-    return (datetime.now(UTC) + timedelta(seconds=seconds)).isoformat()
+from tests.support.sockets import OpenStream, stays_quiet
+from tests.support.system import Account, HelpDesk
+from tests.support.tickets import reply
 
 
 async def test_snooze_until_hides_the_popup_and_it_comes_back_as_a_reminder(

@@ -4,9 +4,16 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import Account, eventually
-from tests.notifications.conftest import OpenStream, eventually_listed, popups
-from tests.notifications.test_actions import SNOOZE_SECONDS, answered_popup, in_seconds
+from tests.support.popups import (
+    SNOOZE_SECONDS,
+    answered_popup,
+    eventually_listed,
+    in_seconds,
+    popups,
+)
+from tests.support.sockets import OpenStream
+from tests.support.system import Account
+from tests.support.waiting import eventually
 
 
 async def listing(

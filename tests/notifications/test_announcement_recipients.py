@@ -6,9 +6,10 @@ from typing import Any
 import httpx
 from motor.motor_asyncio import AsyncIOMotorDatabase
 
-from tests.conftest import Account, count
-from tests.notifications.conftest import answered_ticket, popups
-from tests.test_broker_outage import eventually
+from tests.support.database import count
+from tests.support.popups import answered_ticket, popups
+from tests.support.system import Account
+from tests.support.waiting import eventually
 
 
 async def announce_to(

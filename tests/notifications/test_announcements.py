@@ -6,14 +6,9 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import Account
-from tests.notifications.conftest import (
-    OpenStream,
-    eventually_listed,
-    popups,
-    stays_quiet,
-    titled,
-)
+from tests.support.popups import eventually_listed, popups, titled
+from tests.support.sockets import OpenStream, stays_quiet
+from tests.support.system import Account
 
 
 async def announce(

@@ -17,14 +17,11 @@ import pytest
 
 from shared.signing import BusSigner
 from shared.topology import DEAD_LETTER_QUEUE, EVENTS_EXCHANGE
-from tests.conftest import TEST_BUS_KEY, Account, EventLog, HelpDesk, eventually
-from tests.notifications.conftest import (
-    OpenStream,
-    answered_ticket,
-    eventually_listed,
-    popups,
-    stays_quiet,
-)
+from tests.support.events import EventLog
+from tests.support.popups import answered_ticket, eventually_listed, popups
+from tests.support.sockets import OpenStream, stays_quiet
+from tests.support.system import TEST_BUS_KEY, Account, HelpDesk
+from tests.support.waiting import eventually
 
 FORGED_TEXT = "Pilne: podaj hasło do systemu pod numerem 700 000 000"
 

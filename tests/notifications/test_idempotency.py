@@ -7,15 +7,10 @@ import httpx
 
 from shared.signing import BusSigner
 from shared.topology import EVENTS_EXCHANGE
-from tests.conftest import TEST_BUS_KEY, Account, EventLog, HelpDesk
-from tests.notifications.conftest import (
-    OpenStream,
-    about,
-    answered_ticket,
-    eventually_listed,
-    popups,
-    stays_quiet,
-)
+from tests.support.events import EventLog
+from tests.support.popups import about, answered_ticket, eventually_listed, popups
+from tests.support.sockets import OpenStream, stays_quiet
+from tests.support.system import TEST_BUS_KEY, Account, HelpDesk
 
 
 async def test_the_same_reply_posted_delivered_twice_makes_one_popup(

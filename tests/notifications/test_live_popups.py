@@ -6,17 +6,10 @@ import httpx
 import pytest
 import websockets
 
-from tests.chat.conftest import socket_url
-from tests.conftest import Account, HelpDesk, make_token
-from tests.notifications.conftest import (
-    OpenStream,
-    about,
-    answered_ticket,
-    eventually_listed,
-    popups,
-    stays_quiet,
-)
-from tests.tickets.test_replies import new_ticket, reply
+from tests.support.popups import about, answered_ticket, eventually_listed, popups
+from tests.support.sockets import OpenStream, socket_url, stays_quiet
+from tests.support.system import Account, HelpDesk, make_token
+from tests.support.tickets import new_ticket, reply
 
 
 async def test_agent_reply_pops_up_on_both_sockets_of_the_author_and_not_on_another_users(

@@ -5,9 +5,12 @@ from typing import Any
 import httpx
 from motor.motor_asyncio import AsyncIOMotorDatabase
 
-from tests.conftest import Account, EventLog, count
-from tests.notifications.conftest import OpenStream, about, stays_quiet
-from tests.tickets.test_replies import new_ticket, status_of
+from tests.support.database import count
+from tests.support.events import EventLog
+from tests.support.popups import about
+from tests.support.sockets import OpenStream, stays_quiet
+from tests.support.system import Account
+from tests.support.tickets import new_ticket, status_of
 
 
 async def test_a_reply_that_sets_a_status_makes_one_pop_up(

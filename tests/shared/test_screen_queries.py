@@ -19,7 +19,8 @@ from services.notifications.store import (
 from services.tickets.domain import WAITING_ON_SUPPORT
 from services.tickets.store import HISTORY_ORDER, QUEUE_ORDER, history_query, queue_query
 from shared.outbox import PENDING_FLAG
-from tests.conftest import Account, plan_stages
+from tests.support.database import plan_stages
+from tests.support.system import Account
 
 DAY = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 2, tzinfo=UTC))
 

@@ -1,25 +1,14 @@
 """The agents' queue across accounts: SLA order, filters, status and subject changes."""
 
-import asyncio
 from datetime import datetime
+from typing import Any
 
 import httpx
 import pytest
 
-from tests.conftest import Account, EventLog
-
-
-async def create(
-    gateway: httpx.AsyncClient, headers: dict[str, str], subject: str, importance: str
-) -> str:
-    response = await gateway.post(
-        "/api/v1/tickets",
-        data={"subject": subject, "message": "...", "importance": importance},
-        headers=headers,
-    )
-    assert response.status_code == 201
-    number: str = response.json()["number"]
-    return number
+from tests.support.events import EventLog, ticket_events_settled
+from tests.support.system import Account
+from tests.support.tickets import new_ticket
 
 
 async def queue(
@@ -34,9 +23,9 @@ async def queue(
 async def test_queue_across_accounts_is_sorted_by_sla_due_time(
     gateway: httpx.AsyncClient, account: Account, other_account: Account, agent: dict[str, str]
 ) -> None:
-    low = await create(gateway, account.user(), "Raport miesięczny", "low")
-    critical = await create(gateway, other_account.user(), "System nie działa", "critical")
-    normal = await create(gateway, account.user(), "Faktura", "normal")
+    low = await new_ticket(gateway, account.user(), "Raport miesięczny", "low")
+    critical = await new_ticket(gateway, other_account.user(), "System nie działa", "critical")
+    normal = await new_ticket(gateway, account.user(), "Faktura", "normal")
     mine = {low, critical, normal}
     rows = [row for row in await queue(gateway, agent, page_size="100") if row["number"] in mine]
     assert [row["number"] for row in rows] == [critical, normal, low]
@@ -48,9 +37,9 @@ async def test_queue_across_accounts_is_sorted_by_sla_due_time(
 async def test_queue_filters_by_status_importance_account_and_text(
     gateway: httpx.AsyncClient, account: Account, other_account: Account, agent: dict[str, str]
 ) -> None:
-    first = await create(gateway, account.user(), "Błąd przy [eksporcie] JPK", "high")
-    second = await create(gateway, account.user(), "Pytanie o cennik", "low")
-    await create(gateway, other_account.user(), "Eksport do księgowości", "high")
+    first = await new_ticket(gateway, account.user(), "Błąd przy [eksporcie] JPK", "high")
+    second = await new_ticket(gateway, account.user(), "Pytanie o cennik", "low")
+    await new_ticket(gateway, other_account.user(), "Eksport do księgowości", "high")
     await gateway.patch(
         f"/api/v1/agent/tickets/{second}", json={"status": "resolved"}, headers=agent
     )
@@ -68,7 +57,7 @@ async def test_queue_filters_by_status_importance_account_and_text(
 async def test_users_cannot_use_agent_endpoints(
     gateway: httpx.AsyncClient, account: Account
 ) -> None:
-    number = await create(gateway, account.user(), "x", "low")
+    number = await new_ticket(gateway, account.user(), "x", "low")
     user = account.user()
     assert (await gateway.get("/api/v1/agent/tickets", headers=user)).status_code == 403
     patch = await gateway.patch(
@@ -82,9 +71,13 @@ async def test_users_cannot_use_agent_endpoints(
 
 
 async def test_status_and_subject_changes_update_time_and_publish_once(
-    gateway: httpx.AsyncClient, account: Account, agent: dict[str, str], event_log: EventLog
+    gateway: httpx.AsyncClient,
+    account: Account,
+    agent: dict[str, str],
+    event_log: EventLog,
+    database: Any,
 ) -> None:
-    number = await create(gateway, account.user("anna"), "Hasło", "normal")
+    number = await new_ticket(gateway, account.user("anna"), "Hasło", "normal")
     before = (await gateway.get(f"/api/v1/tickets/{number}", headers=agent)).json()
     changed = await gateway.patch(
         f"/api/v1/agent/tickets/{number}",
@@ -109,7 +102,7 @@ async def test_status_and_subject_changes_update_time_and_publish_once(
         f"/api/v1/agent/tickets/{number}", json={"status": "resolved"}, headers=agent
     )
     assert again.json()["updated_at"] == ticket["updated_at"]
-    await asyncio.sleep(1.0)
+    await ticket_events_settled(event_log, database, number)
     assert len(event_log.of_type("ticket.updated", number=number)) == 1
     subjects = await gateway.get("/api/v1/tickets/subjects", headers=account.user())
     assert subjects.json() == ["Reset hasła użytkownika"]
@@ -121,6 +114,6 @@ async def test_status_and_subject_changes_update_time_and_publish_once(
 async def test_bad_changes_are_422(
     gateway: httpx.AsyncClient, account: Account, agent: dict[str, str], body: dict[str, object]
 ) -> None:
-    number = await create(gateway, account.user(), "x", "low")
+    number = await new_ticket(gateway, account.user(), "x", "low")
     response = await gateway.patch(f"/api/v1/agent/tickets/{number}", json=body, headers=agent)
     assert response.status_code == 422

@@ -3,27 +3,12 @@
 import httpx
 import pytest
 
-from tests.conftest import Account, HelpDesk, count
+from tests.support.database import count
+from tests.support.system import Account, HelpDesk
+from tests.support.tickets import EXE, PNG, create_with_file
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(range(256)) * 4
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + b"0" * 2000
-EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
 LOG = "2026-11-26 10:00:01 ERROR Nie udało się zapisać rezerwacji #1234\n".encode() * 50
-
-
-async def create_with_file(
-    gateway: httpx.AsyncClient,
-    headers: dict[str, str],
-    filename: str,
-    content: bytes,
-    declared_type: str = "application/octet-stream",
-) -> httpx.Response:
-    return await gateway.post(
-        "/api/v1/tickets",
-        data={"subject": "Zrzut ekranu błędu", "message": "W załączniku."},
-        files={"file": (filename, content, declared_type)},
-        headers=headers,
-    )
 
 
 @pytest.mark.parametrize(

@@ -6,29 +6,8 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from tests.conftest import Account
-
-
-async def create(
-    gateway: httpx.AsyncClient, headers: dict[str, str], subject: str, importance: str = "normal"
-) -> str:
-    response = await gateway.post(
-        "/api/v1/tickets",
-        data={"subject": subject, "message": "Opis problemu", "importance": importance},
-        headers=headers,
-    )
-    assert response.status_code == 201, response.text
-    number: str = response.json()["number"]
-    return number
-
-
-async def history(
-    gateway: httpx.AsyncClient, headers: dict[str, str], **params: str | int
-) -> dict[str, object]:
-    response = await gateway.get("/api/v1/tickets", params=params, headers=headers)
-    assert response.status_code == 200, response.text
-    page: dict[str, object] = response.json()
-    return page
+from tests.support.system import Account
+from tests.support.tickets import history, new_ticket
 
 
 @pytest.fixture
@@ -37,9 +16,9 @@ async def three_tickets(
 ) -> list[str]:
     """Faktura (new), Rezerwacja (in_progress), Faktura (resolved), oldest first."""
     anna = account.user("anna")
-    first = await create(gateway, anna, "Faktura")
-    second = await create(gateway, anna, "Rezerwacja")
-    third = await create(gateway, account.user("piotr"), "Faktura")
+    first = await new_ticket(gateway, anna, "Faktura")
+    second = await new_ticket(gateway, anna, "Rezerwacja")
+    third = await new_ticket(gateway, account.user("piotr"), "Faktura")
     await gateway.patch(
         f"/api/v1/agent/tickets/{second}", json={"status": "in_progress"}, headers=agent
     )
@@ -120,7 +99,7 @@ async def test_filter_by_day_of_last_update_in_support_time_zone(
 async def test_subjects_dropdown_lists_distinct_subjects_of_the_account(
     gateway: httpx.AsyncClient, account: Account, other_account: Account, three_tickets: list[str]
 ) -> None:
-    await create(gateway, other_account.user(), "Tylko u innych")
+    await new_ticket(gateway, other_account.user(), "Tylko u innych")
     response = await gateway.get("/api/v1/tickets/subjects", headers=account.user())
     assert response.json() == ["Faktura", "Rezerwacja"]
 
@@ -130,7 +109,7 @@ async def test_subjects_that_look_like_numbers_stay_text(
 ) -> None:
     # Found by fuzzing: a server whose distinct answered "0" as the number 0 (a 500 here).
     for subject in ("0", "012", "1e5", "Faktura"):
-        await create(gateway, account.user(), subject)
+        await new_ticket(gateway, account.user(), subject)
     response = await gateway.get("/api/v1/tickets/subjects", headers=account.user())
     assert response.status_code == 200, response.text
     assert response.json() == ["0", "012", "1e5", "Faktura"]
@@ -139,7 +118,7 @@ async def test_subjects_that_look_like_numbers_stay_text(
 async def test_pagination_keeps_order_and_ordinals(
     gateway: httpx.AsyncClient, account: Account
 ) -> None:
-    numbers = [await create(gateway, account.user(), f"Temat {index}") for index in range(7)]
+    numbers = [await new_ticket(gateway, account.user(), f"Temat {index}") for index in range(7)]
     first = await history(gateway, account.user(), page=1, page_size=3)
     second = await history(gateway, account.user(), page=2, page_size=3)
     third = await history(gateway, account.user(), page=3, page_size=3)
@@ -171,7 +150,7 @@ async def test_unread_when_support_replied_after_the_user_last_opened_it(
     gateway: httpx.AsyncClient, account: Account, agent: dict[str, str]
 ) -> None:
     anna = account.user("anna")
-    number = await create(gateway, anna, "Hasło")
+    number = await new_ticket(gateway, anna, "Hasło")
     assert (await history(gateway, anna))["items"][0]["unread"] is False  # type: ignore[index]
     await gateway.post(
         f"/api/v1/agent/tickets/{number}/replies",

@@ -2,8 +2,8 @@
 
 import httpx
 
-from tests.conftest import Account
-from tests.tickets.test_history import create, history
+from tests.support.system import Account
+from tests.support.tickets import history, new_ticket
 
 
 async def test_each_history_row_names_who_wrote_the_ticket(
@@ -11,8 +11,8 @@ async def test_each_history_row_names_who_wrote_the_ticket(
 ) -> None:
     anna = account.user("anna", name="Anna Kowalska")
     piotr = account.user("piotr", name="Piotr Nowak")
-    first = await create(gateway, anna, "Faktura")
-    second = await create(gateway, piotr, "Kalendarz")
+    first = await new_ticket(gateway, anna, "Faktura")
+    second = await new_ticket(gateway, piotr, "Kalendarz")
     rows = history_rows(await history(gateway, anna))
     assert rows == {
         first: {"role": "user", "id": "anna", "name": "Anna Kowalska"},

@@ -5,7 +5,7 @@ from typing import Any
 
 from shared.people import Caller
 from shared.tickets import CreateTicket
-from tests.tickets.test_outbox import ticket_service
+from tests.support.tickets import ticket_service
 
 ANNA = Caller(role="user", id="anna-recovery", name="Anna", account_id="hotel-recovery")
 

@@ -3,11 +3,14 @@
 import asyncio
 import re
 from datetime import datetime
+from typing import Any
 
 import httpx
 import pytest
 
-from tests.conftest import Account, EventLog, HelpDesk, count
+from tests.support.database import count
+from tests.support.events import EventLog, ticket_events_settled
+from tests.support.system import Account, HelpDesk
 
 
 def ticket_form(**fields: str) -> dict[str, str]:
@@ -122,7 +125,7 @@ async def test_fifty_concurrent_tickets_get_fifty_unique_numbers(
 
 
 async def test_same_idempotency_key_returns_the_same_ticket(
-    gateway: httpx.AsyncClient, account: Account, event_log: EventLog, database: object
+    gateway: httpx.AsyncClient, account: Account, event_log: EventLog, database: Any
 ) -> None:
     headers = {**account.user("anna"), "Idempotency-Key": "form-42"}
     first, second = await asyncio.gather(
@@ -133,10 +136,8 @@ async def test_same_idempotency_key_returns_the_same_ticket(
     assert {first.status_code, second.status_code, third.status_code} == {201}
     numbers = {first.json()["number"], second.json()["number"], third.json()["number"]}
     assert len(numbers) == 1
-    tickets = database["tickets"]  # type: ignore[index]
-    assert await tickets.count_documents({"account_id": account.account_id}) == 1
-    await event_log.wait_for("ticket.created", number=numbers.pop())
-    await asyncio.sleep(0.5)
+    assert await database["tickets"].count_documents({"account_id": account.account_id}) == 1
+    await ticket_events_settled(event_log, database, numbers.pop())
     assert len(event_log.of_type("ticket.created", account_id=account.account_id)) == 1
 
 
@@ -184,7 +185,7 @@ async def test_same_user_id_and_key_in_another_hotel_is_another_ticket(
 
 
 async def test_ticket_created_event_is_published_once(
-    gateway: httpx.AsyncClient, account: Account, event_log: EventLog
+    gateway: httpx.AsyncClient, account: Account, event_log: EventLog, database: Any
 ) -> None:
     response = await gateway.post(
         "/api/v1/tickets", data=ticket_form(importance="critical"), headers=account.user("anna")
@@ -196,7 +197,7 @@ async def test_ticket_created_event_is_published_once(
     assert event["payload"]["importance"] == "critical"
     assert event["payload"]["author"]["id"] == "anna"
     assert event["occurred_at"].endswith("Z")
-    await asyncio.sleep(1.5)
+    await ticket_events_settled(event_log, database, number)
     assert len(event_log.of_type("ticket.created", number=number)) == 1
 
 

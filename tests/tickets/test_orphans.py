@@ -12,7 +12,7 @@ from shared.attachments import AttachmentStore
 from shared.events import AttachmentRef
 from shared.people import Caller
 from shared.tickets import CreateTicket
-from tests.tickets.test_outbox import ticket_service
+from tests.support.tickets import ticket_service
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
 ANNA = Caller(role="user", id="anna", name="Anna", account_id="hotel-orphans")

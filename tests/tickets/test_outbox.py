@@ -2,38 +2,17 @@
 
 import asyncio
 import json
-from datetime import timedelta
 from typing import Any
 
 import aio_pika
 import pytest
 
-from services.tickets.domain import SlaPolicy
-from services.tickets.service import TicketService
-from services.tickets.store import TicketStore
 from shared.people import Caller
-from shared.settings import DEFAULT_SLA_HOURS
-from shared.support_hours import SupportCalendar
 from shared.tickets import CreateTicket
 from shared.topology import EVENTS_EXCHANGE
-from tests.conftest import HelpDesk, rabbitmqctl
-
-
-def ticket_service(database: Any) -> TicketService:
-    """The tickets service's own write path, in-process, on the test database."""
-    calendar = SupportCalendar.from_settings("always", "Europe/Warsaw", "none")
-    sla = SlaPolicy({k: timedelta(hours=v) for k, v in DEFAULT_SLA_HOURS.items()}, calendar)
-    return TicketService(TicketStore(database), sla, events_written=lambda: None)
-
-
-async def outbox_drained(database: Any, number: str) -> None:
-    """Wait until the relay of another process has emptied the ticket's outbox."""
-    pending = {"_id": number, "outbox_pending": True}
-    for _attempt in range(40):
-        if not await database["tickets"].count_documents(pending):
-            return
-        await asyncio.sleep(0.25)
-    pytest.fail(f"the outbox of {number} was not emptied within 10 s")
+from tests.support.events import outbox_drained
+from tests.support.system import HelpDesk, rabbitmqctl
+from tests.support.tickets import ticket_service
 
 
 @pytest.mark.disruptive

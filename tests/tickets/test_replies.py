@@ -7,30 +7,9 @@ from typing import Any
 import httpx
 
 from shared.tickets import MESSAGE_MAX, THREAD_BYTES_MAX, THREAD_MAX
-from tests.conftest import Account, EventLog, bearer
-
-
-async def new_ticket(gateway: httpx.AsyncClient, headers: dict[str, str]) -> str:
-    response = await gateway.post(
-        "/api/v1/tickets",
-        data={"subject": "Channel manager", "message": "Brak synchronizacji cen."},
-        headers=headers,
-    )
-    assert response.status_code == 201, response.text
-    number: str = response.json()["number"]
-    return number
-
-
-async def reply(
-    gateway: httpx.AsyncClient, number: str, headers: dict[str, str], text: str, agent: bool
-) -> httpx.Response:
-    path = f"/api/v1/{'agent/' if agent else ''}tickets/{number}/replies"
-    return await gateway.post(path, data={"message": text}, headers=headers)
-
-
-async def status_of(gateway: httpx.AsyncClient, number: str, headers: dict[str, str]) -> str:
-    status: str = (await gateway.get(f"/api/v1/tickets/{number}", headers=headers)).json()["status"]
-    return status
+from tests.support.events import EventLog, ticket_events_settled
+from tests.support.system import Account, bearer
+from tests.support.tickets import new_ticket, reply, status_of
 
 
 async def test_preview_shows_every_message_in_order_with_authors(
@@ -96,7 +75,7 @@ async def test_unknown_ticket_is_404(gateway: httpx.AsyncClient, account: Accoun
 
 
 async def test_reply_with_same_idempotency_key_is_stored_once(
-    gateway: httpx.AsyncClient, account: Account, event_log: EventLog
+    gateway: httpx.AsyncClient, account: Account, event_log: EventLog, database: Any
 ) -> None:
     anna = account.user("anna")
     number = await new_ticket(gateway, anna)
@@ -113,8 +92,7 @@ async def test_reply_with_same_idempotency_key_is_stored_once(
     assert len({response.json()["id"] for response in responses}) == 1
     ticket = (await gateway.get(f"/api/v1/tickets/{number}", headers=anna)).json()
     assert [m["body"] for m in ticket["messages"]] == ["Brak synchronizacji cen.", "Raz"]
-    await event_log.wait_for("reply.posted", ticket_number=number)
-    await asyncio.sleep(1.0)
+    await ticket_events_settled(event_log, database, number)
     assert len(event_log.of_type("reply.posted", ticket_number=number)) == 1
 
 

@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 
 from shared.people import person_key
-from tests.conftest import Account
-from tests.tickets.test_replies import new_ticket
+from tests.support.system import Account
+from tests.support.tickets import new_ticket
 
 
 def legacy_reader_key(user_id: str) -> str:

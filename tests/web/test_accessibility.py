@@ -2,8 +2,7 @@
 
 import httpx
 
-from tests.web.conftest import Browser, WebAccount, axe_violations, look
-from tests.web.test_console import open_console
+from tests.support.web import Browser, WebAccount, axe_violations, look, open_console
 
 SECTIONS = ["faq", "chat", "ticket", "history"]
 

@@ -9,8 +9,7 @@ import uuid
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from tests.web.conftest import Browser, WebAccount, look
-from tests.web.test_console import open_console
+from tests.support.web import Browser, WebAccount, look, open_console
 
 
 def start_chat(page: Browser, question: str, phone: str = "+48 600 123 456") -> None:

@@ -13,17 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from tests.web.conftest import Browser, WebAccount, delete_active_popups
-
-
-def open_console(page: Browser) -> tuple[str, str]:
-    """The user's tab (current) and a new tab with the console; returns both handles."""
-    user_tab = page.driver.current_window_handle
-    page.driver.switch_to.new_window("tab")
-    page.switch_to(page.driver.current_window_handle)
-    page.open_page("/console?as=ewa-support")
-    page.find(".queue-filters")
-    return user_tab, page.driver.current_window_handle
+from tests.support.web import Browser, WebAccount, delete_active_popups, open_console
 
 
 def test_agent_replies_in_the_console_and_the_user_gets_a_pop_up(

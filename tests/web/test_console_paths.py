@@ -4,8 +4,7 @@ import uuid
 
 from selenium.webdriver.support.ui import Select
 
-from tests.web.conftest import Browser, WebAccount, look
-from tests.web.test_console import open_console
+from tests.support.web import Browser, WebAccount, look, open_console
 
 
 def open_ticket_in_console(page: Browser, account_id: str, number: str) -> None:

@@ -2,7 +2,7 @@
 
 from selenium.webdriver.common.keys import Keys
 
-from tests.web.conftest import (
+from tests.support.web import (
     Browser,
     WebAccount,
     active,

@@ -9,7 +9,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from tests.web.conftest import Browser, WebAccount
+from tests.support.web import Browser, WebAccount
 
 
 def test_demo_user_signs_in_with_the_picker_and_opens_help(page: Browser) -> None:

@@ -4,8 +4,8 @@ import re
 
 import httpx
 
-from tests.conftest import make_token
-from tests.web.conftest import Browser, WebAccount, announce_to, delete_active_popups, look
+from tests.support.system import make_token
+from tests.support.web import Browser, WebAccount, announce_to, delete_active_popups, look
 
 
 def test_history_names_each_tickets_author_and_says_the_date_is_the_last_update(

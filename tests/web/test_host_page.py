@@ -1,6 +1,6 @@
 """The demo host page a new user sees first: on a phone too, and its support-hours panel."""
 
-from tests.web.conftest import Browser, WebAccount, axe_violations, look, phone
+from tests.support.web import Browser, WebAccount, axe_violations, look, phone
 
 
 def test_on_a_phone_the_page_fits_the_screen_and_the_help_button_is_on_it(

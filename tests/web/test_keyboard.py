@@ -2,7 +2,7 @@
 
 from selenium.webdriver.common.keys import Keys
 
-from tests.web.conftest import Browser, WebAccount, active, look, press_key, tab_to, type_slowly
+from tests.support.web import Browser, WebAccount, active, look, press_key, tab_to, type_slowly
 
 
 def enter_section(page: Browser, section: str) -> None:

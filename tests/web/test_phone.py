@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.web.conftest import (
+from tests.support.web import (
     Browser,
     WebAccount,
     announce_to,

@@ -7,7 +7,7 @@ import uuid
 
 from selenium.webdriver.common.keys import Keys
 
-from tests.web.conftest import (
+from tests.support.web import (
     Browser,
     WebAccount,
     active,

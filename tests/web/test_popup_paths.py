@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from selenium.webdriver.common.keys import Keys
 
-from tests.web.conftest import (
+from tests.support.web import (
     Browser,
     WebAccount,
     active,

@@ -6,7 +6,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 
-from tests.web.conftest import Browser, WebAccount, look, phone
+from tests.support.web import Browser, WebAccount, look, phone
 
 FILE_INPUT = ".hd-ticket input[type=file]"
 # 25.7 MB in the MB the limit is counted in (MiB): just over the default 25 MB limit.

@@ -1,0 +1,76 @@
+"""The running help desk of a test session, its secrets, tokens and per-test accounts."""
+
+import subprocess
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from shared.settings import Settings
+from shared.tokens import mint_token
+from tests.support.harness import ServiceProcess, free_port
+
+TEST_JWT_SECRET = "test-secret-" + uuid.uuid4().hex
+TEST_BUS_KEY = "test-bus-key-" + uuid.uuid4().hex
+
+
+def rabbitmqctl(*args: str) -> None:
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+
+
+@dataclass
+class HelpDesk:
+    """The running help desk of this test session and how to reach it."""
+
+    env: dict[str, str]
+    settings: Settings
+    services: dict[str, ServiceProcess]
+    log_dir: Path
+
+    @property
+    def gateway_url(self) -> str:
+        return self.services["gateway"].url
+
+    def spawn(self, name: str, **env: str) -> ServiceProcess:
+        """Another instance of a service (a second gateway, a restarted consumer...)."""
+        port = free_port()
+        port_var = "GATEWAY_PORT" if name == "gateway" else f"{name.upper()}_PORT"
+        overrides = {f"HELPDESK_{port_var}": str(port), **env}
+        return ServiceProcess(name, {**self.env, **overrides}, port, self.log_dir)
+
+
+def make_token(
+    role: str = "user",
+    account_id: str | None = None,
+    user_id: str | None = None,
+    name: str = "Test User",
+    secret: str = TEST_JWT_SECRET,
+    lifetime: timedelta = timedelta(hours=1),
+    **extra: Any,
+) -> str:
+    return mint_token(
+        secret=secret,
+        subject=user_id or f"user-{uuid.uuid4().hex[:8]}",
+        name=name,
+        account_id=account_id or f"account-{uuid.uuid4().hex[:8]}",
+        role=role,
+        lifetime=lifetime,
+        # Tests mint exactly what they ask for, too long-lived tokens included.
+        max_lifetime=lifetime,
+        extra=extra,
+    )
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@dataclass
+class Account:
+    """A fresh hotel account per test, so tests never see each other's tickets."""
+
+    account_id: str
+
+    def user(self, user_id: str | None = None, name: str = "Anna Kowalska") -> dict[str, str]:
+        return bearer(make_token("user", self.account_id, user_id, name))
