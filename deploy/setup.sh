@@ -24,7 +24,7 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
 fi
 
 # The browser tests' accessibility check injects axe-core (from the npm registry), pinned,
-# into a cache the tests read (tests/web/conftest.py: AXE_SCRIPT).
+# into a cache the tests read (tests/support/web.py: AXE_SCRIPTS).
 AXE_VERSION="4.14.1"
 AXE_CACHE="$ROOT/.cache/axe-core-$AXE_VERSION"
 if [ ! -f "$AXE_CACHE/node_modules/axe-core/axe.min.js" ]; then
