@@ -20,6 +20,7 @@ from pymongo import MongoClient
 
 from deploy.probe import answers
 from shared.database import connect_database
+from shared.people import Caller
 from shared.settings import Settings
 from shared.topology import EVENTS_EXCHANGE
 from tests.support.events import DurableWatch, EventLog
@@ -155,6 +156,12 @@ def account() -> Account:
 @pytest.fixture
 def other_account() -> Account:
     return Account(f"hotel-{uuid.uuid4().hex[:10]}")
+
+
+@pytest.fixture
+def anna() -> Caller:
+    """A user of an account of the test's own, as the gateway names a caller to a service."""
+    return Caller(role="user", id="anna", name="Anna", account_id=f"hotel-{uuid.uuid4().hex[:8]}")
 
 
 @pytest.fixture

@@ -38,12 +38,6 @@ async def notifications(own_database: AsyncIOMotorDatabase[Any]) -> AsyncIterato
         yield bus
 
 
-@pytest.fixture
-def anna() -> Caller:
-    """A user of an account of the test's own."""
-    return Caller(role="user", id="anna", name="Anna", account_id=f"hotel-{uuid.uuid4().hex[:8]}")
-
-
 def reply_posted(owner: Caller, author: Author, body: str = "Poprawione.") -> ReplyPosted:
     return ReplyPosted(
         payload=ReplyPostedPayload(

@@ -30,12 +30,6 @@ async def tickets(own_database: AsyncIOMotorDatabase[Any]) -> AsyncIterator[InMe
         yield bus
 
 
-@pytest.fixture
-def anna() -> Caller:
-    """A user of an account of the test's own."""
-    return Caller(role="user", id="anna", name="Anna", account_id=f"hotel-{uuid.uuid4().hex[:8]}")
-
-
 async def created(tickets: InMemoryBus, caller: Caller) -> str:
     command = CreateTicket(
         caller=caller, subject="Faktura", message="Błędny NIP.", importance="high"
