@@ -7,20 +7,38 @@ version up); otherwise the caller reads again and decides again. Changes that do
 depend on the current state (an outbox removal, a read mark) need no version.
 """
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from motor.motor_asyncio import AsyncIOMotorCollection
 
+from shared.errors import Unavailable
+
+T = TypeVar("T")
+
 VERSION = "version"
 FIRST_VERSION = 1
+# Concurrent changes of one document retry on a version conflict; a handful always suffices.
+WRITE_ATTEMPTS = 20
 
 
 async def update_versioned(
-    collection: AsyncIOMotorCollection[Any], read: dict[str, Any], update: dict[str, Any]
+    collection: AsyncIOMotorCollection[Any], key: Any, version: int, update: dict[str, Any]
 ) -> bool:
-    """Apply `update` to the document `read` if nobody changed it since; False otherwise."""
+    """Apply `update` to the document `key` if it is still at the `version` read; False
+    if somebody changed it since."""
     result = await collection.update_one(
-        {"_id": read["_id"], VERSION: read[VERSION]},
+        {"_id": key, VERSION: version},
         {**update, "$inc": {**update.get("$inc", {}), VERSION: 1}},
     )
     return result.matched_count == 1
+
+
+async def retry_on_conflict(attempt: Callable[[], Awaitable[T | None]], busy: str) -> T:
+    """Run `attempt` (read, decide, write with `update_versioned`) until it answers what it
+    wrote; None means another writer won since the read, so it reads and decides again.
+    A document still contended after WRITE_ATTEMPTS is `Unavailable` with `busy`."""
+    for _attempt in range(WRITE_ATTEMPTS):
+        if (written := await attempt()) is not None:
+            return written
+    raise Unavailable(busy)
