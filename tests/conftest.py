@@ -25,6 +25,7 @@ from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorDatabase
 from pymongo import MongoClient
 
 from deploy.probe import answers
+from shared.database import connect_database
 from shared.settings import Settings
 from shared.tokens import mint_token
 from shared.topology import EVENTS_EXCHANGE
@@ -174,6 +175,17 @@ def database(system: HelpDesk) -> Iterator[AsyncIOMotorDatabase[Any]]:
     client: AsyncIOMotorClient[Any] = AsyncIOMotorClient(system.settings.mongo_url, tz_aware=True)
     yield client[system.env["HELPDESK_MONGO_DB"]]
     client.close()
+
+
+@pytest.fixture(scope="module")
+async def own_database(base_settings: Settings) -> AsyncIterator[AsyncIOMotorDatabase[Any]]:
+    """A throwaway database of the test module's own, opened as a service opens its own;
+    no service runs (handler tests on the in-memory broker, the services' write paths)."""
+    name = f"helpdesk_unit_{uuid.uuid4().hex[:8]}"
+    database = connect_database(base_settings.model_copy(update={"mongo_db": name}))
+    yield database
+    await database.client.drop_database(name)
+    database.client.close()
 
 
 @pytest.fixture(autouse=True)

@@ -85,22 +85,7 @@ class TicketUpdates:
                     ),
                 }
             )
-            event = ReplyPosted(
-                correlation_id=correlation_id.get(),
-                payload=ReplyPostedPayload(
-                    ticket_number=ticket.number,
-                    account_id=ticket.account_id,
-                    ticket_owner_id=ticket.author.id,
-                    ticket_subject=ticket.subject,
-                    message_id=message_id,
-                    author=caller.as_author(),
-                    body=message.body,
-                    attachment=attachment,
-                    status=status,
-                    previous_status=ticket.status,
-                ),
-            )
-            return replied, event
+            return replied, _reply_posted(ticket, message, status)
 
         ticket = await self._change(command.number, caller, add_reply, self.store.append_reply)
         stored = _reply_with_key(ticket, caller, idem, legacy)
@@ -181,6 +166,25 @@ class TicketUpdates:
         return domain.next_sla_due(
             status, ticket.importance, ticket.sla_due_at, now, self.sla, restart
         )
+
+
+def _reply_posted(ticket: StoredTicket, reply: StoredMessage, status: TicketStatus) -> ReplyPosted:
+    """The event of a reply to `ticket` as read, which leaves it in `status`."""
+    return ReplyPosted(
+        correlation_id=correlation_id.get(),
+        payload=ReplyPostedPayload(
+            ticket_number=ticket.number,
+            account_id=ticket.account_id,
+            ticket_owner_id=ticket.author.id,
+            ticket_subject=ticket.subject,
+            message_id=reply.id,
+            author=reply.author,
+            body=reply.body,
+            attachment=reply.attachment,
+            status=status,
+            previous_status=ticket.status,
+        ),
+    )
 
 
 def _reply_with_key(
