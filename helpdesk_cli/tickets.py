@@ -3,15 +3,15 @@
 import random
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
 from services.tickets import domain
+from services.tickets.creation import new_ticket
+from services.tickets.models import StoredTicket
 from services.tickets.service import TicketService
 from services.tickets.store import TicketStore
-from shared.clock import stored_precision
+from shared.clock import stored_precision, stored_utcnow
 from shared.database import connect_database
-from shared.outbox import with_events
 from shared.people import Caller
 from shared.settings import Settings
 from shared.support_hours import SupportCalendar
@@ -55,9 +55,9 @@ async def seed_tickets(
     async with ticket_service(settings) as service:
         await service.store.ensure_indexes()
         # One counter step for the whole lot: numbers first+0 … first+count-1.
-        first = await service.store.next_sequence(count) - count + 1
-        end = service.clock()
-        batch: list[dict[str, Any]] = []
+        first = await service.store.numbers.next(count) - count + 1
+        end = stored_utcnow()
+        batch: list[StoredTicket] = []
         for index in range(count):
             command = CreateTicket(
                 caller=caller,
@@ -65,43 +65,25 @@ async def seed_tickets(
                 message="Zgłoszenie testowe",
                 importance=random.choice(IMPORTANCES),
             )
-            at = end - timedelta(days=days) * (count - 1 - index) / count
-            document = _ticket_at(service, command, domain.ticket_number(first + index), at)
+            at = stored_precision(end - timedelta(days=days) * (count - 1 - index) / count)
+            number = domain.ticket_number(first + index)
+            ticket, _event = new_ticket(command, number, at, service.sla)
             if days:
-                document = _in_status(service, document, random.choice(TICKET_STATUSES))
+                ticket = _in_status(service.sla, ticket, random.choice(TICKET_STATUSES))
             # Written without their ticket.created events: benchmark data must not flood
             # the notifications service or the sockets of whoever is connected.
-            batch.append(with_events(document))
+            batch.append(ticket)
             if len(batch) == BATCH or index == count - 1:
-                await service.store.insert_many(batch)
+                await service.store.insert_seeded(batch)
                 advance(len(batch))
                 batch = []
 
 
-def _ticket_at(
-    service: TicketService, command: CreateTicket, number: str, at: datetime
-) -> dict[str, Any]:
-    """The ticket `create` would have written at that moment (the seeding service's clock
-    is set to it: nothing else uses that service)."""
-    # BSON dates hold milliseconds, as the service's own clock gives them.
-    moment = stored_precision(at)
-    service.clock = lambda: moment
-    document, _event = service.new_ticket(command, number, None, None)
-    return document
-
-
-def _in_status(
-    service: TicketService, document: dict[str, Any], status: TicketStatus
-) -> dict[str, Any]:
+def _in_status(sla: domain.SlaPolicy, ticket: StoredTicket, status: TicketStatus) -> StoredTicket:
     due = domain.next_sla_due(
-        status,
-        document["importance"],
-        document["sla_due_at"],
-        document["updated_at"],
-        service.sla,
-        restart=False,
+        status, ticket.importance, ticket.sla_due_at, ticket.updated_at, sla, restart=False
     )
-    return {**document, "status": status, "sla_due_at": due}
+    return ticket.model_copy(update={"status": status, "sla_due_at": due})
 
 
 async def purge_orphans(settings: Settings) -> int:

@@ -1,6 +1,5 @@
 """The one way a process opens its MongoDB database (motor)."""
 
-import contextlib
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -8,7 +7,7 @@ from typing import Any
 from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorCollection, AsyncIOMotorDatabase
 from opentelemetry.sdk.trace import TracerProvider
 from pymongo import IndexModel
-from pymongo.errors import DuplicateKeyError, PyMongoError
+from pymongo.errors import PyMongoError
 
 from shared.settings import Settings
 from shared.tracing import database_listeners
@@ -70,17 +69,6 @@ def _key(key: Mapping[str, Any]) -> tuple[tuple[str, int], ...]:
 
 def _options(model: IndexModel) -> dict[str, Any]:
     return {key: value for key, value in model.document.items() if key != "key"}
-
-
-async def create_counter(collection: AsyncIOMotorCollection[Any], name: str) -> None:
-    """Create a counter at a service's start, before anyone asks for a number.
-
-    Concurrent `find_one_and_update(upsert=True)` calls on a counter that does not exist
-    yet may race to create it (on secantusd-rs some of them answer null); created once
-    here, every later `$inc` finds it.
-    """
-    with contextlib.suppress(DuplicateKeyError):  # another instance created it just now
-        await collection.update_one({"_id": name}, {"$setOnInsert": {"value": 0}}, upsert=True)
 
 
 async def database_answers(database: AsyncIOMotorDatabase[Any]) -> bool:

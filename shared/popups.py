@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, model_validator
 
 from shared.events import Popup
+from shared.pages import Page
 from shared.people import Caller
 from shared.text import MultiLine, OneLine
 from shared.tickets import PAGE_MAX, PAGE_SIZE_MAX
@@ -26,11 +27,7 @@ Body = Annotated[
 PersonId = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
-class PopupPage(BaseModel):
-    items: list[Popup]
-    total: int
-    page: int
-    page_size: int
+class PopupPage(Page[Popup]):
     # Pop-ups not yet previewed (nor deleted), whatever the page: the Help button's badge.
     unread: int = 0
 

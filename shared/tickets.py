@@ -8,6 +8,7 @@ from pydantic import BaseModel, BeforeValidator, Field, StringConstraints, WithJ
 from pydantic_core import PydanticCustomError
 
 from shared.events import AttachmentRef
+from shared.pages import Page
 from shared.people import Author, Caller
 from shared.text import MultiLine, OneLine
 from shared.vocabulary import Importance, TicketStatus
@@ -177,11 +178,8 @@ class HistoryRow(BaseModel):
     unread: bool
 
 
-class HistoryPage(BaseModel):
-    items: list[HistoryRow]
-    total: int
-    page: int
-    page_size: int
+class HistoryPage(Page[HistoryRow]):
+    """A page of an account's tickets, newest update first."""
 
 
 class QueueRow(BaseModel):
@@ -196,8 +194,5 @@ class QueueRow(BaseModel):
     sla_due_at: datetime | None
 
 
-class QueuePage(BaseModel):
-    items: list[QueueRow]
-    total: int
-    page: int
-    page_size: int
+class QueuePage(Page[QueueRow]):
+    """A page of the agents' queue, most urgent first."""

@@ -23,11 +23,12 @@ WRITE_ATTEMPTS = 20
 
 
 async def update_versioned(
-    collection: AsyncIOMotorCollection[Any], read: dict[str, Any], update: dict[str, Any]
+    collection: AsyncIOMotorCollection[Any], key: Any, version: int, update: dict[str, Any]
 ) -> bool:
-    """Apply `update` to the document `read` if nobody changed it since; False otherwise."""
+    """Apply `update` to the document `key` if it is still at the `version` read; False
+    if somebody changed it since."""
     result = await collection.update_one(
-        {"_id": read["_id"], VERSION: read[VERSION]},
+        {"_id": key, VERSION: version},
         {**update, "$inc": {**update.get("$inc", {}), VERSION: 1}},
     )
     return result.matched_count == 1

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from services.notifications.models import StoredPopup
 from shared.errors import Conflict, InvalidRequest
 from shared.events import AnnouncementPayload, ReplyPosted, TicketUpdated
 from shared.people import person_key
@@ -120,6 +121,45 @@ def remind_at(choice: SnoozeChoice, now: datetime) -> datetime:
     return choice.until
 
 
-def ensure_not_deleted(deleted: bool, number: str) -> None:
-    if deleted:
-        raise Conflict(f"pop-up {number} was deleted; it only stays in history")
+# What each action makes of a pop-up as read: the pop-up after it, or None when there is
+# nothing to change (asked twice, or overtaken by another action).
+
+
+def snoozed(popup: StoredPopup, until: datetime) -> StoredPopup:
+    if popup.deleted:
+        raise Conflict(f"pop-up {popup.number} was deleted; it only stays in history")
+    return popup.model_copy(
+        update={"snoozed_until": until, "visible_at": until, "remind_pending": True}
+    )
+
+
+def read(popup: StoredPopup, now: datetime) -> StoredPopup | None:
+    """Previewed: no longer unread."""
+    if popup.read:
+        return None
+    return popup.model_copy(update={"read": True, "read_at": now})
+
+
+def closed(popup: StoredPopup) -> StoredPopup | None:
+    """Closed (its close button, Esc): it pops up no more until a reminder; stays unread."""
+    if popup.seen or popup.read or popup.deleted:
+        return None
+    return popup.model_copy(update={"seen": True})
+
+
+def deleted(popup: StoredPopup, now: datetime) -> StoredPopup | None:
+    """Hidden, never removed: history keeps it, and a pending reminder is dropped."""
+    if popup.deleted:
+        return None
+    return popup.model_copy(
+        update={"deleted": True, "deleted_at": now, "remind_pending": False, "snoozed_until": None}
+    )
+
+
+def reminded(popup: StoredPopup, now: datetime) -> StoredPopup | None:
+    """A snoozed pop-up whose time has come pops up again, even if it was closed before
+    it was snoozed."""
+    # Another instance of this service may have reminded it meanwhile.
+    if not popup.remind_pending or popup.visible_at > now:
+        return None
+    return popup.model_copy(update={"remind_pending": False, "snoozed_until": None, "seen": False})

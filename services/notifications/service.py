@@ -2,9 +2,9 @@
 
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from services.notifications import domain
+from services.notifications.models import StoredAnnouncement, StoredPopup
 from services.notifications.store import PopupStore
 from shared.clock import Clock, stored_precision, stored_utcnow
 from shared.errors import NotFound
@@ -19,7 +19,6 @@ from shared.events import (
     PopupReminded,
     PopupSeen,
     PopupSnoozed,
-    PopupView,
     ReplyPosted,
     TicketUpdated,
 )
@@ -36,9 +35,10 @@ from shared.popups import (
     Snoozed,
     SnoozePopup,
 )
-from shared.versioned import FIRST_VERSION, VERSION, retry_on_conflict
+from shared.versioned import retry_on_conflict
 
-Change = tuple[dict[str, Any], PopupEvent] | None
+# The store's write of one kind of change; None if the pop-up changed meanwhile.
+Write = Callable[[StoredPopup, PopupEvent], Awaitable[StoredPopup | None]]
 # Reminders made due per scan: the rest wait for the next scan a moment later.
 REMIND_BATCH = 200
 # People already noted by this process: a page load should not cost a write each time.
@@ -67,45 +67,33 @@ class PopupService:
         if draft := domain.from_status_change(event):
             await self.make(draft)
 
-    async def make(self, draft: domain.PopupDraft) -> dict[str, Any]:
+    async def make(self, draft: domain.PopupDraft) -> StoredPopup:
         """Create the pop-up once: a second call with the same key returns the first one."""
         if existing := await self.store.by_key(draft.key):
             return existing
-        number = domain.popup_number(await self.store.next_sequence())
-        document = self._new_popup(draft, number)
-        if not await self.store.insert(document, self._event(PopupCreated, document)):
+        popup = self._new_popup(draft, domain.popup_number(await self.store.numbers.next()))
+        if not await self.store.insert(popup, _event(PopupCreated, popup)):
             # Another delivery of the same cause made it meanwhile.
             existing = await self.store.by_key(draft.key)
             assert existing is not None, "pop-ups are never removed"
             return existing
         self.popups_written()
-        return document
+        return popup
 
-    def _new_popup(self, draft: domain.PopupDraft, number: str) -> dict[str, Any]:
+    def _new_popup(self, draft: domain.PopupDraft, number: str) -> StoredPopup:
         now = self.clock()
-        created_at = stored_precision(draft.occurred_at) if draft.occurred_at else now
-        return {
-            "_id": draft.key,
-            "number": number,
-            "account_id": draft.account_id,
-            "user_id": draft.user_id,
-            "title": draft.title,
-            "body": draft.body,
-            "ticket_number": draft.ticket_number,
-            "announcement_id": draft.announcement_id,
-            "created_at": created_at,
-            "read": False,
-            "read_at": None,
-            "seen": False,
-            "snoozed_until": None,
-            # Shown from this time on; a snooze moves it, and the reminder scan looks at
-            # pop-ups whose `remind_pending` time has come.
-            "visible_at": now,
-            "remind_pending": False,
-            "deleted": False,
-            "deleted_at": None,
-            VERSION: FIRST_VERSION,
-        }
+        return StoredPopup(
+            key=draft.key,
+            number=number,
+            account_id=draft.account_id,
+            user_id=draft.user_id,
+            title=draft.title,
+            body=draft.body,
+            ticket_number=draft.ticket_number,
+            announcement_id=draft.announcement_id,
+            created_at=stored_precision(draft.occurred_at) if draft.occurred_at else now,
+            visible_at=now,
+        )
 
     async def announce(self, command: Announce) -> Announcement:
         domain.ensure_addressable(command.user_id, command.account_id)
@@ -119,13 +107,9 @@ class PopupService:
             account_id=command.account_id,
             created_at=self.clock(),
         )
-        document = {
-            "_id": announcement.announcement_id,
-            **announcement.model_dump(exclude={"announcement_id"}),
-            "sent_by": command.caller.as_author().model_dump(),
-        }
+        stored = StoredAnnouncement(**announcement.model_dump(), sent_by=command.caller.as_author())
         published = AnnouncementPublished(correlation_id=correlation_id.get(), payload=announcement)
-        await self.store.insert_announcement(document, published)
+        await self.store.insert_announcement(stored, published)
         self.announcements_written()
         if announcement.user_id and announcement.account_id:
             # The one person is known: the pop-up need not wait for them to show up.
@@ -169,7 +153,11 @@ class PopupService:
         is published): the help desk has no list of the host application's users. Seeing
         them is also what makes them known (`_ensure_known`).
         """
-        one = await self._announcement(command.announcement_id)
+        one = (
+            await self.store.announcement(command.announcement_id)
+            if command.announcement_id
+            else None
+        )
         for recipient in command.recipients:
             await self._remember(recipient)
             if command.announcement_id is None:
@@ -179,17 +167,12 @@ class PopupService:
             for announcement in wanted:
                 await self.make(domain.from_announcement(announcement, **recipient.model_dump()))
 
-    async def _announcement(self, announcement_id: str | None) -> AnnouncementPayload | None:
-        document = announcement_id and await self.store.announcement(announcement_id)
-        return _announcement(document) if document else None
-
     async def _missing_announcements(self, recipient: Recipient) -> list[AnnouncementPayload]:
         have = await self.store.announcement_ids_of(recipient.account_id, recipient.user_id)
         meant = await self.store.announcements_for(recipient.account_id, recipient.user_id)
-        announcements = (_announcement(document) for document in meant)
         return [
             announcement
-            for announcement in announcements
+            for announcement in meant
             if announcement.announcement_id not in have
             and announcement.reaches(**recipient.model_dump())
         ]
@@ -204,7 +187,7 @@ class PopupService:
             caller.account_id, caller.id, active_at, query.ticket_number, skip, query.page_size
         )
         return PopupPage(
-            items=[Popup.model_validate(row) for row in rows],
+            items=[row.item() for row in rows],
             total=total,
             page=query.page,
             page_size=query.page_size,
@@ -213,72 +196,56 @@ class PopupService:
 
     async def snooze(self, command: SnoozePopup) -> Snoozed:
         at = stored_precision(domain.remind_at(command.choice, self.clock()))
-
-        def apply(popup: dict[str, Any]) -> Change:
-            domain.ensure_not_deleted(bool(popup["deleted"]), popup["number"])
-            changed = {**popup, "snoozed_until": at, "visible_at": at, "remind_pending": True}
-            return changed, self._event(PopupSnoozed, changed)
-
-        await self._change(self._owned(command), apply)
+        await self._change(
+            self._owned(command),
+            lambda popup: domain.snoozed(popup, at),
+            PopupSnoozed,
+            self.store.snooze,
+        )
         return Snoozed(snoozed_until=at)
 
     async def read(self, command: PopupAction) -> Popup:
-        def apply(popup: dict[str, Any]) -> Change:
-            if popup["read"]:
-                return None
-            changed = {**popup, "read": True, "read_at": self.clock()}
-            return changed, self._event(PopupRead, changed)
-
-        return Popup.model_validate(await self._change(self._owned(command), apply))
+        popup = await self._change(
+            self._owned(command),
+            lambda popup: domain.read(popup, self.clock()),
+            PopupRead,
+            self.store.mark_read,
+        )
+        return popup.item()
 
     async def seen(self, command: PopupAction) -> Popup:
-        """Closed (its close button, Esc): it pops up no more until a reminder; stays unread."""
-
-        def apply(popup: dict[str, Any]) -> Change:
-            if popup.get("seen") or popup["read"] or popup["deleted"]:
-                return None
-            changed = {**popup, "seen": True}
-            return changed, self._event(PopupSeen, changed)
-
-        return Popup.model_validate(await self._change(self._owned(command), apply))
+        """Closed (its close button, Esc)."""
+        popup = await self._change(
+            self._owned(command), domain.closed, PopupSeen, self.store.mark_seen
+        )
+        return popup.item()
 
     async def delete(self, command: PopupAction) -> Popup:
-        def apply(popup: dict[str, Any]) -> Change:
-            if popup["deleted"]:
-                return None
-            # Hidden, never removed: history keeps it, and a pending reminder is dropped.
-            changed = {
-                **popup,
-                "deleted": True,
-                "deleted_at": self.clock(),
-                "remind_pending": False,
-                "snoozed_until": None,
-            }
-            return changed, self._event(PopupDeleted, changed)
-
-        return Popup.model_validate(await self._change(self._owned(command), apply))
+        popup = await self._change(
+            self._owned(command),
+            lambda popup: domain.deleted(popup, self.clock()),
+            PopupDeleted,
+            self.store.delete,
+        )
+        return popup.item()
 
     async def remind_due(self) -> int:
         """Bring back every snoozed pop-up whose time has come; how many came back."""
         reminded = 0
-        for due in await self.store.due(self.clock(), REMIND_BATCH):
-
-            def apply(popup: dict[str, Any]) -> Change:
-                # Another instance of this service may have reminded it meanwhile.
-                if not popup["remind_pending"] or popup["visible_at"] > self.clock():
-                    return None
-                # A reminder pops up again, even if it was closed before it was snoozed.
-                changed = {**popup, "remind_pending": False, "snoozed_until": None, "seen": False}
-                return changed, self._event(PopupReminded, changed)
-
-            changed = await self._change(self._keyed(due["_id"]), apply)
-            reminded += not changed["remind_pending"]
+        for key in await self.store.due(self.clock(), REMIND_BATCH):
+            popup = await self._change(
+                self._keyed(key),
+                lambda popup: domain.reminded(popup, self.clock()),
+                PopupReminded,
+                self.store.remind,
+            )
+            reminded += not popup.remind_pending
         return reminded
 
-    def _owned(self, command: PopupAction | SnoozePopup) -> Callable[[], Awaitable[Any]]:
+    def _owned(self, command: PopupAction | SnoozePopup) -> Callable[[], Awaitable[StoredPopup]]:
         caller = command.caller
 
-        async def load() -> dict[str, Any]:
+        async def load() -> StoredPopup:
             popup = await self.store.owned(caller.account_id, caller.id, command.number)
             if popup is None:
                 # Someone else's pop-up does not exist, as far as this caller can tell.
@@ -287,8 +254,8 @@ class PopupService:
 
         return load
 
-    def _keyed(self, key: str) -> Callable[[], Awaitable[Any]]:
-        async def load() -> dict[str, Any]:
+    def _keyed(self, key: str) -> Callable[[], Awaitable[StoredPopup]]:
+        async def load() -> StoredPopup:
             popup = await self.store.by_key(key)
             assert popup is not None, "pop-ups are never removed"
             return popup
@@ -297,38 +264,32 @@ class PopupService:
 
     async def _change(
         self,
-        load: Callable[[], Awaitable[dict[str, Any]]],
-        apply: Callable[[dict[str, Any]], Change],
-    ) -> dict[str, Any]:
-        """Read, change and write a pop-up with its event; re-read if someone else won."""
+        load: Callable[[], Awaitable[StoredPopup]],
+        decide: Callable[[StoredPopup], StoredPopup | None],
+        kind: type[PopupEvent],
+        write: Write,
+    ) -> StoredPopup:
+        """Read a pop-up, decide its change and write it with its event (of `kind`: it
+        carries the pop-up after the change); read and decide again if someone else won."""
 
-        async def attempt() -> dict[str, Any] | None:
+        async def attempt() -> StoredPopup | None:
             popup = await load()
-            change = apply(popup)
-            if change is None:
+            changed = decide(popup)
+            if changed is None:
                 return popup
-            changed, event = change
-            if not await self.store.change(popup, _changed_fields(popup, changed), event):
-                return None
-            self.popups_written()
-            return changed
+            written = await write(changed, _event(kind, changed))
+            if written is not None:
+                self.popups_written()
+            return written
 
         return await retry_on_conflict(
             attempt, "the pop-up is being changed elsewhere right now; please retry"
         )
 
-    @staticmethod
-    def _event(kind: type[PopupEvent], popup: dict[str, Any]) -> PopupEvent:
-        return kind(correlation_id=correlation_id.get(), payload=PopupView.model_validate(popup))
 
-
-def _changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    return {field: value for field, value in after.items() if before.get(field) != value}
+def _event(kind: type[PopupEvent], popup: StoredPopup) -> PopupEvent:
+    return kind(correlation_id=correlation_id.get(), payload=popup.view())
 
 
 def _recipient(caller: Caller) -> Recipient:
     return Recipient(account_id=caller.account_id, user_id=caller.id)
-
-
-def _announcement(document: dict[str, Any]) -> AnnouncementPayload:
-    return AnnouncementPayload.model_validate({**document, "announcement_id": document["_id"]})

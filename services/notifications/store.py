@@ -12,10 +12,12 @@ from datetime import datetime
 from typing import Any
 
 from motor.motor_asyncio import AsyncIOMotorCollection, AsyncIOMotorDatabase
-from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
-from shared.database import create_counter, database_answers, declare_indexes, find_page
+from services.notifications.models import StoredAnnouncement, StoredPopup
+from shared.counters import Counter
+from shared.database import database_answers, declare_indexes, find_page
 from shared.events import Event
 from shared.outbox import OUTBOX_INDEX, pushing_events, with_events
 from shared.versioned import update_versioned
@@ -51,7 +53,7 @@ class PopupStore:
         self.database = database
         self.popups: AsyncIOMotorCollection[Any] = database["popups"]
         self.announcements: AsyncIOMotorCollection[Any] = database["announcements"]
-        self.counters: AsyncIOMotorCollection[Any] = database["popup_counters"]
+        self.numbers = Counter(database["popup_counters"], POPUP_COUNTER)
         # The people this service has seen (signed in to the Help menu), by `_id` only:
         # their account and user id hashed (shared.people.person_key). See `knows`.
         self.people: AsyncIOMotorCollection[Any] = database["popup_people"]
@@ -61,45 +63,57 @@ class PopupStore:
         await declare_indexes(self.popups, [*popup_indexes, OUTBOX_INDEX])
         announcement_indexes = [*map(IndexModel, ANNOUNCEMENT_INDEXES), OUTBOX_INDEX]
         await declare_indexes(self.announcements, announcement_indexes)
-        await create_counter(self.counters, POPUP_COUNTER)
+        await self.numbers.create()
 
     async def answers(self) -> bool:
         return await database_answers(self.database)
 
-    async def next_sequence(self) -> int:
-        counter = await self.counters.find_one_and_update(
-            {"_id": POPUP_COUNTER},
-            {"$inc": {"value": 1}},
-            upsert=True,
-            return_document=ReturnDocument.AFTER,
-        )
-        value: int = counter["value"]
-        return value
-
-    async def insert(self, document: dict[str, Any], event: Event[Any]) -> bool:
+    async def insert(self, popup: StoredPopup, event: Event[Any]) -> bool:
         """Save a new pop-up with its event; False if one with its key exists already."""
         try:
-            await self.popups.insert_one(with_events(document, event))
+            await self.popups.insert_one(with_events(popup_document(popup), event))
         except DuplicateKeyError:
             return False
         return True
 
-    async def by_key(self, key: str) -> dict[str, Any] | None:
-        document: dict[str, Any] | None = await self.popups.find_one({"_id": key})
-        return document
+    async def by_key(self, key: str) -> StoredPopup | None:
+        document = await self.popups.find_one({"_id": key})
+        return _popup(document) if document else None
 
-    async def owned(self, account_id: str, user_id: str, number: str) -> dict[str, Any] | None:
-        document: dict[str, Any] | None = await self.popups.find_one(
+    async def owned(self, account_id: str, user_id: str, number: str) -> StoredPopup | None:
+        document = await self.popups.find_one(
             {"number": number, "account_id": account_id, "user_id": user_id}
         )
-        return document
+        return _popup(document) if document else None
 
-    async def change(
-        self, popup: dict[str, Any], changes: dict[str, Any], event: Event[Any]
-    ) -> bool:
-        """Set the fields decided from `popup` as read, with the event announcing them;
-        False if the pop-up changed meanwhile (decide again)."""
-        return await update_versioned(self.popups, popup, pushing_events({"$set": changes}, event))
+    # Each change below is given the pop-up as decided from the one read (its version as
+    # read) and the event announcing it; it answers the pop-up as written, or None if the
+    # pop-up changed meanwhile (decide again).
+
+    async def snooze(self, popup: StoredPopup, event: Event[Any]) -> StoredPopup | None:
+        return await self._change(popup, event, "snoozed_until", "visible_at", "remind_pending")
+
+    async def mark_read(self, popup: StoredPopup, event: Event[Any]) -> StoredPopup | None:
+        return await self._change(popup, event, "read", "read_at")
+
+    async def mark_seen(self, popup: StoredPopup, event: Event[Any]) -> StoredPopup | None:
+        return await self._change(popup, event, "seen")
+
+    async def delete(self, popup: StoredPopup, event: Event[Any]) -> StoredPopup | None:
+        """Hidden, never removed: history keeps it."""
+        fields = ("deleted", "deleted_at", "remind_pending", "snoozed_until")
+        return await self._change(popup, event, *fields)
+
+    async def remind(self, popup: StoredPopup, event: Event[Any]) -> StoredPopup | None:
+        return await self._change(popup, event, "remind_pending", "snoozed_until", "seen")
+
+    async def _change(
+        self, popup: StoredPopup, event: Event[Any], *fields: str
+    ) -> StoredPopup | None:
+        changes = popup.model_dump(include=set(fields))
+        update = pushing_events({"$set": changes}, event)
+        written = await update_versioned(self.popups, popup.key, popup.version, update)
+        return popup.model_copy(update={"version": popup.version + 1}) if written else None
 
     async def page(
         self,
@@ -109,11 +123,12 @@ class PopupStore:
         ticket_number: str | None,
         skip: int,
         limit: int,
-    ) -> tuple[list[dict[str, Any]], int]:
+    ) -> tuple[list[StoredPopup], int]:
         """One page of a person's pop-ups, newest first; with `active_at`, only those that
         pop up at that moment."""
         query = page_query(account_id, user_id, active_at, ticket_number)
-        return await find_page(self.popups, query, NEWEST_FIRST, skip, limit, {"outbox": 0})
+        rows, total = await find_page(self.popups, query, NEWEST_FIRST, skip, limit, {"outbox": 0})
+        return [_popup(row) for row in rows], total
 
     async def unread(self, account_id: str, user_id: str) -> int:
         """Pop-ups not previewed yet: the Help button's badge."""
@@ -121,10 +136,10 @@ class PopupStore:
             {"account_id": account_id, "user_id": user_id, **UNREAD}
         )
 
-    async def due(self, now: datetime, limit: int) -> list[dict[str, Any]]:
-        """Snoozed pop-ups whose time has come."""
+    async def due(self, now: datetime, limit: int) -> list[str]:
+        """The keys of snoozed pop-ups whose time has come."""
         cursor = self.popups.find(due_query(now), {"_id": 1}).limit(limit)
-        return [document async for document in cursor]
+        return [document["_id"] async for document in cursor]
 
     async def reminders_waiting(self) -> int:
         return await self.popups.count_documents({"remind_pending": True})
@@ -146,20 +161,41 @@ class PopupStore:
         owner = {"account_id": account_id, "user_id": user_id}
         return await self.popups.find_one(owner, {"_id": 1}) is not None
 
-    async def insert_announcement(self, document: dict[str, Any], event: Event[Any]) -> None:
+    async def insert_announcement(
+        self, announcement: StoredAnnouncement, event: Event[Any]
+    ) -> None:
+        document = announcement_document(announcement)
         await self.announcements.insert_one(with_events(document, event))
 
-    async def announcement(self, announcement_id: str) -> dict[str, Any] | None:
-        document: dict[str, Any] | None = await self.announcements.find_one(
-            {"_id": announcement_id}, {"outbox": 0}
-        )
-        return document
+    async def announcement(self, announcement_id: str) -> StoredAnnouncement | None:
+        document = await self.announcements.find_one({"_id": announcement_id}, {"outbox": 0})
+        return _announcement(document) if document else None
 
-    async def announcements_for(self, account_id: str, user_id: str) -> list[dict[str, Any]]:
+    async def announcements_for(self, account_id: str, user_id: str) -> list[StoredAnnouncement]:
         cursor = self.announcements.find(
             announcements_query(account_id, user_id), {"outbox": 0}
         ).sort("created_at", ASCENDING)
-        return [document async for document in cursor]
+        return [_announcement(document) async for document in cursor]
+
+
+def popup_document(popup: StoredPopup) -> dict[str, Any]:
+    """The pop-up as stored: keyed by what caused it."""
+    return {"_id": popup.key, **popup.model_dump(exclude={"key"})}
+
+
+def _popup(document: dict[str, Any]) -> StoredPopup:
+    return StoredPopup.model_validate({**document, "key": document["_id"]})
+
+
+def announcement_document(announcement: StoredAnnouncement) -> dict[str, Any]:
+    return {
+        "_id": announcement.announcement_id,
+        **announcement.model_dump(exclude={"announcement_id"}),
+    }
+
+
+def _announcement(document: dict[str, Any]) -> StoredAnnouncement:
+    return StoredAnnouncement.model_validate({**document, "announcement_id": document["_id"]})
 
 
 # Not previewed yet (closed ones count too: the user has not read them, and the manual

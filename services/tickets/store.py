@@ -9,12 +9,15 @@ from contextlib import contextmanager, suppress
 from datetime import datetime
 from typing import Any
 
+import bson
 from motor.motor_asyncio import AsyncIOMotorCollection, AsyncIOMotorDatabase
-from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.errors import DocumentTooLarge, DuplicateKeyError, WriteError
 
+from services.tickets.models import KeyReservation, StoredMessage, StoredTicket, TicketSummary
 from shared.attachments import AttachmentStore
-from shared.database import create_counter, database_answers, declare_indexes, find_page
+from shared.counters import Counter
+from shared.database import database_answers, declare_indexes, find_page
 from shared.events import Event
 from shared.outbox import OUTBOX_INDEX, pushing_events, with_events
 from shared.versioned import update_versioned
@@ -66,39 +69,27 @@ class TicketStore:
     def __init__(self, database: AsyncIOMotorDatabase[Any]) -> None:
         self.database = database
         self.tickets: AsyncIOMotorCollection[Any] = database["tickets"]
-        self.counters: AsyncIOMotorCollection[Any] = database["counters"]
         self.creation_keys: AsyncIOMotorCollection[Any] = database["ticket_creation_keys"]
         self.reads: AsyncIOMotorCollection[Any] = database["ticket_reads"]
         self.attachments = AttachmentStore(database)
+        self.numbers = Counter(database["counters"], TICKET_COUNTER)
 
     async def ensure_indexes(self) -> None:
         """Indexes, and the ticket counter: created once, before anyone asks for a number."""
         await declare_indexes(self.tickets, [*map(IndexModel, INDEXES), OUTBOX_INDEX])
         await self.attachments.ensure_indexes()
-        await create_counter(self.counters, TICKET_COUNTER)
+        await self.numbers.create()
 
     async def answers(self) -> bool:
         return await database_answers(self.database)
 
-    async def next_sequence(self, count: int = 1) -> int:
-        """The next ticket sequence number; with `count`, the last of that many in a row."""
-        # Upsert only as a fallback (see create_counter).
-        counter = await self.counters.find_one_and_update(
-            {"_id": TICKET_COUNTER},
-            {"$inc": {"value": count}},
-            upsert=True,
-            return_document=ReturnDocument.AFTER,
-        )
-        value: int = counter["value"]
-        return value
-
-    async def insert(self, document: dict[str, Any], event: Event[Any]) -> None:
+    async def insert(self, ticket: StoredTicket, event: Event[Any]) -> None:
         """Save a new ticket with the event that announces it."""
-        await self.tickets.insert_one(with_events(document, event))
+        await self.tickets.insert_one(with_events(ticket_document(ticket), event))
 
-    async def insert_many(self, documents: list[dict[str, Any]]) -> None:
-        """Bulk insert of whole tickets without events (seeding)."""
-        await self.tickets.insert_many(documents)
+    async def insert_seeded(self, tickets: list[StoredTicket]) -> None:
+        """Bulk insert of whole tickets without events (seeding: nobody is told)."""
+        await self.tickets.insert_many([with_events(ticket_document(t)) for t in tickets])
 
     async def reserve_key(self, key: str, at: datetime) -> bool:
         """Claim an Idempotency-Key; False if an earlier request claimed it."""
@@ -113,48 +104,51 @@ class TicketStore:
             {"_id": key}, {"$set": {"number": number, "reserved_at": at}}
         )
 
-    async def take_over_key(self, stale: dict[str, Any], at: datetime) -> bool:
+    async def take_over_key(self, stale: KeyReservation, at: datetime) -> bool:
         """Claim a dead request's reservation; exactly one retry wins (atomic update)."""
         result = await self.creation_keys.update_one(
-            {"_id": stale["_id"], "reserved_at": stale["reserved_at"], "number": None},
+            {"_id": stale.key, "reserved_at": stale.reserved_at, "number": None},
             {"$set": {"reserved_at": at}},
         )
         return result.matched_count == 1
 
-    async def ticket_with_key(self, key: str) -> dict[str, Any] | None:
+    async def ticket_with_key(self, key: str) -> StoredTicket | None:
         """A scan, used only to recover a reservation whose request died after saving."""
-        document: dict[str, Any] | None = await self.tickets.find_one({"creation_key": key})
-        return document
+        document = await self.tickets.find_one({"creation_key": key})
+        return StoredTicket.model_validate(document) if document else None
 
-    async def key_reservation(self, key: str) -> dict[str, Any] | None:
-        document: dict[str, Any] | None = await self.creation_keys.find_one({"_id": key})
-        return document
+    async def key_reservation(self, key: str) -> KeyReservation | None:
+        document = await self.creation_keys.find_one({"_id": key})
+        return KeyReservation.model_validate({**document, "key": key}) if document else None
 
-    async def get(self, number: str) -> dict[str, Any] | None:
-        document: dict[str, Any] | None = await self.tickets.find_one({"_id": number})
-        return document
+    async def get(self, number: str) -> StoredTicket | None:
+        document = await self.tickets.find_one({"_id": number})
+        return StoredTicket.model_validate(document) if document else None
 
-    async def append_reply(
-        self,
-        ticket: dict[str, Any],
-        message: dict[str, Any],
-        changes: dict[str, Any],
-        event: Event[Any],
-    ) -> bool:
-        """Add a message and the ticket's new state, decided from `ticket` as read; False if
-        the ticket changed meanwhile (decide again)."""
-        update = {"$push": {"messages": message}, "$set": changes}
+    async def append_reply(self, replied: StoredTicket, event: Event[Any]) -> StoredTicket | None:
+        """Write a reply: `replied` is the ticket as decided from the one read (its version),
+        the reply its last message. The ticket as written; None if it changed meanwhile
+        (decide again)."""
+        update = {
+            "$push": {"messages": replied.messages[-1].model_dump()},
+            "$set": _fields(replied, "status", "updated_at", "sla_due_at", "last_support_reply_at"),
+        }
+        return await self._write_versioned(replied, update, event)
+
+    async def update(self, updated: StoredTicket, event: Event[Any]) -> StoredTicket | None:
+        """Write a change of status or subject decided from the ticket read (its version).
+        The ticket as written; None if it changed meanwhile (decide again)."""
+        fields = _fields(updated, "status", "subject", "updated_at", "sla_due_at")
+        return await self._write_versioned(updated, {"$set": fields}, event)
+
+    async def _write_versioned(
+        self, ticket: StoredTicket, update: dict[str, Any], event: Event[Any]
+    ) -> StoredTicket | None:
         with _too_large_refused():
-            return await update_versioned(self.tickets, ticket, pushing_events(update, event))
-
-    async def change(
-        self, ticket: dict[str, Any], changes: dict[str, Any], event: Event[Any]
-    ) -> bool:
-        """Change the ticket's fields as decided from `ticket` as read; False if it changed
-        meanwhile (decide again)."""
-        update = pushing_events({"$set": changes}, event)
-        with _too_large_refused():
-            return await update_versioned(self.tickets, ticket, update)
+            written = await update_versioned(
+                self.tickets, ticket.number, ticket.version, pushing_events(update, event)
+            )
+        return ticket.model_copy(update={"version": ticket.version + 1}) if written else None
 
     async def mark_read(self, number: str, reader: str, at: datetime) -> None:
         # Read marks live apart from the ticket: opening a ticket never contends with
@@ -197,16 +191,11 @@ class TicketStore:
         updated: tuple[datetime, datetime] | None,
         skip: int,
         limit: int,
-    ) -> tuple[list[dict[str, Any]], int]:
+    ) -> tuple[list[TicketSummary], int]:
         """One page of an account's tickets, newest update first, and how many match;
         `updated` is a range [from, to)."""
-        return await find_page(
-            self.tickets,
-            history_query(account_id, status, subject, updated),
-            HISTORY_ORDER,
-            skip,
-            limit,
-            LIST_PROJECTION,
+        return await self._page(
+            history_query(account_id, status, subject, updated), HISTORY_ORDER, skip, limit
         )
 
     async def page_queue(
@@ -217,28 +206,29 @@ class TicketStore:
         text: str | None,
         skip: int,
         limit: int,
-    ) -> tuple[list[dict[str, Any]], int]:
+    ) -> tuple[list[TicketSummary], int]:
         """One page of the agents' queue, most urgent first, and how many match."""
-        return await find_page(
-            self.tickets,
-            queue_query(statuses, importance, account_id, text),
-            QUEUE_ORDER,
-            skip,
-            limit,
-            LIST_PROJECTION,
+        return await self._page(
+            queue_query(statuses, importance, account_id, text), QUEUE_ORDER, skip, limit
         )
+
+    async def _page(
+        self, query: dict[str, Any], order: list[tuple[str, int]], skip: int, limit: int
+    ) -> tuple[list[TicketSummary], int]:
+        rows, total = await find_page(self.tickets, query, order, skip, limit, LIST_PROJECTION)
+        return [TicketSummary.model_validate(row) for row in rows], total
 
     async def subjects(self, account_id: str) -> list[str]:
         values: list[str] = await self.tickets.distinct("subject", {"account_id": account_id})
         return sorted(values, key=str.casefold)
 
-    async def ticket_referencing(self, attachment_id: str) -> dict[str, Any] | None:
+    async def ticket_referencing(self, attachment_id: str) -> TicketSummary | None:
         """The ticket one of whose messages carries the attachment (a scan: used only when
         an upload's claim is missing, e.g. after a crash between saving and claiming)."""
-        document: dict[str, Any] | None = await self.tickets.find_one(
-            {"messages.attachment.id": attachment_id}, {"_id": 1, "account_id": 1}
+        document = await self.tickets.find_one(
+            {"messages.attachment.id": attachment_id}, LIST_PROJECTION
         )
-        return document
+        return TicketSummary.model_validate(document) if document else None
 
     async def purge_orphan_attachments(self, uploaded_before: datetime) -> int:
         """Remove uploads that no ticket or reply claimed (an abandoned form, a failed send)."""
@@ -246,11 +236,26 @@ class TicketStore:
         for attachment_id in await self.attachments.unclaimed(uploaded_before):
             if ticket := await self.ticket_referencing(attachment_id):
                 # Saved but not claimed (a crash in between): claim it now, never delete it.
-                await self.attachments.claim(attachment_id, ticket["_id"])
+                await self.attachments.claim(attachment_id, ticket.number)
                 continue
             await self.attachments.delete(attachment_id)
             removed += 1
         return removed
+
+
+def ticket_document(ticket: StoredTicket) -> dict[str, Any]:
+    """The ticket as stored: keyed by its number."""
+    return {"_id": ticket.number, **ticket.model_dump()}
+
+
+def stored_size(message: StoredMessage) -> int:
+    """A message's bytes in the ticket document (BSON)."""
+    return len(bson.encode(message.model_dump()))
+
+
+def _fields(ticket: StoredTicket, *names: str) -> dict[str, Any]:
+    """These fields of the ticket as stored, for a `$set`."""
+    return ticket.model_dump(include=set(names))
 
 
 def history_query(

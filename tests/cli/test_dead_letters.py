@@ -129,13 +129,15 @@ async def repair_popup_numbers(
     and yields its repair, which also runs at the end whatever happens."""
     counters = database["popup_counters"]
     saved = await counters.find_one({"_id": "popup"})
-    await counters.replace_one({"_id": "popup"}, {"_id": "popup", "value": "broken"}, upsert=True)
+    assert saved is not None, "the notifications service creates its counter at start"
+    await counters.update_one({"_id": "popup"}, {"$set": {"value": "broken"}})
 
     async def fix() -> None:
-        if saved is None:
-            await counters.delete_one({"_id": "popup"})
-        else:
-            await counters.replace_one({"_id": "popup"}, saved, upsert=True)
+        # Only while broken: pop-ups made after the repair moved the counter on, and
+        # setting it back would hand their numbers out again.
+        await counters.update_one(
+            {"_id": "popup", "value": "broken"}, {"$set": {"value": saved["value"]}}
+        )
 
     yield fix
     await fix()

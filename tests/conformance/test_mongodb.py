@@ -2,8 +2,8 @@
 
 One place to check a server swap, or a real MongoDB (`HELPDESK_MONGO_URL=mongodb://...
 .venv/bin/pytest tests/conformance`): every update operator, index, query shape, GridFS
-use and atomicity guarantee that services/*/store.py, shared/outbox.py, shared/versioned.py
-and shared/attachments.py depend on. Needs only the database server.
+use and atomicity guarantee that services/*/store.py, shared/outbox.py, shared/versioned.py,
+shared/counters.py and shared/attachments.py depend on. Needs only the database server.
 """
 
 import asyncio
@@ -141,12 +141,10 @@ async def test_find_one_and_update_returns_before_or_after(
     after = await things.find_one_and_update(
         {"_id": "n"}, {"$inc": {"value": 3}}, return_document=ReturnDocument.AFTER
     )
+    # A counter is created at start ($setOnInsert), never by this call: none, no document.
     missing = await things.find_one_and_update({"_id": "none"}, {"$inc": {"value": 1}})
     assert (before["value"], after["value"], missing) == (1, 5, None)
-    made = await things.find_one_and_update(
-        {"_id": "new"}, {"$inc": {"value": 2}}, upsert=True, return_document=ReturnDocument.AFTER
-    )
-    assert made == {"_id": "new", "value": 2}
+    assert await things.count_documents({"_id": "none"}) == 0
 
 
 async def test_bulk_write_applies_each_operation_and_reports_counts(
@@ -183,7 +181,6 @@ async def test_concurrent_inc_hands_out_every_number_once(
         counter = await things.find_one_and_update(
             {"_id": "ticket"},
             {"$inc": {"value": 1}},
-            upsert=True,
             return_document=ReturnDocument.AFTER,
         )
         value: int = counter["value"]

@@ -1,0 +1,83 @@
+"""The tickets service's records as its store keeps them, typed; store.py maps them to and
+from BSON documents (field names as stored, dates as BSON dates)."""
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from shared.events import AttachmentRef
+from shared.people import Author, Caller
+from shared.tickets import Message
+from shared.vocabulary import Importance, TicketStatus
+
+
+class StoredMessage(BaseModel):
+    """One message of a ticket's thread: the ticket's own text first, then the replies."""
+
+    id: str
+    author: Author
+    body: str
+    attachment: AttachmentRef | None = None
+    created_at: datetime
+    # The person-scoped Idempotency-Key it was posted with, so a retry finds it.
+    idem: str | None = None
+
+    @classmethod
+    def written(
+        cls,
+        caller: Caller,
+        body: str,
+        attachment: AttachmentRef | None,
+        now: datetime,
+        idem: str,
+        message_id: str | None = None,
+    ) -> "StoredMessage":
+        return cls(
+            id=message_id or uuid.uuid4().hex,
+            author=caller.as_author(),
+            body=body,
+            attachment=attachment,
+            created_at=now,
+            idem=idem,
+        )
+
+    def view(self) -> Message:
+        """The message as the API shows it (without its key)."""
+        return Message.model_validate(self, from_attributes=True)
+
+
+class TicketSummary(BaseModel):
+    """A ticket as list screens read it: everything but its thread."""
+
+    number: str
+    account_id: str
+    author: Author
+    subject: str
+    importance: Importance
+    status: TicketStatus
+    created_at: datetime
+    updated_at: datetime
+    # None while the SLA clock is stopped (the user has the ball, or the ticket is closed).
+    sla_due_at: datetime | None = None
+    last_support_reply_at: datetime | None = None
+
+
+class StoredTicket(TicketSummary):
+    """A whole ticket: one document, its thread embedded."""
+
+    messages: list[StoredMessage]
+    # The person-scoped Idempotency-Key of the create; none without a key (and on tickets
+    # stored before keys were kept on them).
+    creation_key: str | None = None
+    # Counted up by every change (shared.versioned): a change decided from what was read
+    # is written only if the ticket is still at the version read.
+    version: int
+
+
+class KeyReservation(BaseModel):
+    """An Idempotency-Key claimed by a create; the ticket's number once it is saved."""
+
+    key: str
+    number: str | None = None
+    reserved_at: datetime

@@ -1,0 +1,204 @@
+"""Changing a ticket: replies, and support's changes of status or subject. Each is decided
+from the ticket as read and written with its event, unless the ticket changed meanwhile:
+then it is read and decided again."""
+
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from services.tickets import domain
+from services.tickets.attachments import TicketAttachments
+from services.tickets.models import StoredMessage, StoredTicket
+from services.tickets.reading import ticket_detail, visible_ticket
+from services.tickets.store import TicketStore, TicketTooLarge, stored_size
+from shared.clock import Clock
+from shared.events import (
+    Event,
+    ReplyPosted,
+    ReplyPostedPayload,
+    TicketChanges,
+    TicketUpdated,
+    TicketUpdatedPayload,
+)
+from shared.logging import correlation_id
+from shared.people import Caller
+from shared.tickets import Message, PostReply, TicketDetail, UpdateTicket
+from shared.versioned import retry_on_conflict
+from shared.vocabulary import TicketStatus
+
+# The ticket as decided from the one read, and the event announcing it; None: no change.
+Decision = tuple[StoredTicket, Event[Any]] | None
+# The store's write of one kind of change; None if the ticket changed meanwhile.
+Write = Callable[[StoredTicket, Event[Any]], Awaitable[StoredTicket | None]]
+
+
+class TicketUpdates:
+    def __init__(
+        self,
+        store: TicketStore,
+        sla: domain.SlaPolicy,
+        attachments: TicketAttachments,
+        events_written: Callable[[], None],
+        clock: Clock,
+    ) -> None:
+        self.store = store
+        self.sla = sla
+        self.attachments = attachments
+        self.events_written = events_written
+        self.clock = clock
+
+    async def reply(self, command: PostReply) -> Message:
+        caller = command.caller
+        idem = f"{caller.person_key}:{command.idempotency_key or uuid.uuid4().hex}"
+        legacy = (
+            domain.legacy_person_key(caller, command.idempotency_key)
+            if command.idempotency_key
+            else None
+        )
+        message_id = uuid.uuid4().hex
+
+        async def add_reply(ticket: StoredTicket) -> Decision:
+            if _reply_with_key(ticket, caller, idem, legacy):
+                return None
+            status = domain.status_after_reply(ticket.status, caller, command.status)
+            attachment = await self.attachments.checked(command.attachment, caller, ticket)
+            now = self.clock()
+            message = StoredMessage.written(
+                caller, command.message, attachment, now, idem, message_id
+            )
+            domain.ensure_room_in_thread(
+                len(ticket.messages),
+                sum(map(stored_size, ticket.messages)),
+                stored_size(message),
+            )
+            replied = ticket.model_copy(
+                update={
+                    "status": status,
+                    "updated_at": now,
+                    "sla_due_at": self._next_due(
+                        ticket, status, now, restart=caller.role == "agent"
+                    ),
+                    "messages": [*ticket.messages, message],
+                    "last_support_reply_at": (
+                        now if caller.role == "agent" else ticket.last_support_reply_at
+                    ),
+                }
+            )
+            return replied, _reply_posted(ticket, message, status)
+
+        ticket = await self._change(command.number, caller, add_reply, self.store.append_reply)
+        stored = _reply_with_key(ticket, caller, idem, legacy)
+        assert stored is not None
+        await self.attachments.claim(stored.attachment, ticket.number)
+        if caller.role == "user":
+            await self.store.mark_read(ticket.number, domain.reader_key(caller), self.clock())
+        return stored.view()
+
+    async def update(self, command: UpdateTicket) -> TicketDetail:
+        async def apply(ticket: StoredTicket) -> Decision:
+            changes = TicketChanges(
+                status=command.status if command.status != ticket.status else None,
+                subject=command.subject if command.subject != ticket.subject else None,
+            )
+            if changes.status is None and changes.subject is None:
+                return None
+            now = self.clock()
+            status: TicketStatus = changes.status or ticket.status
+            updated = ticket.model_copy(
+                update={
+                    "status": status,
+                    "subject": changes.subject or ticket.subject,
+                    "updated_at": now,
+                    "sla_due_at": self._next_due(ticket, status, now, restart=False),
+                }
+            )
+            event = TicketUpdated(
+                correlation_id=correlation_id.get(),
+                payload=TicketUpdatedPayload(
+                    number=ticket.number,
+                    account_id=ticket.account_id,
+                    ticket_owner_id=ticket.author.id,
+                    subject=updated.subject,
+                    status=status,
+                    changes=changes,
+                    changed_by=command.caller.as_author(),
+                ),
+            )
+            return updated, event
+
+        ticket = await self._change(command.number, command.caller, apply, self.store.update)
+        return ticket_detail(ticket, None)
+
+    async def _change(
+        self,
+        number: str,
+        caller: Caller,
+        decide: Callable[[StoredTicket], Awaitable[Decision]],
+        write: Write,
+    ) -> StoredTicket:
+        """Read a ticket, decide its change and write it with its event, unless someone
+        else changed the ticket meanwhile: then read and decide again."""
+
+        async def attempt() -> StoredTicket | None:
+            ticket = await visible_ticket(self.store, number, caller)
+            decision = await decide(ticket)
+            if decision is None:
+                return ticket
+            changed, event = decision
+            try:
+                written = await write(changed, event)
+            except TicketTooLarge:
+                # Past the thread's bounds something else made the document this large:
+                # still the client's request the ticket cannot take, not our failure.
+                raise domain.thread_full() from None
+            if written is not None:
+                self.events_written()
+            return written
+
+        return await retry_on_conflict(
+            attempt, "the ticket is being changed by others right now; please retry"
+        )
+
+    def _next_due(
+        self, ticket: StoredTicket, status: TicketStatus, now: datetime, restart: bool
+    ) -> datetime | None:
+        return domain.next_sla_due(
+            status, ticket.importance, ticket.sla_due_at, now, self.sla, restart
+        )
+
+
+def _reply_posted(ticket: StoredTicket, reply: StoredMessage, status: TicketStatus) -> ReplyPosted:
+    """The event of a reply to `ticket` as read, which leaves it in `status`."""
+    return ReplyPosted(
+        correlation_id=correlation_id.get(),
+        payload=ReplyPostedPayload(
+            ticket_number=ticket.number,
+            account_id=ticket.account_id,
+            ticket_owner_id=ticket.author.id,
+            ticket_subject=ticket.subject,
+            message_id=reply.id,
+            author=reply.author,
+            body=reply.body,
+            attachment=reply.attachment,
+            status=status,
+            previous_status=ticket.status,
+        ),
+    )
+
+
+def _reply_with_key(
+    ticket: StoredTicket, caller: Caller, idem: str, legacy: str | None
+) -> StoredMessage | None:
+    """The caller's message posted with this key, under its key of either shape (a legacy
+    one only if the caller wrote it: the user id alone names no account)."""
+    for message in ticket.messages:
+        if message.idem == idem:
+            return message
+        if (
+            legacy is not None
+            and message.idem == legacy
+            and (message.author.role, message.author.id) == (caller.role, caller.id)
+        ):
+            return message
+    return None
