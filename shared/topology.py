@@ -46,7 +46,7 @@ PUBLISHED_EVENTS: dict[ServiceName, tuple[type[Event[Any]], ...]] = {
 
 # The events each service keeps a durable queue of (`event_queue`), which its handlers
 # consume and `helpdesk status` reports. The gateway's live pushes are not here: each of
-# its instances binds a transient queue of its own (services/gateway/push.py).
+# its instances binds a transient queue of its own (services/gateway/realtime/push.py).
 CONSUMED_EVENTS: dict[ServiceName, tuple[type[Event[Any]], ...]] = {
     "tickets": (),
     "notifications": (ReplyPosted, TicketUpdated),

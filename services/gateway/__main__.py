@@ -3,7 +3,7 @@
 import uvicorn
 
 from services.gateway.app import create_app
-from services.gateway.sockets import MAX_FRAME_BYTES
+from services.gateway.realtime.sockets import MAX_FRAME_BYTES
 from shared.settings import get_settings
 
 settings = get_settings()

@@ -9,28 +9,20 @@ from fastapi.telemetry import TelemetryConfig
 from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from services.gateway.attachments import AttachmentUploads
+from services.gateway.api import agent, demo, health, help, popups, system, tickets
+from services.gateway.api.pages import install_pages
+from services.gateway.attachments import routes as attachments
+from services.gateway.attachments.uploads import AttachmentUploads
 from services.gateway.auth import TokenVerifier
 from services.gateway.body_guard import BodyGuard
 from services.gateway.errors import install_error_handlers
+from services.gateway.kb import routes as kb
 from services.gateway.kb.service import KnowledgeBase
 from services.gateway.openapi import install_openapi
-from services.gateway.push import PushConsumer
 from services.gateway.ratelimit import RateLimiter
-from services.gateway.routes import (
-    agent,
-    attachments,
-    demo,
-    health,
-    help,
-    kb,
-    popups,
-    system,
-    tickets,
-)
-from services.gateway.routes.chat import install_chat
-from services.gateway.routes.pages import install_pages
-from services.gateway.routes.stream import install_streams
+from services.gateway.realtime.chat import install_chat
+from services.gateway.realtime.push import PushConsumer
+from services.gateway.realtime.stream import install_streams
 from services.gateway.security_headers import SecurityHeaders
 from services.gateway.strict_forms import install_strict_forms
 from shared.attachments import AttachmentStore

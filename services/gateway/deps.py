@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from services.gateway.attachments import AttachmentUploads
+from services.gateway.attachments.uploads import AttachmentUploads
 from services.gateway.auth import InvalidToken, TokenVerifier
 from services.gateway.kb.service import KnowledgeBase as KnowledgeBaseIndex
 from services.gateway.ratelimit import RateLimiter

@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from services.gateway.sockets import HideQueryTokens
+from services.gateway.realtime.sockets import HideQueryTokens
 
 SECRET = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbm5hIn0.c2lnbmF0dXJl"
 

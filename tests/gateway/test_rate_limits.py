@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
-from services.gateway.routes.tickets import REPLIES_PER_MINUTE, TICKETS_PER_MINUTE
+from services.gateway.api.tickets import REPLIES_PER_MINUTE, TICKETS_PER_MINUTE
 from tests.support.database import count
 from tests.support.harness import ServiceProcess
 from tests.support.raw_http import MB, declared_upload, multipart

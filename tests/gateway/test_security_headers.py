@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from services.gateway.routes.pages import WEB_DIR
+from services.gateway.api.pages import WEB_DIR
 from tests.support.gateway import in_process_gateway
 
 

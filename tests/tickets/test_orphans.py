@@ -7,7 +7,7 @@ from typing import Any
 from bson import ObjectId
 from starlette.datastructures import UploadFile
 
-from services.gateway.attachments import AttachmentUploads
+from services.gateway.attachments.uploads import AttachmentUploads
 from shared.attachments import AttachmentStore
 from shared.events import AttachmentRef
 from shared.people import Caller

@@ -4,10 +4,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Header, Query, UploadFile, status
 
+from services.gateway.attachments.forms import refuse_second_file, send_with_upload
 from services.gateway.deps import Attachments, CurrentUser, Limiter, Rpc
 from services.gateway.openapi import refusal
 from services.gateway.ratelimit import Limit
-from services.gateway.uploads import refuse_second_file, send_with_upload
 from shared.events import AttachmentRef
 from shared.routes import CREATE_TICKET, GET_TICKET, HISTORY_SUBJECTS, POST_REPLY, TICKET_HISTORY
 from shared.tickets import (

@@ -2,7 +2,7 @@
 
 The gateway holds the sockets; the chat service holds the chats. A socket's commands go to
 the chat service over request/reply; its notices come back through this instance's push
-queue (services/gateway/push.py) and are forwarded to the client as they are. Nothing here
+queue (services/gateway/realtime/push.py) and are forwarded to the client as they are. Nothing here
 keeps chat text beyond the socket's send buffer, and nothing here logs it.
 """
 
@@ -18,8 +18,8 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from services.gateway.auth import TokenVerifier
 from services.gateway.errors import validation_code
-from services.gateway.push import PushConsumer
-from services.gateway.sockets import SocketOutbox, SocketQuota, admit, hide_query_tokens
+from services.gateway.realtime.push import PushConsumer
+from services.gateway.realtime.sockets import SocketOutbox, SocketQuota, admit, hide_query_tokens
 from shared.chat import (
     AcceptChat,
     BusyReason,

@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
+from services.gateway.api.tickets import ERRORS, add_reply_endpoint
 from services.gateway.deps import CurrentAgent, Rpc
-from services.gateway.routes.tickets import ERRORS, add_reply_endpoint
 from shared.routes import AGENT_QUEUE, UPDATE_TICKET
 from shared.tickets import (
     PAGE_MAX,

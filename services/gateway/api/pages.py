@@ -8,7 +8,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
-from services.gateway.attachments import ALLOWED_TYPES, TEXT_EXTENSIONS
+from services.gateway.attachments.uploads import ALLOWED_TYPES, TEXT_EXTENSIONS
 from services.gateway.deps import AppSettings
 from shared.settings import Settings
 

@@ -6,7 +6,7 @@ from typing import TypeVar
 from fastapi import Request, UploadFile
 from starlette.datastructures import UploadFile as FormFile
 
-from services.gateway.attachments import AttachmentUploads
+from services.gateway.attachments.uploads import AttachmentUploads
 from shared.errors import ErrorKind, HelpdeskError, InvalidRequest
 from shared.events import AttachmentRef
 from shared.people import Caller

@@ -1,7 +1,7 @@
 """`WS /api/v1/stream` and `WS /api/v1/agent/stream`: events pushed to this instance's sockets.
 
 Every gateway instance binds the events its sockets show to its own push queue
-(services/gateway/push.py) and hands each to the sockets it holds: a user's pop-ups and
+(services/gateway/realtime/push.py) and hands each to the sockets it holds: a user's pop-ups and
 ticket events to every socket of that user (each tab, each device), ticket and chat-queue
 events to every agent's socket. Another instance does the same for its own sockets, so a
 user with tabs on two instances gets the pop-up in all of them.
@@ -19,8 +19,8 @@ from starlette.routing import Match, WebSocketRoute
 from starlette.types import Scope
 
 from services.gateway.auth import TokenVerifier
-from services.gateway.push import PushConsumer
-from services.gateway.sockets import SocketOutbox, SocketQuota, admit, hide_query_tokens
+from services.gateway.realtime.push import PushConsumer
+from services.gateway.realtime.sockets import SocketOutbox, SocketQuota, admit, hide_query_tokens
 from shared.chat import ListQueue, QueueSnapshot
 from shared.errors import HelpdeskError
 from shared.events import (

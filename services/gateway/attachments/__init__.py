@@ -1,0 +1,2 @@
+"""Attachments through the gateway: uploads checked by content, the multipart forms that carry
+them, and their download."""
