@@ -9,6 +9,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from pymongo import IndexModel
 from pymongo.errors import PyMongoError
 
+from shared.pages import TOTAL_LIMIT, Total
 from shared.settings import Settings
 from shared.tracing import database_listeners
 
@@ -86,12 +87,16 @@ async def find_page(
     skip: int,
     limit: int,
     projection: dict[str, Any] | None = None,
-) -> tuple[list[dict[str, Any]], int]:
-    """One page of a list screen and the total it pages through."""
+) -> tuple[list[dict[str, Any]], Total]:
+    """One page of a list screen and the total it pages through (a lower bound past
+    TOTAL_LIMIT matches)."""
     cursor = collection.find(query, projection).sort(sort).skip(skip).limit(limit)
     rows = [document async for document in cursor]
     if 0 < len(rows) < limit or (not rows and not skip):
         # The last page tells the total itself: no count (it walks every match).
-        return rows, skip + len(rows)
-    total: int = await collection.count_documents(query)
-    return rows, total
+        return rows, Total(skip + len(rows))
+    # The count stops one past the limit: that much tells "more than TOTAL_LIMIT".
+    counted: int = await collection.count_documents(query, limit=TOTAL_LIMIT + 1)
+    if counted > TOTAL_LIMIT:
+        return rows, Total(TOTAL_LIMIT, exact=False)
+    return rows, Total(counted)

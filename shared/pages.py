@@ -1,10 +1,22 @@
 """The shape of every paged answer (ticket history, agents' queue, pop-ups)."""
 
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from pydantic import BaseModel
 
 ItemT = TypeVar("ItemT", bound=BaseModel)
+
+# Counting every match of a broad filter reads every match; past this many a list says
+# "at least" instead (API.md: the history's total is exact up to 10,000; the pager then
+# says "1000+" pages at 10 a page and lets the user go on).
+TOTAL_LIMIT = 10_000
+
+
+class Total(NamedTuple):
+    """How many items a list has: exact, or a lower bound (TOTAL_LIMIT) when `exact` is false."""
+
+    matches: int
+    exact: bool = True
 
 
 class Page(BaseModel, Generic[ItemT]):
@@ -12,5 +24,6 @@ class Page(BaseModel, Generic[ItemT]):
 
     items: list[ItemT]
     total: int
+    total_exact: bool = True
     page: int
     page_size: int

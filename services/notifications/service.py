@@ -188,7 +188,8 @@ class PopupService:
         )
         return PopupPage(
             items=[row.item() for row in rows],
-            total=total,
+            total=total.matches,
+            total_exact=total.exact,
             page=query.page,
             page_size=query.page_size,
             unread=await self.store.unread(caller.account_id, caller.id),

@@ -20,6 +20,7 @@ from shared.counters import Counter
 from shared.database import database_answers, declare_indexes, find_page
 from shared.events import Event
 from shared.outbox import OUTBOX_INDEX, pushing_events, with_events
+from shared.pages import Total
 from shared.versioned import update_versioned
 
 POPUP_COUNTER = "popup"
@@ -123,7 +124,7 @@ class PopupStore:
         ticket_number: str | None,
         skip: int,
         limit: int,
-    ) -> tuple[list[StoredPopup], int]:
+    ) -> tuple[list[StoredPopup], Total]:
         """One page of a person's pop-ups, newest first; with `active_at`, only those that
         pop up at that moment."""
         query = page_query(account_id, user_id, active_at, ticket_number)

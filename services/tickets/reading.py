@@ -106,7 +106,8 @@ class TicketReading:
                 )
                 for index, row in enumerate(rows)
             ],
-            total=total,
+            total=total.matches,
+            total_exact=total.exact,
             page=query.page,
             page_size=query.page_size,
         )
@@ -124,7 +125,8 @@ class TicketReading:
         )
         return QueuePage(
             items=[QueueRow.model_validate(row, from_attributes=True) for row in rows],
-            total=total,
+            total=total.matches,
+            total_exact=total.exact,
             page=query.page,
             page_size=query.page_size,
         )

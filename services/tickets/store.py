@@ -20,6 +20,7 @@ from shared.counters import Counter
 from shared.database import database_answers, declare_indexes, find_page
 from shared.events import Event
 from shared.outbox import OUTBOX_INDEX, pushing_events, with_events
+from shared.pages import Total
 from shared.versioned import update_versioned
 from shared.vocabulary import TicketStatus
 
@@ -191,7 +192,7 @@ class TicketStore:
         updated: tuple[datetime, datetime] | None,
         skip: int,
         limit: int,
-    ) -> tuple[list[TicketSummary], int]:
+    ) -> tuple[list[TicketSummary], Total]:
         """One page of an account's tickets, newest update first, and how many match;
         `updated` is a range [from, to)."""
         return await self._page(
@@ -206,7 +207,7 @@ class TicketStore:
         text: str | None,
         skip: int,
         limit: int,
-    ) -> tuple[list[TicketSummary], int]:
+    ) -> tuple[list[TicketSummary], Total]:
         """One page of the agents' queue, most urgent first, and how many match."""
         return await self._page(
             queue_query(statuses, importance, account_id, text), QUEUE_ORDER, skip, limit
@@ -214,7 +215,7 @@ class TicketStore:
 
     async def _page(
         self, query: dict[str, Any], order: list[tuple[str, int]], skip: int, limit: int
-    ) -> tuple[list[TicketSummary], int]:
+    ) -> tuple[list[TicketSummary], Total]:
         rows, total = await find_page(self.tickets, query, order, skip, limit, LIST_PROJECTION)
         return [TicketSummary.model_validate(row) for row in rows], total
 

@@ -6,7 +6,9 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from tests.support.system import Account
+from helpdesk_cli.tickets import seed_tickets
+from shared.pages import TOTAL_LIMIT
+from tests.support.system import Account, HelpDesk
 from tests.support.tickets import history, new_ticket
 
 
@@ -57,7 +59,7 @@ async def test_other_accounts_see_none_of_them(
     gateway: httpx.AsyncClient, other_account: Account, three_tickets: list[str]
 ) -> None:
     page = await history(gateway, other_account.user())
-    assert page == {"items": [], "total": 0, "page": 1, "page_size": 20}
+    assert page == {"items": [], "total": 0, "total_exact": True, "page": 1, "page_size": 20}
 
 
 async def test_filter_by_status(
@@ -163,3 +165,22 @@ async def test_unread_when_support_replied_after_the_user_last_opened_it(
     await gateway.get(f"/api/v1/tickets/{number}", headers=anna)
     assert (await history(gateway, anna))["items"][0]["unread"] is False  # type: ignore[index]
     assert (await history(gateway, piotr))["items"][0]["unread"] is True  # type: ignore[index]
+
+
+async def test_past_ten_thousand_tickets_the_total_is_a_lower_bound(
+    system: HelpDesk, gateway: httpx.AsyncClient, account: Account
+) -> None:
+    """API.md: `total` is exact up to 10,000; beyond that 10000 with `total_exact: false`,
+    so a hotel with years of tickets does not make every page count them all."""
+    await seed_tickets(system.settings, TOTAL_LIMIT + 1, account.account_id, lambda _: None)
+    anna = account.user("anna")
+
+    first = await history(gateway, anna)
+    assert (first["total"], first["total_exact"]) == (TOTAL_LIMIT, False)
+    # The last page knows the exact number from its own rows.
+    last = await history(gateway, anna, page=TOTAL_LIMIT // 20 + 1, page_size=20)
+    assert (last["total"], last["total_exact"], len(last["items"])) == (TOTAL_LIMIT + 1, True, 1)  # type: ignore[arg-type]
+    # A filter that matches fewer is counted exactly.
+    fewer = await history(gateway, anna, subject="Temat 0")
+    assert fewer["total_exact"] is True
+    assert 0 < fewer["total"] < TOTAL_LIMIT  # type: ignore[operator]

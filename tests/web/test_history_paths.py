@@ -1,10 +1,13 @@
 """History as colleagues of one hotel share it, and support's pop-ups told apart from tickets."""
 
+import asyncio
 import re
 
 import httpx
 
-from tests.support.system import make_token
+from helpdesk_cli.tickets import seed_tickets
+from shared.pages import TOTAL_LIMIT
+from tests.support.system import HelpDesk, make_token
 from tests.support.web import Browser, WebAccount, announce_to, delete_active_popups, look
 
 
@@ -77,3 +80,21 @@ def test_support_popups_are_told_apart_from_the_users_tickets(
     kinds = [kind.text.lower() for kind in page.all(".hd-popup-list .hd-popup-kind")]
     assert any(kind.startswith("odpowiedź wsparcia") for kind in kinds)
     assert any(kind.startswith("wiadomość od wsparcia") for kind in kinds)
+
+
+def test_a_history_past_ten_thousand_tickets_says_so_and_pages_on(
+    page: Browser, web_account: WebAccount, system: HelpDesk
+) -> None:
+    """Past 10,000 tickets the total is a lower bound: the pager says "1000+" (the Help
+    menu shows 10 a page) and "next" stays open, instead of claiming page 1000 is the last."""
+    asyncio.run(
+        seed_tickets(system.settings, TOTAL_LIMIT + 1, web_account.account_id, lambda _: None)
+    )
+    page.sign_in(web_account.token)
+    page.open_help("history")
+    page.wait_text(".hd-pager", re.escape("Strona 1 z 1000+"))
+    look(page, "history-lower-bound")
+    following = [b for b in page.all(".hd-pager button") if "Następna" in b.text]
+    assert following[0].is_enabled()
+    following[0].click()
+    page.wait_text(".hd-pager", re.escape("Strona 2 z 1000+"))

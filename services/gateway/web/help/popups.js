@@ -98,7 +98,7 @@ export class PopupCenter {
       const body = await this.desk.api.get("/api/v1/popups", { state: "active", page, page_size: PAGE_SIZE });
       items.push(...body.items);
       this.desk.setUnread(body.unread);
-      if (!body.items.length || page * PAGE_SIZE >= body.total) return items;
+      if (!body.items.length || (body.total_exact !== false && page * PAGE_SIZE >= body.total)) return items;
     }
   }
 

@@ -3,11 +3,18 @@
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
 
-/** The pager of a page of a list (`page`, `page_size`, `total`); none for a single page. */
+/**
+ * The pager of a page of a list (`page`, `page_size`, `total`, `total_exact`); none for a
+ * single page. Past 10,000 matches `total` is a lower bound (`total_exact: false`): the
+ * pager says "1000+" pages (at 10 a page) and "next" stays open.
+ */
 export function pager(list, goTo) {
   const page = list.page;
-  const pages = Math.max(1, Math.ceil(list.total / list.page_size));
-  if (pages <= 1) return null;
+  const exact = list.total_exact !== false;
+  const known = Math.max(1, Math.ceil(list.total / list.page_size));
+  if (known <= 1 && exact) return null;
+  const pages = exact ? known : `${Math.max(known, page).toLocaleString(document.documentElement.lang || "pl")}+`;
+  const last = exact && page >= known;
   return h(
     "nav",
     { class: "hd-pager", "aria-label": t("page_of", { page, pages }) },
@@ -19,7 +26,7 @@ export function pager(list, goTo) {
     h("span", {}, t("page_of", { page, pages })),
     h(
       "button",
-      { type: "button", class: "hd-button hd-secondary hd-small", disabled: page >= pages, onclick: () => goTo(page + 1) },
+      { type: "button", class: "hd-button hd-secondary hd-small", disabled: last, onclick: () => goTo(page + 1) },
       `${t("next_page")} →`,
     ),
   );
