@@ -2,15 +2,12 @@
 
 import asyncio
 import uuid
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from services.tickets import domain
-from services.tickets.attachments import TicketAttachments
 from services.tickets.models import StoredMessage, StoredTicket
 from services.tickets.reading import ticket_detail
-from services.tickets.store import TicketStore
-from shared.clock import Clock
+from services.tickets.writing import TicketWriting
 from shared.errors import Unavailable
 from shared.events import AttachmentRef, TicketCreated, TicketCreatedPayload
 from shared.logging import correlation_id
@@ -71,21 +68,7 @@ def new_ticket(
     return ticket, event
 
 
-class TicketCreation:
-    def __init__(
-        self,
-        store: TicketStore,
-        sla: domain.SlaPolicy,
-        attachments: TicketAttachments,
-        events_written: Callable[[], None],
-        clock: Clock,
-    ) -> None:
-        self.store = store
-        self.sla = sla
-        self.attachments = attachments
-        self.events_written = events_written
-        self.clock = clock
-
+class TicketCreation(TicketWriting):
     async def create(self, command: CreateTicket) -> TicketDetail:
         caller = command.caller
         key = f"{caller.person_key}:{command.idempotency_key}" if command.idempotency_key else None

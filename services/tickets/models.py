@@ -12,14 +12,10 @@ from shared.tickets import Message
 from shared.vocabulary import Importance, TicketStatus
 
 
-class StoredMessage(BaseModel):
-    """One message of a ticket's thread: the ticket's own text first, then the replies."""
+class StoredMessage(Message):
+    """One message of a ticket's thread (the ticket's own text first, then the replies),
+    as the API shows it plus what only the store keeps."""
 
-    id: str
-    author: Author
-    body: str
-    attachment: AttachmentRef | None = None
-    created_at: datetime
     # The person-scoped Idempotency-Key it was posted with, so a retry finds it.
     idem: str | None = None
 
@@ -44,7 +40,7 @@ class StoredMessage(BaseModel):
 
     def view(self) -> Message:
         """The message as the API shows it (without its key)."""
-        return Message.model_validate(self, from_attributes=True)
+        return Message.model_validate(self.model_dump(exclude={"idem"}))
 
 
 class TicketSummary(BaseModel):

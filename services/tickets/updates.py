@@ -8,11 +8,10 @@ from datetime import datetime
 from typing import Any
 
 from services.tickets import domain
-from services.tickets.attachments import TicketAttachments
 from services.tickets.models import StoredMessage, StoredTicket
 from services.tickets.reading import ticket_detail, visible_ticket
-from services.tickets.store import TicketStore, TicketTooLarge, stored_size
-from shared.clock import Clock
+from services.tickets.store import TicketTooLarge, stored_size
+from services.tickets.writing import TicketWriting
 from shared.events import (
     Event,
     ReplyPosted,
@@ -33,21 +32,7 @@ Decision = tuple[StoredTicket, Event[Any]] | None
 Write = Callable[[StoredTicket, Event[Any]], Awaitable[StoredTicket | None]]
 
 
-class TicketUpdates:
-    def __init__(
-        self,
-        store: TicketStore,
-        sla: domain.SlaPolicy,
-        attachments: TicketAttachments,
-        events_written: Callable[[], None],
-        clock: Clock,
-    ) -> None:
-        self.store = store
-        self.sla = sla
-        self.attachments = attachments
-        self.events_written = events_written
-        self.clock = clock
-
+class TicketUpdates(TicketWriting):
     async def reply(self, command: PostReply) -> Message:
         caller = command.caller
         idem = f"{caller.person_key}:{command.idempotency_key or uuid.uuid4().hex}"
