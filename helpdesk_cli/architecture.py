@@ -12,6 +12,7 @@ import contextlib
 import importlib
 import importlib.util
 import io
+import logging
 import pkgutil
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from typing import Any, Protocol, get_args
 
 from fastapi import FastAPI
 from faststream.rabbit import RabbitExchange, RabbitQueue
-from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorCollection
+from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorCollection, AsyncIOMotorDatabase
 
 import helpdesk_cli
 import services.gateway
@@ -130,7 +131,8 @@ def read_architecture() -> Architecture:
     gateway = _gateway()
     held = {GATEWAY: _held(services.gateway), CLI: _held(helpdesk_cli)}
     stores = {GATEWAY: _collections(gateway.state)}
-    database = AsyncIOMotorClient(connect=False)["helpdesk"]
+    # The stores only name their collections when built: nothing connects to this client.
+    database: AsyncIOMotorDatabase[Any] = AsyncIOMotorClient(connect=False)["helpdesk"]
     try:
         stores |= {service: _service_collections(service, database) for service in SERVICES}
     finally:
@@ -155,11 +157,17 @@ def read_architecture() -> Architecture:
 
 
 def _gateway() -> FastAPI:
-    """The gateway app, built as it starts but not started (nothing connects)."""
+    """The gateway app, built as it starts but not started: its wiring, nothing served."""
     # Building configures the process's logging to stdout, where the knowledge base's
-    # index then reports its progress; neither is this command's output.
-    with contextlib.redirect_stdout(io.StringIO()):
-        return create_app(Settings(demo=True, log_level="ERROR", otlp_endpoint=None))
+    # index then reports its progress: neither belongs in the caller's output or logging.
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            return create_app(Settings(demo=True, log_level="ERROR", otlp_endpoint=None))
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
 
 
 def _modules(package: ModuleType) -> Iterator[ModuleType]:
@@ -209,11 +217,13 @@ def _push_subscriptions(push: PushQueue) -> Iterator[Subscription]:
     """The gateway's push queue, one per instance, as its sockets bind it."""
     instance = push.instance_id
     queue = Queue(push.queue_name.replace(instance, INSTANCE), ("one per gateway", "exclusive"))
-    for exchange in (EVENTS_EXCHANGE, CHAT_EXCHANGE):
-        keys = [
-            key.replace(instance, INSTANCE) for bound, key in push.bindings if bound is exchange
-        ]
-        yield Subscription(queue, exchange.name, tuple(dict.fromkeys(keys)), GATEWAY, None, None)
+    keys: dict[str, list[str]] = {}
+    for exchange, key in push.bindings:
+        keys.setdefault(exchange.name, []).append(key.replace(instance, INSTANCE))
+    for exchange_name, bound in keys.items():
+        # Several sockets may bind one key (the chat queue view); the queue has it once.
+        unique = tuple(dict.fromkeys(bound))
+        yield Subscription(queue, exchange_name, unique, GATEWAY, None, None)
 
 
 def _dead_letter_subscription(held: Mapping[str, list[object]]) -> Subscription:
@@ -249,7 +259,9 @@ def _exchange(exchange: RabbitExchange) -> Exchange:
     )
 
 
-def _service_collections(service: ServiceName, database: Any) -> list[AsyncIOMotorCollection[Any]]:
+def _service_collections(
+    service: ServiceName, database: AsyncIOMotorDatabase[Any]
+) -> list[AsyncIOMotorCollection[Any]]:
     """What the service's store module keeps (`services/<service>/store.py`, if it has one):
     the collections of each store class there, built on a database nothing connects to."""
     name = f"services.{service}.store"

@@ -14,6 +14,7 @@ from helpdesk_cli.runtime import REPO_ROOT, fail
 README = REPO_ROOT / "README.md"
 BEGIN = "<!-- architecture diagram: written by `helpdesk diagram` from the code; do not edit -->"
 END = "<!-- end of architecture diagram -->"
+BLOCK = re.compile(f"{re.escape(BEGIN)}.*?{re.escape(END)}", re.DOTALL)
 REGENERATE = "run `helpdesk diagram` to draw it again"
 # The longest line of commands in an edge's label: Mermaid wraps longer ones where it likes.
 LINE_WIDTH = 26
@@ -65,8 +66,8 @@ def _edges(architecture: Architecture) -> Iterator[str]:
         keys = subscription.keys
         # A queue bound to every key published on its exchange says so in a few words.
         every = len(keys) > 1 and set(keys) == published.get(subscription.exchange)
-        label = [f"all {len(keys)} keys"] if every else keys
-        yield _edge(_exchange_id(subscription.exchange), label, queue)
+        bound = (f"all {len(keys)} keys",) if every else keys
+        yield _edge(_exchange_id(subscription.exchange), bound, queue)
         if subscription.consumer == CLI:
             # An operator's command reads the queue now and then; drawn from the command, so
             # the layout keeps the operator beside the clients rather than at the bottom.
@@ -132,12 +133,17 @@ def readme_block(diagram: str) -> str:
     return f"{BEGIN}\n```mermaid\n{diagram}```\n{END}"
 
 
+def drawn_block(readme: str) -> str | None:
+    """The README's diagram block, markers included; None without them."""
+    found = BLOCK.search(readme)
+    return None if found is None else found.group()
+
+
 def with_diagram(readme: str, diagram: str) -> str | None:
     """The README with `diagram` in place of the one between its markers; None without them."""
-    pattern = re.compile(f"{re.escape(BEGIN)}.*?{re.escape(END)}", re.DOTALL)
-    if pattern.search(readme) is None:
+    if drawn_block(readme) is None:
         return None
-    return pattern.sub(lambda _: readme_block(diagram), readme, count=1)
+    return BLOCK.sub(lambda _: readme_block(diagram), readme, count=1)
 
 
 def diagram_command(
@@ -149,8 +155,7 @@ def diagram_command(
         Path, typer.Option("--readme", help="The README whose diagram to draw.")
     ] = README,
 ) -> None:
-    """Draw the architecture (services, queues, events, collections) from the code into the
-    README's Architecture section."""
+    """Draw the README's architecture diagram from the code: services, queues, events, data."""
     text = readme.read_text()
     updated = with_diagram(text, mermaid(read_architecture()))
     if updated is None:
