@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from helpdesk_cli import dead_letters, processes, seed, status, tokens
+from helpdesk_cli import dead_letters, diagram, processes, seed, status, tokens
 from helpdesk_cli.runtime import load_settings, run
 from helpdesk_cli.tickets import purge_orphans
 
@@ -31,6 +31,7 @@ app.command("token")(tokens.token_command)
 app.command("status")(status.status_command)
 app.command("start")(processes.start_command)
 app.command("stop")(processes.stop_command)
+app.command("diagram")(diagram.diagram_command)
 app.add_typer(dead_letters.app, name="dead-letters")
 app.add_typer(seed.app, name="seed")
 app.add_typer(processes.servers, name="servers")

@@ -107,6 +107,7 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
     )
     app.state.settings = settings
     app.state.rpc = rpc
+    app.state.push = push
     app.state.verifier = verifier
     app.state.attachments = AttachmentUploads(
         AttachmentStore(database), settings.max_attachment_mb * 1024 * 1024

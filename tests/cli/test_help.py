@@ -10,6 +10,7 @@ COMMANDS = [
     ["status"],
     ["start"],
     ["stop"],
+    ["diagram"],
     ["purge-orphans"],
     ["dead-letters", "list"],
     ["dead-letters", "replay"],

@@ -54,6 +54,11 @@ class PushConsumer:
     def queue_name(self) -> str:
         return f"gateway.push.{self.instance_id}"
 
+    @property
+    def bindings(self) -> tuple[tuple[RabbitExchange, str], ...]:
+        """What this instance's queue is bound to: (exchange, routing key), as bound."""
+        return tuple(self._bindings)
+
     def bind(self, exchange: RabbitExchange, routing_key: str, handler: PushHandler) -> None:
         """Receive `routing_key` from `exchange` and hand each message's body to `handler`.
 
