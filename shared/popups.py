@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, model_validator
 
-from shared.events import Popup
+from shared.events import AnnouncementPayload, Popup
 from shared.pages import Page
 from shared.people import Caller
 from shared.text import MultiLine, OneLine
@@ -88,6 +88,8 @@ class Announce(AnnouncementFields):
 
 
 class Announcement(BaseModel):
+    """An announcement as agents and the stream socket see it."""
+
     id: str
     title: str
     body: str
@@ -95,18 +97,9 @@ class Announcement(BaseModel):
     account_id: str | None
     created_at: datetime
 
-
-class Recipient(BaseModel):
-    account_id: PersonId
-    user_id: PersonId
-
-
-class DeliverAnnouncements(BaseModel):
-    """Make the pop-ups of announcements these users have not got yet.
-
-    `announcement_id` narrows it to one (a gateway's connected users when it is
-    published); without it, every announcement meant for them (a user connecting).
-    """
-
-    recipients: list[Recipient] = Field(max_length=1000)
-    announcement_id: str | None = None
+    @classmethod
+    def of(cls, announcement: AnnouncementPayload) -> "Announcement":
+        return cls(
+            id=announcement.announcement_id,
+            **announcement.model_dump(exclude={"announcement_id"}),
+        )

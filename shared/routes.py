@@ -25,7 +25,6 @@ from shared.events import AttachmentRef, Popup
 from shared.popups import (
     Announce,
     Announcement,
-    DeliverAnnouncements,
     ListPopups,
     PopupAction,
     PopupPage,
@@ -83,7 +82,6 @@ READ_POPUP = NOTIFICATIONS.route("read", PopupAction, Popup)
 POPUP_SEEN = NOTIFICATIONS.route("seen", PopupAction, Popup)
 DELETE_POPUP = NOTIFICATIONS.route("delete", PopupAction, Popup)
 ANNOUNCE = NOTIFICATIONS.route("announce", Announce, Announcement)
-DELIVER_ANNOUNCEMENTS = NOTIFICATIONS.route("deliver", DeliverAnnouncements, type(None))
 
 CHAT = ServiceRoutes("chat")
 START_CHAT = CHAT.route("start", StartChat, StartReply)

@@ -27,8 +27,7 @@ from bench.load.popups import Stopwatch, client_of, create_tickets, one_at_a_tim
 from bench.load.samples import Samples, bearer
 
 # Handshakes in flight per process: enough to open thousands in seconds without a
-# thundering herd on one gateway process (each also asks the notifications service for
-# announcements it must deliver).
+# thundering herd on one gateway process.
 OPENING = 50
 SIGNAL_POLL_SECONDS = 0.2
 

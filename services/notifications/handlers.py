@@ -8,7 +8,6 @@ from shared.events import Popup, ReplyPosted, TicketUpdated
 from shared.popups import (
     Announce,
     Announcement,
-    DeliverAnnouncements,
     ListPopups,
     PopupAction,
     PopupPage,
@@ -18,7 +17,6 @@ from shared.popups import (
 from shared.routes import (
     ANNOUNCE,
     DELETE_POPUP,
-    DELIVER_ANNOUNCEMENTS,
     LIST_POPUPS,
     POPUP_SEEN,
     READ_POPUP,
@@ -70,9 +68,5 @@ def build_router(service: PopupService) -> RabbitRouter:
     @answers(router, ANNOUNCE)
     async def announce(command: Announce) -> Announcement:
         return await service.announce(command)
-
-    @answers(router, DELIVER_ANNOUNCEMENTS)
-    async def deliver_announcements(command: DeliverAnnouncements) -> None:
-        await service.deliver_announcements(command)
 
     return router

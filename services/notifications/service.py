@@ -27,11 +27,9 @@ from shared.people import Caller, person_key
 from shared.popups import (
     Announce,
     Announcement,
-    DeliverAnnouncements,
     ListPopups,
     PopupAction,
     PopupPage,
-    Recipient,
     Snoozed,
     SnoozePopup,
 )
@@ -111,22 +109,15 @@ class PopupService:
         published = AnnouncementPublished(correlation_id=correlation_id.get(), payload=announcement)
         await self.store.insert_announcement(stored, published)
         self.announcements_written()
-        if announcement.user_id and announcement.account_id:
-            # The one person is known: the pop-up need not wait for them to show up.
-            recipient = Recipient(account_id=announcement.account_id, user_id=announcement.user_id)
-            await self.make(domain.from_announcement(announcement, **recipient.model_dump()))
-        return Announcement(
-            id=announcement.announcement_id,
-            **announcement.model_dump(exclude={"announcement_id"}),
-        )
+        return Announcement.of(announcement)
 
     async def _ensure_known(self, user_id: str, account_id: str) -> None:
         """An announcement to one person needs a person the help desk has met.
 
         The help desk has no list of the host application's users. It knows a person who
-        has signed in to the Help menu (listed their pop-ups or connected its live stream,
-        which every page with the menu does at once) or who has a pop-up (an answer to
-        their ticket, an earlier announcement); anyone else is a typo as far as it can tell.
+        has signed in to the Help menu (read their pop-ups, which every page with the menu
+        does when it opens) or who has a pop-up (an answer to their ticket, an earlier
+        announcement); anyone else is a typo as far as it can tell.
         """
         key = person_key(account_id, user_id)
         if not await self.store.knows(key, account_id, user_id):
@@ -136,50 +127,10 @@ class PopupService:
                 "announcement_user_unknown",
             )
 
-    async def _remember(self, recipient: Recipient) -> None:
-        key = person_key(recipient.account_id, recipient.user_id)
-        if key in self.remembered:
-            return
-        await self.store.remember(key, recipient.account_id, recipient.user_id, self.clock())
-        if len(self.remembered) >= REMEMBERED_MAX:
-            self.remembered.clear()
-        self.remembered.add(key)
-
-    async def deliver_announcements(self, command: DeliverAnnouncements) -> None:
-        """Make the pop-ups of announcements the recipients have not got yet.
-
-        Announcements to an account or to everyone are stored once and become a person's
-        pop-up when that person is seen (lists pop-ups, connects, or is connected when one
-        is published): the help desk has no list of the host application's users. Seeing
-        them is also what makes them known (`_ensure_known`).
-        """
-        one = (
-            await self.store.announcement(command.announcement_id)
-            if command.announcement_id
-            else None
-        )
-        for recipient in command.recipients:
-            await self._remember(recipient)
-            if command.announcement_id is None:
-                wanted = await self._missing_announcements(recipient)
-            else:
-                wanted = [one] if one and one.reaches(**recipient.model_dump()) else []
-            for announcement in wanted:
-                await self.make(domain.from_announcement(announcement, **recipient.model_dump()))
-
-    async def _missing_announcements(self, recipient: Recipient) -> list[AnnouncementPayload]:
-        have = await self.store.announcement_ids_of(recipient.account_id, recipient.user_id)
-        meant = await self.store.announcements_for(recipient.account_id, recipient.user_id)
-        return [
-            announcement
-            for announcement in meant
-            if announcement.announcement_id not in have
-            and announcement.reaches(**recipient.model_dump())
-        ]
-
     async def list(self, query: ListPopups) -> PopupPage:
         caller = query.caller
-        await self.deliver_announcements(DeliverAnnouncements(recipients=[_recipient(caller)]))
+        await self._remember(caller)
+        await self._make_announced(caller.account_id, caller.id)
         # "active": what pops up now (see store.page_query).
         active_at = self.clock() if query.state == "active" else None
         skip = (query.page - 1) * query.page_size
@@ -194,6 +145,45 @@ class PopupService:
             page_size=query.page_size,
             unread=await self.store.unread(caller.account_id, caller.id),
         )
+
+    async def _remember(self, caller: Caller) -> None:
+        """Note the person as seen: what makes them known (`_ensure_known`)."""
+        key = person_key(caller.account_id, caller.id)
+        if key in self.remembered:
+            return
+        await self.store.remember(key, caller.account_id, caller.id, self.clock())
+        if len(self.remembered) >= REMEMBERED_MAX:
+            self.remembered.clear()
+        self.remembered.add(key)
+
+    async def _make_announced(self, account_id: str, user_id: str) -> None:
+        """Make the person's pop-ups of the announcements they have not got yet.
+
+        An announcement is stored once and becomes a person's pop-up when that person's
+        pop-ups are next read: every page with the Help menu reads them when it opens, and
+        again when its stream socket tells it of a new announcement (the help desk has no
+        list of the host application's users to make them for beforehand). One counter step
+        and one write for all of them, however many a newcomer has waiting; each is keyed
+        by announcement and person, so two reads at once (two tabs) make it once.
+        """
+        have = await self.store.announcement_ids_of(account_id, user_id)
+        missing = [
+            announcement
+            for announcement in await self.store.announcements_for(account_id, user_id, have)
+            if announcement.reaches(account_id, user_id)
+        ]
+        if not missing:
+            return
+        first = await self.store.numbers.next(len(missing)) - len(missing) + 1
+        popups = [
+            self._new_popup(
+                domain.from_announcement(announcement, account_id, user_id),
+                domain.popup_number(number),
+            )
+            for number, announcement in enumerate(missing, start=first)
+        ]
+        if await self.store.insert_new([(popup, _event(PopupCreated, popup)) for popup in popups]):
+            self.popups_written()
 
     async def snooze(self, command: SnoozePopup) -> Snoozed:
         at = stored_precision(domain.remind_at(command.choice, self.clock()))
@@ -290,7 +280,3 @@ class PopupService:
 
 def _event(kind: type[PopupEvent], popup: StoredPopup) -> PopupEvent:
     return kind(correlation_id=correlation_id.get(), payload=popup.view())
-
-
-def _recipient(caller: Caller) -> Recipient:
-    return Recipient(account_id=caller.account_id, user_id=caller.id)

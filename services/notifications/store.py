@@ -13,7 +13,7 @@ from typing import Any
 
 from motor.motor_asyncio import AsyncIOMotorCollection, AsyncIOMotorDatabase
 from pymongo import ASCENDING, DESCENDING, IndexModel
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from services.notifications.models import StoredAnnouncement, StoredPopup
 from shared.counters import Counter
@@ -76,6 +76,26 @@ class PopupStore:
         except DuplicateKeyError:
             return False
         return True
+
+    async def insert_new(self, popups: list[tuple[StoredPopup, Event[Any]]]) -> int:
+        """Save new pop-ups, each with its event, in one write; those whose key exists
+        already (made meanwhile by another read of the same person) are left out. How
+        many were saved."""
+        documents = [with_events(popup_document(popup), event) for popup, event in popups]
+        try:
+            await self.popups.insert_many(documents, ordered=False)
+        except BulkWriteError as error:
+            others = [
+                failure
+                for failure in error.details["writeErrors"]
+                if failure.get("keyPattern") != {"_id": 1}
+            ]
+            if others:
+                # A number taken twice means the counter is behind the pop-ups: a bug to hear of.
+                raise
+            saved: int = error.details["nInserted"]
+            return saved
+        return len(documents)
 
     async def by_key(self, key: str) -> StoredPopup | None:
         document = await self.popups.find_one({"_id": key})
@@ -168,14 +188,12 @@ class PopupStore:
         document = announcement_document(announcement)
         await self.announcements.insert_one(with_events(document, event))
 
-    async def announcement(self, announcement_id: str) -> StoredAnnouncement | None:
-        document = await self.announcements.find_one({"_id": announcement_id}, {"outbox": 0})
-        return _announcement(document) if document else None
-
-    async def announcements_for(self, account_id: str, user_id: str) -> list[StoredAnnouncement]:
-        cursor = self.announcements.find(
-            announcements_query(account_id, user_id), {"outbox": 0}
-        ).sort("created_at", ASCENDING)
+    async def announcements_for(
+        self, account_id: str, user_id: str, excluding: set[str]
+    ) -> list[StoredAnnouncement]:
+        """The announcements meant for a person but those `excluding`, oldest first."""
+        query = {**announcements_query(account_id, user_id), "_id": {"$nin": list(excluding)}}
+        cursor = self.announcements.find(query, {"outbox": 0}).sort("created_at", ASCENDING)
         return [_announcement(document) async for document in cursor]
 
 

@@ -2,6 +2,7 @@
 the replies to the users' commands and the events its outbox relays send, in milliseconds
 (no RabbitMQ, no gateway, no process)."""
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -15,11 +16,12 @@ from services.notifications.store import PopupStore
 from shared.events import ReplyPosted, ReplyPostedPayload
 from shared.outbox import OutboxRelay
 from shared.people import Author, Caller
-from shared.popups import ListPopups, PopupAction
-from shared.routes import LIST_POPUPS, READ_POPUP
+from shared.popups import Announce, ListPopups, PopupAction
+from shared.routes import ANNOUNCE, LIST_POPUPS, READ_POPUP
 from tests.support.in_memory import InMemoryBus
 
 EWA = Author(role="agent", id="ewa", name="Ewa")
+EWA_CALLER = Caller(role="agent", id="ewa", name="Ewa", account_id="support")
 
 
 @pytest.fixture(scope="module")
@@ -114,3 +116,35 @@ async def test_preview_answers_the_popup_as_read_and_relays_popup_read_to_its_ow
     assert (read.result["number"], read.result["read"]) == (popup["number"], True)
     [event] = await notifications.relayed()
     assert (event["type"], event["payload"]["read"]) == ("popup.read", True)
+
+
+async def test_an_announcement_becomes_each_readers_popup_once_even_when_tabs_read_at_once(
+    notifications: InMemoryBus, anna: Caller
+) -> None:
+    # To Anna's account only: the module's database is shared by its tests.
+    command = Announce(
+        caller=EWA_CALLER, title="Przerwa", body="W nocy.", account_id=anna.account_id
+    )
+    announced = await notifications.ask(ANNOUNCE, command)
+    assert announced.ok, announced.error
+    assert [event["type"] for event in await notifications.relayed()] == ["announcement.published"]
+
+    # Tabs read at the same moment, and again later: one pop-up, one popup.created.
+    first, *others = await asyncio.gather(*(listed(notifications, anna) for _tab in range(4)))
+    assert [popup["title"] for popup in first] == ["Przerwa"]
+    for answer in [*others, await listed(notifications, anna)]:
+        assert [popup["number"] for popup in answer] == [first[0]["number"]]
+    [created] = await notifications.relayed()
+    assert created["type"] == "popup.created"
+    assert (created["payload"]["user_id"], created["payload"]["number"]) == (
+        "anna",
+        first[0]["number"],
+    )
+
+    # A colleague gets one of their own when they read; another hotel's Anna never does.
+    colleague = anna.model_copy(update={"id": "piotr"})
+    [theirs] = await listed(notifications, colleague)
+    assert theirs["number"] != first[0]["number"]
+    stranger = anna.model_copy(update={"account_id": f"hotel-{uuid.uuid4().hex[:8]}"})
+    assert await listed(notifications, stranger) == []
+    assert [event["payload"]["user_id"] for event in await notifications.relayed()] == ["piotr"]

@@ -1,15 +1,15 @@
 """`WS /api/v1/stream` and `WS /api/v1/agent/stream`: events pushed to this instance's sockets.
 
 Every gateway instance binds the events its sockets show to its own push queue
-(services/gateway/realtime/push.py) and hands each to the sockets it holds: a user's pop-ups and
-ticket events to every socket of that user (each tab, each device), ticket and chat-queue
-events to every agent's socket. Another instance does the same for its own sockets, so a
-user with tabs on two instances gets the pop-up in all of them.
+(services/gateway/realtime/push.py) and hands each to the sockets it holds: a user's
+pop-ups and ticket events to every socket of that user (each tab, each device), an
+announcement to every socket of the users it reaches, ticket and chat-queue events to every
+agent's socket. Another instance does the same for its own sockets, so a user with tabs on
+two instances gets the pop-up in all of them.
 """
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -35,19 +35,16 @@ from shared.events import (
     event_type,
 )
 from shared.people import Caller
-from shared.popups import DeliverAnnouncements, Recipient
-from shared.routes import CHAT_QUEUE, DELIVER_ANNOUNCEMENTS
+from shared.popups import Announcement
+from shared.routes import CHAT_QUEUE
 from shared.rpc_client import RpcClient
 from shared.topology import CHAT_EXCHANGE, CHAT_QUEUE_KEY, EVENTS_EXCHANGE
 
-logger = logging.getLogger("helpdesk.gateway.stream")
-
 UserKey = tuple[str, str]
-# Recipients per request when an announcement reaches many connected users at once.
-DELIVERY_CHUNK = 500
 HEARTBEAT = '{"type":"heartbeat"}'
-# Sockets given their heartbeat between two turns of the event loop.
-HEARTBEAT_CHUNK = 1000
+# Sockets given a frame meant for many (a heartbeat, an announcement) between two turns of
+# the event loop.
+SEND_CHUNK = 1000
 
 
 class Frame(BaseModel):
@@ -93,8 +90,6 @@ class StreamHub:
         self.users: dict[UserKey, set[StreamSocket]] = {}
         self.agents: set[StreamSocket] = set()
         self._heartbeat: asyncio.Task[None] | None = None
-        self._arrivals: list[Recipient] = []
-        self._welcomer: asyncio.Task[None] | None = None
 
     def bind(self, push: PushConsumer) -> None:
         for kind in POPUP_EVENTS:
@@ -109,9 +104,6 @@ class StreamHub:
         self._beat()
         self.users.setdefault(socket.key, set()).add(socket)
         try:
-            # Announcements to an account or everyone become this user's pop-ups now, if
-            # they have not already; they arrive on this socket as `popup.created`.
-            self._welcome(Recipient(account_id=socket.key[0], user_id=socket.key[1]))
             await socket.serve()
         finally:
             sockets = self.users[socket.key]
@@ -130,24 +122,6 @@ class StreamHub:
         finally:
             self.agents.discard(socket)
 
-    def _welcome(self, recipient: Recipient) -> None:
-        """Delivers a newly connected user's announcements together with those of everyone
-        connecting meanwhile: while one request is out, arrivals gather for the next. A
-        request per socket flooded the notifications service when thousands reconnected
-        at once (e.g. after a gateway restart), and held each socket's handler meanwhile."""
-        self._arrivals.append(recipient)
-        if self._welcomer is None:
-            self._welcomer = asyncio.create_task(self._welcome_arrivals())
-
-    async def _welcome_arrivals(self) -> None:
-        try:
-            while self._arrivals:
-                batch = self._arrivals[:DELIVERY_CHUNK]
-                del self._arrivals[:DELIVERY_CHUNK]
-                await self._deliver(batch)
-        finally:
-            self._welcomer = None
-
     def _beat(self) -> None:
         """Starts the heartbeat of all this instance's stream sockets, with the first one."""
         if self._heartbeat is None:
@@ -159,11 +133,7 @@ class StreamHub:
         while self.users or self.agents:
             await asyncio.sleep(self.heartbeat_seconds)
             everyone = [socket for sockets in self.users.values() for socket in sockets]
-            for index, socket in enumerate([*everyone, *self.agents]):
-                socket.outbox.send(HEARTBEAT)
-                if index % HEARTBEAT_CHUNK == HEARTBEAT_CHUNK - 1:
-                    # Thousands of sockets: let other work run between chunks.
-                    await asyncio.sleep(0)
+            await _send_all([*everyone, *self.agents], HEARTBEAT)
         # The last socket has gone: the next one starts a new heartbeat.
         self._heartbeat = None
 
@@ -202,24 +172,30 @@ class StreamHub:
             self._to_agents(_chat_queue_text(QueueSnapshot.model_validate_json(body)))
 
     async def _on_announcement(self, body: bytes) -> None:
-        announcement = AnnouncementPublished.model_validate_json(body).payload
-        reached = [key for key in self.users if announcement.reaches(*key)]
-        for start in range(0, len(reached), DELIVERY_CHUNK):
-            recipients = [
-                Recipient(account_id=account_id, user_id=user_id)
-                for account_id, user_id in reached[start : start + DELIVERY_CHUNK]
-            ]
-            await self._deliver(recipients, announcement.announcement_id)
+        """Straight to the sockets of the users it reaches, as `announcement.published`.
 
-    async def _deliver(
-        self, recipients: list[Recipient], announcement_id: str | None = None
-    ) -> None:
-        command = DeliverAnnouncements(recipients=recipients, announcement_id=announcement_id)
-        try:
-            await self.rpc.call(DELIVER_ANNOUNCEMENTS, command)
-        except HelpdeskError as error:
-            # Not lost: the pop-ups are made when these users next list or reconnect.
-            logger.warning("announcement delivery deferred", extra={"error": error.message})
+        It becomes each one's pop-up when their pop-ups are next read (the notifications
+        service makes it then, once): the web client reads them on this frame, and the
+        pop-up then arrives on every socket of that user as `popup.created`, number and all.
+        """
+        event = AnnouncementPublished.model_validate_json(body)
+        announcement = event.payload
+        text = frame_text(event.type, Announcement.of(announcement))
+        reached = [
+            socket
+            for key, sockets in self.users.items()
+            if announcement.reaches(*key)
+            for socket in sockets
+        ]
+        await _send_all(reached, text)
+
+
+async def _send_all(sockets: list[StreamSocket], text: str) -> None:
+    for index, socket in enumerate(sockets):
+        socket.outbox.send(text)
+        if index % SEND_CHUNK == SEND_CHUNK - 1:
+            # Thousands of sockets: let other work run between chunks.
+            await asyncio.sleep(0)
 
 
 def _item(popup: PopupView) -> Popup:

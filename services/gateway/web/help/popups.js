@@ -25,6 +25,9 @@ const IDLE_CHECK_MS = 400;
 export const POPUP_FOCUS_KEY = "F2";
 // Several pop-up events at once (another tab acted) make one count request.
 const COUNT_DELAY_MS = 300;
+// An announcement to an account or to everyone reaches many pages at once: each reads its
+// pop-ups at a moment of its own within this time, not all of them in the same instant.
+const ANNOUNCEMENT_SPREAD_MS = 2000;
 
 export class PopupCenter {
   constructor(desk) {
@@ -134,6 +137,11 @@ export class PopupCenter {
         this.render();
       }
       this.refreshCount();
+    } else if (type === "announcement.published") {
+      // It becomes this user's pop-up when their pop-ups are read: the count request reads
+      // them, and the pop-up comes back as popup.created, number and all, to every tab.
+      const spread = data.user_id ? 0 : Math.random() * ANNOUNCEMENT_SPREAD_MS;
+      setTimeout(() => this.refreshCount(), spread);
     } else if (type.startsWith("popup.")) {
       // Read, closed, snoozed or deleted in another tab or device: it leaves this screen too.
       this.drop(data.number);
