@@ -155,6 +155,15 @@ class Browser:
         )
         self.wait(lambda driver: self.find(".hd-help-button").is_enabled())
 
+    def wait_stream_open(self) -> None:
+        """Until this tab's pop-up stream socket is connected: what it hears now is live."""
+        script = """
+            const done = arguments[0];
+            window.HelpDesk.ready.then((desk) => done(desk.popups?.socket?.socket?.readyState));
+        """
+        open_state = 1  # WebSocket.OPEN
+        self.wait(lambda driver: driver.execute_async_script(script) == open_state)
+
     def open_help(self, section: str | None = None) -> None:
         if not self.all(".hd-panel"):
             self.click(".hd-help-button")

@@ -112,6 +112,48 @@ def test_announcements_queue_up_and_deleted_ones_stay_in_history(
     page.screenshot("popup-history")
 
 
+def test_an_announcement_to_the_account_pops_up_live_in_each_tab_as_one_popup(
+    page: Browser, web_account: WebAccount, agent_headers: dict[str, str]
+) -> None:
+    title = f"Nowe raporty {uuid.uuid4().hex[:6]}"
+    page.sign_in(web_account.token)
+    first_tab = page.driver.current_window_handle
+    page.driver.switch_to.new_window("tab")
+    page.switch_to(page.driver.current_window_handle)
+    page.sign_in(web_account.token, keep_popups=True)
+    second_tab = page.driver.current_window_handle
+    for tab in (first_tab, second_tab):
+        page.switch_to(tab)
+        page.wait_stream_open()
+
+    # Sent while both tabs are open: each shows it without a reload, as the same pop-up.
+    response = httpx.post(
+        f"{web_account.gateway_url}/api/v1/agent/announcements",
+        headers=agent_headers,
+        json={"title": title, "body": "Raport obłożenia ma nowe kolumny."},
+        timeout=30,
+    )
+    response.raise_for_status()
+    numbers = []
+    for tab in (first_tab, second_tab):
+        page.switch_to(tab)
+        page.wait_text(".hd-popup h2", title)
+        numbers.append(page.find(".hd-popup").get_attribute("data-number"))
+    assert numbers[0] == numbers[1]
+    [popup] = [
+        item
+        for item in web_account.get("/api/v1/popups?state=all&page_size=100")["items"]
+        if item["title"] == title
+    ]
+    assert popup["number"] == numbers[0]
+
+    # Deleted in one tab, it leaves the other too.
+    page.press("Usuń", ".hd-popup-actions")
+    page.wait_gone(".hd-popup")
+    page.switch_to(first_tab)
+    page.wait_gone(".hd-popup")
+
+
 def test_chat_between_the_user_page_and_the_console(page: Browser, web_account: WebAccount) -> None:
     question = f"Jak dodać nowego recepcjonistę? {uuid.uuid4().hex[:6]}"
     page.sign_in(web_account.token)
