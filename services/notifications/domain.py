@@ -39,8 +39,8 @@ class PopupDraft:
     user_id: str
     title: str
     body: str
-    # When it happened (a reply's time): events may be consumed out of order, and the
-    # history lists pop-ups in the order of what they announce.
+    # When it happened (a reply's time, an announcement's): events may be consumed out of
+    # order, and the history lists pop-ups in the order of what they announce.
     occurred_at: datetime | None = None
     ticket_number: str | None = None
     announcement_id: str | None = None
@@ -89,10 +89,12 @@ def from_status_change(event: TicketUpdated) -> PopupDraft | None:
 def from_announcement(
     announcement: AnnouncementPayload, account_id: str, user_id: str
 ) -> PopupDraft:
-    # One pop-up per announcement and person: the key is the same for every gateway and
-    # every retry that asks for it.
+    # One pop-up per announcement and person: the key is the same for every read that
+    # asks for it. Dated when it was announced: a person gets it when their pop-ups are
+    # next read, several at once for someone who was away, in the order they were sent.
     return PopupDraft(
         key=f"announcement:{announcement.announcement_id}:{person_key(account_id, user_id)}",
+        occurred_at=announcement.created_at,
         account_id=account_id,
         user_id=user_id,
         title=announcement.title,

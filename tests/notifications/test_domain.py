@@ -97,6 +97,8 @@ def test_announcement_keys_are_one_per_person_and_scopes_match() -> None:
         for account, user in [("h1", "anna"), ("h2", "anna"), ("h1", "piotr"), ("h1", "anna")]
     }
     assert len(keys) == 3
+    # Read later, it is dated when it was sent: several wait in the order they were sent.
+    assert domain.from_announcement(everyone, "h1", "anna").occurred_at == NOW
 
 
 def test_remind_at_defaults_to_half_an_hour_and_refuses_the_past() -> None:
