@@ -243,6 +243,36 @@ async def test_unique_index_refuses_a_duplicate_with_code_11000(
         await things.insert_one({"_id": "a", "number": "P-2"})
 
 
+async def test_an_unordered_insert_of_many_saves_all_but_the_duplicates_and_names_them(
+    things: AsyncIOMotorCollection[Any],
+) -> None:
+    """Pop-ups of announcements made by two reads at once (notifications store)."""
+    await things.create_index("number", unique=True)
+    await things.insert_one({"_id": "b", "number": "P-2"})
+    with pytest.raises(BulkWriteError) as failure:
+        await things.insert_many(
+            [
+                {"_id": "a", "number": "P-1"},
+                {"_id": "b", "number": "P-9"},
+                {"_id": "c", "number": "P-3"},
+            ],
+            ordered=False,
+        )
+    details = failure.value.details
+    assert details["nInserted"] == 2
+    [duplicate] = details["writeErrors"]
+    assert (duplicate["code"], duplicate["index"], duplicate["keyPattern"]) == (
+        11000,
+        1,
+        {"_id": 1},
+    )
+    assert sorted(await things.distinct("_id")) == ["a", "b", "c"]
+    # A number taken twice is told apart from a key made meanwhile by its key pattern.
+    with pytest.raises(BulkWriteError) as failure:
+        await things.insert_many([{"_id": "d", "number": "P-1"}], ordered=False)
+    assert failure.value.details["writeErrors"][0]["keyPattern"] == {"number": 1}
+
+
 async def test_indexes_are_listed_with_their_directions_and_dropped_by_name(
     things: AsyncIOMotorCollection[Any],
 ) -> None:
@@ -321,6 +351,9 @@ async def test_sort_skip_limit_count_and_projection(things: AsyncIOMotorCollecti
     assert all("messages" not in row for row in page)
     assert await things.count_documents({"account_id": "a", "rank": 4}) == 4
     assert await things.count_documents({"account_id": "nobody"}) == 0
+    # A count that stops early: the history's total past 10,000 (shared/database.py).
+    assert await things.count_documents({"account_id": "a"}, limit=10) == 10
+    assert await things.count_documents({"account_id": "a"}, limit=100) == 23
 
 
 async def test_count_in_a_collection_that_does_not_exist_is_zero(
