@@ -190,6 +190,9 @@ class EndedNotice(Transient):
     type: Literal["ended"] = "ended"
     chat_id: str
     reason: EndReason
+    # To the user of a chat a support specialist took part in: they may rate it now, once,
+    # on the same socket (the gateway remembers the offer; nothing else does).
+    rateable: bool = False
 
 
 Notice = Annotated[

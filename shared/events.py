@@ -100,6 +100,9 @@ class Popup(BaseModel):
     title: str
     body: str
     ticket_number: str | None = None
+    # The status the pop-up announces the ticket is in now (support resolved it, asks for
+    # an answer); none when it announces no change of status. `resolved` asks for a rating.
+    ticket_status: TicketStatus | None = None
     created_at: datetime
     read: bool
     # Closed (its close button, Esc) since it last popped up: it stays unread, and pops up

@@ -31,6 +31,16 @@ from shared.popups import (
     Snoozed,
     SnoozePopup,
 )
+from shared.ratings import (
+    ChatRating,
+    RateChat,
+    RateTicket,
+    RatingsReport,
+    RatingsReportQuery,
+    TicketRating,
+    TicketRatingQuery,
+    TicketRatingState,
+)
 from shared.rpc import ReplyT, RequestT, RpcRoute, status_route
 from shared.tickets import (
     AgentQueueQuery,
@@ -74,6 +84,10 @@ HISTORY_SUBJECTS = TICKETS.route("subjects", SubjectsQuery, list[str])
 AGENT_QUEUE = TICKETS.route("queue", AgentQueueQuery, QueuePage)
 UPDATE_TICKET = TICKETS.route("update", UpdateTicket, TicketDetail)
 ATTACHMENT_ACCESS = TICKETS.route("attachment", AttachmentQuery, AttachmentRef)
+RATE_TICKET = TICKETS.route("rate", RateTicket, TicketRating)
+TICKET_RATING = TICKETS.route("rating", TicketRatingQuery, TicketRatingState)
+RATE_CHAT = TICKETS.route("rate_chat", RateChat, ChatRating)
+RATINGS_REPORT = TICKETS.route("ratings_report", RatingsReportQuery, RatingsReport)
 
 NOTIFICATIONS = ServiceRoutes("notifications")
 LIST_POPUPS = NOTIFICATIONS.route("list", ListPopups, PopupPage)

@@ -10,6 +10,7 @@ from pydantic_core import PydanticCustomError
 from shared.events import AttachmentRef
 from shared.pages import Page
 from shared.people import Author, Caller
+from shared.ratings import TicketRating
 from shared.text import MultiLine, OneLine
 from shared.vocabulary import Importance, TicketStatus
 
@@ -164,6 +165,8 @@ class Ticket(BaseModel):
 class TicketDetail(Ticket):
     messages: list[Message]
     unread: bool = False
+    # One per resolution that was rated, the latest first.
+    ratings: list[TicketRating] = []
 
 
 class HistoryRow(BaseModel):

@@ -308,8 +308,17 @@ class ChatRoom:
             self.queue_version += 1
 
     def _close(self, chat: Chat, reason: EndReason, tell: Iterable[Endpoint]) -> list[Delivery]:
+        # Only a chat someone from support answered is worth rating, and only by its user.
         deliveries = [
-            Delivery(party, EndedNotice(chat_id=chat.id, reason=reason)) for party in tell
+            Delivery(
+                party,
+                EndedNotice(
+                    chat_id=chat.id,
+                    reason=reason,
+                    rateable=party == chat.user and chat.agent is not None,
+                ),
+            )
+            for party in tell
         ]
         self._leave_queue(chat.id)
         for party in chat.parties():

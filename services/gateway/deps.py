@@ -89,6 +89,15 @@ async def get_current_agent(caller: Annotated[Caller, Depends(get_current_caller
     return caller
 
 
+async def get_current_hotel_user(
+    caller: Annotated[Caller, Depends(get_current_caller)],
+) -> Caller:
+    """A user of a hotel account, not support: for what only a customer does (rating)."""
+    if caller.role != "user":
+        raise Forbidden("this is for the users of a hotel account, not support", "users_only")
+    return caller
+
+
 def ensure_agent(caller: Caller) -> None:
     if caller.role != "agent":
         raise Forbidden("this needs a support agent's account", code="agent_only")
@@ -103,3 +112,4 @@ Attachments = Annotated[AttachmentUploads, Depends(get_attachments)]
 Limiter = Annotated[RateLimiter, Depends(get_limiter)]
 CurrentUser = Annotated[Caller, Depends(get_current_caller)]
 CurrentAgent = Annotated[Caller, Depends(get_current_agent)]
+CurrentHotelUser = Annotated[Caller, Depends(get_current_hotel_user)]

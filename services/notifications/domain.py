@@ -43,6 +43,7 @@ class PopupDraft:
     # order, and the history lists pop-ups in the order of what they announce.
     occurred_at: datetime | None = None
     ticket_number: str | None = None
+    ticket_status: TicketStatus | None = None
     announcement_id: str | None = None
 
 
@@ -67,6 +68,7 @@ def from_reply(event: ReplyPosted) -> PopupDraft | None:
         title=f"Odpowiedź w zgłoszeniu {reply.ticket_number}: {reply.ticket_subject}",
         body=body,
         ticket_number=reply.ticket_number,
+        ticket_status=reply.status if changed else None,
     )
 
 
@@ -83,6 +85,7 @@ def from_status_change(event: TicketUpdated) -> PopupDraft | None:
         title=STATUS_TITLES[status].format(number=update.number),
         body=STATUS_BODIES[status].format(subject=update.subject),
         ticket_number=update.number,
+        ticket_status=status,
     )
 
 

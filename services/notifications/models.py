@@ -8,6 +8,7 @@ from pydantic import BaseModel
 from shared.events import AnnouncementPayload, Popup, PopupView
 from shared.people import Author
 from shared.versioned import FIRST_VERSION
+from shared.vocabulary import TicketStatus
 
 
 class StoredPopup(BaseModel):
@@ -22,6 +23,7 @@ class StoredPopup(BaseModel):
     title: str
     body: str
     ticket_number: str | None = None
+    ticket_status: TicketStatus | None = None
     announcement_id: str | None = None
     created_at: datetime
     read: bool = False

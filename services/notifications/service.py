@@ -88,6 +88,7 @@ class PopupService:
             title=draft.title,
             body=draft.body,
             ticket_number=draft.ticket_number,
+            ticket_status=draft.ticket_status,
             announcement_id=draft.announcement_id,
             created_at=stored_precision(draft.occurred_at) if draft.occurred_at else now,
             visible_at=now,

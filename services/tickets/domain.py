@@ -50,6 +50,23 @@ def status_after_reply(
     return current
 
 
+def resolution_after(
+    current: TicketStatus,
+    new: TicketStatus,
+    resolutions: int,
+    resolved_at: datetime | None,
+    now: datetime,
+) -> tuple[int, datetime | None]:
+    """The ticket's resolution count and the start of the one that stands, after a change
+    of status: resolving starts a new resolution, closing keeps it, anything else (the
+    ticket reopened) ends it."""
+    if new == "resolved" and current != "resolved":
+        return resolutions + 1, now
+    if new in ("resolved", "closed"):
+        return resolutions, resolved_at
+    return resolutions, None
+
+
 def ensure_room_in_thread(messages: int, thread_bytes: int, reply_bytes: int) -> None:
     """A thread holds at most THREAD_MAX messages and THREAD_BYTES_MAX bytes as stored;
     then a new ticket carries on."""

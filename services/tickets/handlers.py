@@ -4,6 +4,16 @@ from faststream.rabbit import RabbitRouter
 
 from services.tickets.service import TicketService
 from shared.events import AttachmentRef
+from shared.ratings import (
+    ChatRating,
+    RateChat,
+    RateTicket,
+    RatingsReport,
+    RatingsReportQuery,
+    TicketRating,
+    TicketRatingQuery,
+    TicketRatingState,
+)
 from shared.routes import (
     AGENT_QUEUE,
     ATTACHMENT_ACCESS,
@@ -11,7 +21,11 @@ from shared.routes import (
     GET_TICKET,
     HISTORY_SUBJECTS,
     POST_REPLY,
+    RATE_CHAT,
+    RATE_TICKET,
+    RATINGS_REPORT,
     TICKET_HISTORY,
+    TICKET_RATING,
     UPDATE_TICKET,
 )
 from shared.rpc import answers
@@ -65,5 +79,21 @@ def build_router(service: TicketService) -> RabbitRouter:
     @answers(router, ATTACHMENT_ACCESS)
     async def attachment_access(query: AttachmentQuery) -> AttachmentRef:
         return await service.attachment(query)
+
+    @answers(router, RATE_TICKET)
+    async def rate_ticket(command: RateTicket) -> TicketRating:
+        return await service.rate(command)
+
+    @answers(router, TICKET_RATING)
+    async def ticket_rating(query: TicketRatingQuery) -> TicketRatingState:
+        return await service.rating(query)
+
+    @answers(router, RATE_CHAT)
+    async def rate_chat(command: RateChat) -> ChatRating:
+        return await service.rate_chat(command)
+
+    @answers(router, RATINGS_REPORT)
+    async def ratings_report(query: RatingsReportQuery) -> RatingsReport:
+        return await service.ratings_report(query)
 
     return router

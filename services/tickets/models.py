@@ -69,6 +69,11 @@ class StoredTicket(TicketSummary):
     # Counted up by every change (shared.versioned): a change decided from what was read
     # is written only if the ticket is still at the version read.
     version: int
+    # How many times support resolved it, and when the resolution that stands began (none
+    # once the ticket is reopened): each resolution is rated on its own. Tickets stored
+    # before ratings read as never resolved.
+    resolutions: int = 0
+    resolved_at: datetime | None = None
 
 
 class KeyReservation(BaseModel):

@@ -67,6 +67,7 @@ class TicketReading:
         )
         marks = await self.store.read_marks([ticket.number], reader, legacy)
         detail = ticket_detail(ticket, marks.get(ticket.number))
+        detail.ratings = await self.store.ratings.ticket_ratings(ticket.number)
         if query.caller.role == "user":
             # Opening the ticket is reading it: support's replies are no longer unread.
             await self.store.mark_read(ticket.number, reader, self.clock())

@@ -7,11 +7,22 @@ from datetime import timedelta
 from services.tickets import domain
 from services.tickets.attachments import ORPHAN_GRACE, TicketAttachments
 from services.tickets.creation import TicketCreation
+from services.tickets.ratings import Ratings
 from services.tickets.reading import TicketReading
 from services.tickets.store import TicketStore
 from services.tickets.updates import TicketUpdates
 from shared.clock import Clock, stored_utcnow
 from shared.events import AttachmentRef
+from shared.ratings import (
+    ChatRating,
+    RateChat,
+    RateTicket,
+    RatingsReport,
+    RatingsReportQuery,
+    TicketRating,
+    TicketRatingQuery,
+    TicketRatingState,
+)
 from shared.tickets import (
     AgentQueueQuery,
     AttachmentQuery,
@@ -42,6 +53,7 @@ class TicketService:
         self.creation = TicketCreation(store, sla, self.attachments, events_written, clock)
         self.updates = TicketUpdates(store, sla, self.attachments, events_written, clock)
         self.reading = TicketReading(store, sla.calendar, clock)
+        self.ratings = Ratings(store, store.ratings, clock)
 
     async def create(self, command: CreateTicket) -> TicketDetail:
         return await self.creation.create(command)
@@ -66,6 +78,18 @@ class TicketService:
 
     async def attachment(self, query: AttachmentQuery) -> AttachmentRef:
         return await self.attachments.access(query)
+
+    async def rate(self, command: RateTicket) -> TicketRating:
+        return await self.ratings.rate_ticket(command)
+
+    async def rating(self, query: TicketRatingQuery) -> TicketRatingState:
+        return await self.ratings.ticket_state(query)
+
+    async def rate_chat(self, command: RateChat) -> ChatRating:
+        return await self.ratings.rate_chat(command)
+
+    async def ratings_report(self, query: RatingsReportQuery) -> RatingsReport:
+        return await self.ratings.report(query)
 
     async def purge_orphan_attachments(self, grace: timedelta = ORPHAN_GRACE) -> int:
         return await self.attachments.purge_orphans(grace)

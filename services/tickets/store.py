@@ -15,6 +15,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.errors import DocumentTooLarge, DuplicateKeyError, WriteError
 
 from services.tickets.models import KeyReservation, StoredMessage, StoredTicket, TicketSummary
+from services.tickets.rating_store import RatingStore
 from shared.attachments import AttachmentStore
 from shared.counters import Counter
 from shared.database import database_answers, declare_indexes, find_page
@@ -32,6 +33,8 @@ HISTORY_ORDER = [("updated_at", DESCENDING), ("_id", DESCENDING)]
 # Most urgent first.
 QUEUE_ORDER = [("sla_due_at", ASCENDING), ("_id", ASCENDING)]
 ACCOUNT = ("account_id", ASCENDING)
+# Written with every change of status: whether a resolution began, stands or ended.
+RESOLUTION_FIELDS = ("resolutions", "resolved_at")
 # The server's refusals of a document over its limit (BSONObjectTooLarge and kin); pymongo
 # itself raises DocumentTooLarge before sending one far over it.
 TOO_LARGE_CODES = frozenset({10334, 17419, 17420})
@@ -73,12 +76,14 @@ class TicketStore:
         self.creation_keys: AsyncIOMotorCollection[Any] = database["ticket_creation_keys"]
         self.reads: AsyncIOMotorCollection[Any] = database["ticket_reads"]
         self.attachments = AttachmentStore(database)
+        self.ratings = RatingStore(database)
         self.numbers = Counter(database["counters"], TICKET_COUNTER)
 
     async def ensure_indexes(self) -> None:
         """Indexes, and the ticket counter: created once, before anyone asks for a number."""
         await declare_indexes(self.tickets, [*map(IndexModel, INDEXES), OUTBOX_INDEX])
         await self.attachments.ensure_indexes()
+        await self.ratings.ensure_indexes()
         await self.numbers.create()
 
     async def answers(self) -> bool:
@@ -132,14 +137,23 @@ class TicketStore:
         (decide again)."""
         update = {
             "$push": {"messages": replied.messages[-1].model_dump()},
-            "$set": _fields(replied, "status", "updated_at", "sla_due_at", "last_support_reply_at"),
+            "$set": _fields(
+                replied,
+                "status",
+                "updated_at",
+                "sla_due_at",
+                "last_support_reply_at",
+                *RESOLUTION_FIELDS,
+            ),
         }
         return await self._write_versioned(replied, update, event)
 
     async def update(self, updated: StoredTicket, event: Event[Any]) -> StoredTicket | None:
         """Write a change of status or subject decided from the ticket read (its version).
         The ticket as written; None if it changed meanwhile (decide again)."""
-        fields = _fields(updated, "status", "subject", "updated_at", "sla_due_at")
+        fields = _fields(
+            updated, "status", "subject", "updated_at", "sla_due_at", *RESOLUTION_FIELDS
+        )
         return await self._write_versioned(updated, {"$set": fields}, event)
 
     async def _write_versioned(

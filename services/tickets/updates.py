@@ -59,6 +59,7 @@ class TicketUpdates(TicketWriting):
             )
             replied = ticket.model_copy(
                 update={
+                    **_resolution(ticket, status, now),
                     "status": status,
                     "updated_at": now,
                     "sla_due_at": self._next_due(
@@ -92,6 +93,7 @@ class TicketUpdates(TicketWriting):
             status: TicketStatus = changes.status or ticket.status
             updated = ticket.model_copy(
                 update={
+                    **_resolution(ticket, status, now),
                     "status": status,
                     "subject": changes.subject or ticket.subject,
                     "updated_at": now,
@@ -151,6 +153,14 @@ class TicketUpdates(TicketWriting):
         return domain.next_sla_due(
             status, ticket.importance, ticket.sla_due_at, now, self.sla, restart
         )
+
+
+def _resolution(ticket: StoredTicket, status: TicketStatus, now: datetime) -> dict[str, Any]:
+    """The ticket's resolution fields once it is in `status`."""
+    resolutions, resolved_at = domain.resolution_after(
+        ticket.status, status, ticket.resolutions, ticket.resolved_at, now
+    )
+    return {"resolutions": resolutions, "resolved_at": resolved_at}
 
 
 def _reply_posted(ticket: StoredTicket, reply: StoredMessage, status: TicketStatus) -> ReplyPosted:

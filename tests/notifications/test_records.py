@@ -24,6 +24,7 @@ def stored_before(key: str, **fields: Any) -> dict[str, Any]:
         "title": "Odpowiedź w zgłoszeniu HD-000001: Faktura",
         "body": "Już działa.",
         "ticket_number": "HD-000001",
+        "ticket_status": None,
         "announcement_id": None,
         "created_at": AT,
         "read": False,
@@ -75,9 +76,12 @@ def test_a_new_popup_has_the_fields_the_code_before_stored() -> None:
 def test_a_popup_stored_before_seen_existed_reads_as_not_closed() -> None:
     document = stored_before("event:3")
     del document["seen"]
+    # And before pop-ups told the status they announce.
+    del document["ticket_status"]
 
     popup = StoredPopup.model_validate({**document, "key": document["_id"]})
 
+    assert popup.ticket_status is None
     assert popup.seen is False
     assert popup.item().seen is False
     assert popup.view().account_id == "hotel-records"

@@ -56,6 +56,8 @@ def stored_before(number: str, **fields: Any) -> dict[str, Any]:
         "last_support_reply_at": None,
         "creation_key": "person:key-1",
         "version": 1,
+        "resolutions": 0,
+        "resolved_at": None,
         "outbox": [],
         "outbox_pending": False,
         **fields,
@@ -102,8 +104,13 @@ def test_a_ticket_stored_before_keys_and_support_replies_were_kept_reads() -> No
         del document[field]
     del document["messages"][0]["idem"]
     del document["messages"][0]["attachment"]
+    # And before resolutions were counted: never resolved, nothing to rate.
+    for field in ("resolutions", "resolved_at"):
+        del document[field]
 
     ticket = StoredTicket.model_validate(document)
+
+    assert (ticket.resolutions, ticket.resolved_at) == (0, None)
 
     assert (ticket.creation_key, ticket.last_support_reply_at, ticket.sla_due_at) == (
         None,

@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, ClassVar, Literal
 
 from fastapi import APIRouter, FastAPI, WebSocket
@@ -41,8 +41,9 @@ from shared.chat import (
     StartChat,
     Transient,
 )
-from shared.errors import HelpdeskError, NotFound
+from shared.errors import Conflict, HelpdeskError, NotFound
 from shared.people import Caller
+from shared.ratings import RateChat, Stars
 from shared.routes import (
     ACCEPT_CHAT,
     CHAT_HEARTBEAT,
@@ -50,6 +51,7 @@ from shared.routes import (
     CHAT_SOCKET_CLOSED,
     END_CHAT,
     POST_CHAT_MESSAGE,
+    RATE_CHAT,
     START_CHAT,
 )
 from shared.rpc import RequestT, RpcRoute
@@ -67,6 +69,8 @@ logger = logging.getLogger("helpdesk.gateway.chat")
 MAX_FRAME_CHARS = 10_000
 # An agent's socket speaks in many chats at once, each limited by the chat service too.
 AGENT_FRAME_FACTOR = 20
+# The stars under an ended chat are for that moment; later the chat is long forgotten.
+CHAT_RATING_WINDOW = timedelta(minutes=30)
 
 
 # What clients send: one model per frame type, validated before anything is asked.
@@ -87,6 +91,13 @@ class EndFrame(Transient):
     chat_id: Id | None = None
 
 
+class RateFrame(Transient):
+    """The user's stars for the chat that just ended on this socket."""
+
+    type: Literal["rate"]
+    rating: Stars
+
+
 class AcceptFrame(Transient):
     type: Literal["accept"]
     chat_id: Id
@@ -100,7 +111,7 @@ class AgentEndFrame(EndFrame):
     chat_id: Id
 
 
-UserFrame = Annotated[StartFrame | TextFrame | EndFrame, Field(discriminator="type")]
+UserFrame = Annotated[StartFrame | TextFrame | EndFrame | RateFrame, Field(discriminator="type")]
 AgentFrame = Annotated[AcceptFrame | AgentTextFrame | AgentEndFrame, Field(discriminator="type")]
 
 
@@ -294,19 +305,52 @@ class _BusyFrame(BaseModel):
     reason: BusyReason | None = None
 
 
+class _RatedFrame(BaseModel):
+    type: Literal["rated"] = "rated"
+    rating: int
+
+
 class UserChatSocket(ChatSocket):
     side = "user"
     frames = TypeAdapter(UserFrame)
 
-    async def handle(self, frame: StartFrame | TextFrame | EndFrame) -> None:
+    def __init__(self, websocket: WebSocket, caller: Caller, hub: ChatSockets) -> None:
+        super().__init__(websocket, caller, hub)
+        # Until when the chat that ended here may be rated: the socket that took part in
+        # it is the proof, so no id of the chat is kept, sent on or stored.
+        self.rating_offered_until: datetime | None = None
+
+    def on_notice(self, notice: Notice) -> None:
+        if isinstance(notice, EndedNotice) and notice.rateable and notice.chat_id in self.chat_ids:
+            self.rating_offered_until = datetime.now(UTC) + CHAT_RATING_WINDOW
+        super().on_notice(notice)
+
+    async def handle(self, frame: StartFrame | TextFrame | EndFrame | RateFrame) -> None:
         if isinstance(frame, StartFrame):
             await self._start(frame)
         elif isinstance(frame, TextFrame):
             await self.ask(POST_CHAT_MESSAGE, PostMessage(sender=self.endpoint, text=frame.text))
+        elif isinstance(frame, RateFrame):
+            await self._rate(frame)
         else:
             await self.ask(END_CHAT, EndChat(by=self.endpoint))
 
+    async def _rate(self, frame: RateFrame) -> None:
+        until = self.rating_offered_until
+        if until is None or datetime.now(UTC) >= until:
+            raise Conflict(
+                "there is no ended chat to rate here (a chat is rated once, soon after it ends)",
+                "chat_rating_unavailable",
+            )
+        command = RateChat(account_id=self.caller.account_id, rating=frame.rating)
+        rated = await self.hub.rpc.call(RATE_CHAT, command)
+        # Spent only once stored: after a failure the user may try again.
+        self.rating_offered_until = None
+        self.send(as_text(_RatedFrame(rating=rated.rating)))
+
     async def _start(self, frame: StartFrame) -> None:
+        # A new chat: the last one's stars are no longer on the screen.
+        self.rating_offered_until = None
         now = datetime.now(UTC)
         calendar = self.hub.calendar
         if not calendar.is_open(now):
