@@ -115,7 +115,9 @@ class TicketUpdates(TicketWriting):
             return updated, event
 
         ticket = await self._change(command.number, command.caller, apply, self.store.update)
-        return ticket_detail(ticket, None)
+        detail = ticket_detail(ticket, None)
+        detail.ratings = await self.store.ratings.ticket_ratings(ticket.number)
+        return detail
 
     async def _change(
         self,

@@ -7,6 +7,7 @@ import { Announcer } from "./console/announce.js";
 import { AgentChats } from "./console/chats.js";
 import { LiveSocket } from "./lib/live.js";
 import { TicketQueue } from "./console/queue.js";
+import { RatingsReport } from "./console/ratings.js";
 
 const STORAGE_KEY = "helpdesk.console-agent";
 const signInBox = document.getElementById("sign-in");
@@ -36,20 +37,21 @@ async function start(token) {
   const queue = new TicketQueue(api, config, document.getElementById("queue-pane"), document.getElementById("ticket-pane"));
   const chats = new AgentChats(api);
   const announcer = new Announcer(api);
-  const side = new SidePane(document.getElementById("side-pane"), chats, announcer);
+  const ratings = new RatingsReport(api);
+  const side = new SidePane(document.getElementById("side-pane"), { chats, announce: announcer, ratings });
   // New tickets and replies from anywhere: the queue and an open ticket stay current.
   const stream = new LiveSocket(api.socketUrl("/api/v1/agent/stream"), (frame) => queue.onEvent(frame));
-  parts = [queue, chats, announcer, side, { stop: () => stream.close() }];
+  parts = [queue, chats, announcer, ratings, side, { stop: () => stream.close() }];
   document.getElementById("console").hidden = false;
   notice.hidden = true;
   queue.load();
 }
 
-/** The right-hand column: chats and the announcement form, one at a time. */
+/** The right-hand column: chats, the announcement form and the ratings report, one at a time. */
 class SidePane {
-  constructor(root, chats, announcer) {
-    this.chats = chats;
-    this.announcer = announcer;
+  constructor(root, tabs) {
+    this.parts = tabs;
+    this.chats = tabs.chats;
     this.tab = "chats";
     this.tabs = h("div", { class: "hd-subtabs", role: "tablist" });
     this.body = h("div", { class: "side-body" });
@@ -61,7 +63,9 @@ class SidePane {
 
   render() {
     this.renderTabs();
-    fill(this.body, this.tab === "chats" ? this.chats.root : this.announcer.root);
+    const part = this.parts[this.tab];
+    fill(this.body, part.root);
+    part.show?.();
   }
 
   renderTabs() {
@@ -71,6 +75,7 @@ class SidePane {
       [
         ["chats", t("chats")],
         ["announce", t("announce")],
+        ["ratings", t("ratings")],
       ].map(([id, label]) =>
         h(
           "button",

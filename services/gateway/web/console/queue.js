@@ -4,6 +4,7 @@ import { refusal } from "../lib/api.js";
 import { debounce, h, fill, labelled } from "../lib/dom.js";
 import { IMPORTANCES, STATUSES, formatDateTime, formatRelative, t } from "../lib/i18n.js";
 import { pager } from "../lib/pager.js";
+import { starsText } from "../lib/rating.js";
 import { ReplyDraft } from "../lib/reply.js";
 import { thread } from "../lib/thread.js";
 import { statusBadge } from "../help/history.js";
@@ -180,6 +181,7 @@ export class TicketQueue {
         `${t("author")}: ${ticket.author.name} · ${t("account")}: ${ticket.account_id} · ${t("created")}: ${formatDateTime(ticket.created_at)}`,
         ticket.sla_due_at ? ` · ${t("sla")}: ${formatDateTime(ticket.sla_due_at)}` : "",
       ),
+      ratingsView(ticket.ratings || []),
       this.changeForms(ticket),
       thread(this.api, ticket.messages, (error) => this.say(true, refusal(error))),
       this.notice ? h("p", { class: this.notice.error ? "hd-error" : "hd-success", role: "status" }, this.notice.text) : null,
@@ -264,4 +266,27 @@ export class TicketQueue {
     await this.open(number, { quiet: true });
     this.load();
   }
+}
+
+/** What users said of each resolution of the ticket, the latest first. */
+function ratingsView(ratings) {
+  if (!ratings.length) return null;
+  return h(
+    "section",
+    { class: "ticket-ratings", "aria-label": t("ticket_ratings") },
+    h("h3", {}, t("ticket_ratings")),
+    h(
+      "ul",
+      {},
+      ratings.map((rating) =>
+        h(
+          "li",
+          { dataset: { resolution: String(rating.resolution) } },
+          h("span", { class: "ratings-stars", title: t("rating_star", { n: rating.rating }) }, starsText(rating.rating)),
+          h("span", { class: "hd-muted" }, ` · ${t("rating_resolution", { n: rating.resolution })} · ${rating.rated_by.name} · ${formatDateTime(rating.rated_at)}`),
+          rating.comment ? h("p", { class: "ticket-rating-comment" }, rating.comment) : null,
+        ),
+      ),
+    ),
+  );
 }

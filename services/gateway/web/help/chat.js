@@ -2,8 +2,10 @@
 // The conversation lives only in this page's memory and the socket: closing the window
 // (or the page) ends the chat, and nothing of it is saved unless the user turns it into
 // a ticket, which pre-fills the New ticket form from this copy.
+import { ApiError } from "../lib/api.js";
 import { h, fill, labelled } from "../lib/dom.js";
 import { errorText, formatDateTime, formatTime, t } from "../lib/i18n.js";
+import { RatingForm } from "../lib/rating.js";
 import { contactList, supportLine } from "./hours.js";
 
 const SUBJECT_MAX = 200;
@@ -131,6 +133,9 @@ export class ChatWindow {
     this.draftText = "";
     this.unread = 0;
     this.confirming = false;
+    // After a chat with support: the stars, and the answer awaited for the ones sent.
+    this.ratingForm = null;
+    this.pendingRating = null;
   }
 
   /** The chat is still going: closing its window or the page would end it. */
@@ -192,8 +197,11 @@ export class ChatWindow {
     if (!this.socket) return;
     const socket = this.socket;
     this.socket = null;
-    if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "end" }));
+    // An ended chat (kept open only for its rating) has nothing left to end.
+    if (socket.readyState === WebSocket.OPEN && GOING.includes(this.state)) socket.send(JSON.stringify({ type: "end" }));
     socket.close();
+    this.pendingRating?.reject(new ApiError(0, t("error_network")));
+    this.pendingRating = null;
   }
 
   start(event) {
@@ -212,6 +220,8 @@ export class ChatWindow {
     socket.onclose = () => {
       if (this.socket !== socket) return;
       this.socket = null;
+      this.pendingRating?.reject(new ApiError(0, t("error_network")));
+      this.pendingRating = null;
       if (["connecting", "queued", "live"].includes(this.state)) this.end("connection");
     };
   }
@@ -234,7 +244,13 @@ export class ChatWindow {
         if (this.appendLine(this.lines[this.lines.length - 1])) return;
         break;
       case "ended":
-        this.end(frame.reason);
+        this.finished(frame);
+        return;
+      case "rated":
+        this.pendingRating?.resolve({ rating: frame.rating });
+        this.pendingRating = null;
+        // Rated: nothing of this chat is left to say, so its socket closes.
+        this.hangUp();
         return;
       case "offline":
         this.offline = frame;
@@ -246,6 +262,11 @@ export class ChatWindow {
         this.hangUp();
         break;
       case "error":
+        if (this.pendingRating) {
+          this.pendingRating.reject(new ApiError(0, frame.detail, frame.code));
+          this.pendingRating = null;
+          return;
+        }
         this.error = { code: frame.code, detail: frame.detail };
         // A refused start (e.g. a phone without its country code) returns to the form.
         if (this.state === "connecting") {
@@ -267,6 +288,45 @@ export class ChatWindow {
     this.endedReason = reason;
     this.hangUp();
     this.render();
+  }
+
+  /** "End chat": the chat service is told, and the socket stays open for its answer, which
+   * says whether the chat may be rated. */
+  endByUser() {
+    if (this.socket?.readyState !== WebSocket.OPEN) {
+      this.end("ended_by_user");
+      return;
+    }
+    this.socket.send(JSON.stringify({ type: "end" }));
+    this.state = "ended";
+    this.endedReason = "ended_by_user";
+    this.render();
+  }
+
+  /** The chat ended: a chat someone from support answered may be rated, once, on this same
+   * socket; any other closes it. */
+  finished(frame) {
+    if (this.state !== "ended") {
+      this.state = "ended";
+      this.endedReason = frame.reason;
+    }
+    if (frame.rateable && this.socket) {
+      this.ratingForm = new RatingForm({ legend: t("rating_chat_question"), once: true, send: (choice) => this.rate(choice) });
+    } else {
+      this.hangUp();
+    }
+    this.render();
+  }
+
+  rate({ rating }) {
+    return new Promise((resolve, reject) => {
+      if (this.socket?.readyState !== WebSocket.OPEN) {
+        reject(new ApiError(0, t("error_network")));
+        return;
+      }
+      this.pendingRating = { resolve, reject };
+      this.socket.send(JSON.stringify({ type: "rate", rating }));
+    });
   }
 
   say(event) {
@@ -477,9 +537,10 @@ export class ChatWindow {
         : null,
       this.state === "ended"
         ? this.newChatButton()
-        : h("button", { type: "button", class: "hd-link-button hd-end-chat", onclick: () => this.end("ended_by_user") }, t("chat_end")),
+        : h("button", { type: "button", class: "hd-link-button hd-end-chat", onclick: () => this.endByUser() }, t("chat_end")),
     );
-    return [status, log, this.errorView(), composer, actions];
+    const rating = this.state === "ended" && this.ratingForm ? this.ratingForm.node : null;
+    return [status, log, this.errorView(), composer, rating, actions];
   }
 
   /** Add one line to the visible log; false when there is no log to add it to. */
@@ -506,6 +567,7 @@ export class ChatWindow {
         type: "button",
         class: "hd-button hd-secondary hd-small",
         onclick: () => {
+          this.hangUp();
           this.reset();
           this.render();
         },

@@ -7,6 +7,7 @@ import { ApiError } from "../lib/api.js";
 import { debounce, h, fill } from "../lib/dom.js";
 import { formatDateTime, lang, t } from "../lib/i18n.js";
 import { LiveSocket } from "../lib/live.js";
+import { RatingForm } from "../lib/rating.js";
 
 const SNOOZE_CHOICES = [
   [15, "minutes_15"],
@@ -333,6 +334,7 @@ export class PopupCenter {
       popup.ticket_number ? h("p", { class: "hd-muted" }, t("popup_for_ticket", { number: popup.ticket_number })) : null,
       h("div", { class: "hd-popup-text", id: "hd-popup-body" }, popup.body),
       h("p", { class: "hd-muted hd-popup-when" }, formatDateTime(popup.created_at)),
+      this.ratingFor(popup),
       this.error ? h("p", { class: "hd-error", role: "alert" }, this.error) : null,
       this.snoozeOpen ? this.snoozeChoices() : null,
       h("p", { class: "hd-muted hd-popup-keys" }, t("popup_keys", { key: POPUP_FOCUS_KEY })),
@@ -367,6 +369,36 @@ export class PopupCenter {
         ),
       ),
     );
+  }
+
+  /** The pop-up of a resolved ticket asks for a rating while that resolution can be rated.
+   * One form per pop-up on screen, kept across re-renders so stars and comment stay. */
+  ratingFor(popup) {
+    if (popup.ticket_status !== "resolved" || !popup.ticket_number) return null;
+    if (this.rating?.number !== popup.number) {
+      this.rating = { number: popup.number, node: h("div", { class: "hd-popup-rating" }) };
+      this.loadRating(popup.ticket_number, this.rating);
+    }
+    return this.rating.node;
+  }
+
+  async loadRating(ticketNumber, slot) {
+    const path = `/api/v1/tickets/${encodeURIComponent(ticketNumber)}/rating`;
+    let state;
+    try {
+      state = await this.desk.api.get(path);
+    } catch {
+      // No rating offered this time (offline, an older gateway): the pop-up works as ever.
+      return;
+    }
+    if (!state.rateable || this.rating !== slot) return;
+    const form = new RatingForm({
+      legend: t("rating_ticket_question"),
+      withComment: true,
+      initial: state.rating,
+      send: (choice) => this.desk.api.request("PUT", path, { json: choice }),
+    });
+    fill(slot.node, form.node);
   }
 
   snoozeChoices() {
