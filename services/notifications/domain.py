@@ -58,8 +58,9 @@ def from_reply(event: ReplyPosted) -> PopupDraft | None:
         return None
     body = reply.body
     changed = reply.previous_status not in (None, reply.status)
-    if changed and reply.status in STATUS_NOTES:
-        body = f"{body}\n\n{STATUS_NOTES[reply.status]}"
+    announced = reply.status if changed and reply.status in STATUS_NOTES else None
+    if announced:
+        body = f"{body}\n\n{STATUS_NOTES[announced]}"
     return PopupDraft(
         key=f"event:{event.event_id}",
         occurred_at=event.occurred_at,
@@ -68,7 +69,7 @@ def from_reply(event: ReplyPosted) -> PopupDraft | None:
         title=f"Odpowiedź w zgłoszeniu {reply.ticket_number}: {reply.ticket_subject}",
         body=body,
         ticket_number=reply.ticket_number,
-        ticket_status=reply.status if changed else None,
+        ticket_status=announced,
     )
 
 

@@ -17,6 +17,7 @@ from shared.events import (
 )
 from shared.people import Author
 from shared.popups import SnoozeChoice
+from shared.vocabulary import TicketStatus
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 AGENT = Author(role="agent", id="ewa", name="Ewa")
@@ -48,6 +49,26 @@ def test_an_agents_reply_pops_up_for_the_tickets_author_keyed_by_the_event() -> 
     assert (draft.body, draft.ticket_number) == ("Gotowe", "HD-000007")
 
 
+@pytest.mark.parametrize(
+    ("previous", "status", "announced"),
+    [
+        ("in_progress", "resolved", "resolved"),
+        ("in_progress", "awaiting_reply", "awaiting_reply"),
+        ("new", "in_progress", None),
+        ("resolved", "resolved", None),
+        (None, "resolved", None),
+    ],
+)
+def test_a_reply_that_changes_the_status_says_which_status_it_announces(
+    previous: TicketStatus | None, status: TicketStatus, announced: TicketStatus | None
+) -> None:
+    event = reply_by(AGENT)
+    event.payload.previous_status, event.payload.status = previous, status
+    draft = domain.from_reply(event)
+    assert draft is not None
+    assert draft.ticket_status == announced
+
+
 def test_a_users_own_reply_is_no_popup() -> None:
     assert domain.from_reply(reply_by(Author(role="user", id="anna", name="A"))) is None
 
@@ -69,7 +90,10 @@ def test_only_status_changes_that_need_the_user_pop_up(status: str, pops_up: boo
         }
     )
     event = TicketUpdated(payload=update)
-    assert (domain.from_status_change(event) is not None) is pops_up
+    draft = domain.from_status_change(event)
+    assert (draft is not None) is pops_up
+    if draft is not None:
+        assert draft.ticket_status == status
 
 
 def test_a_subject_change_alone_is_no_popup() -> None:

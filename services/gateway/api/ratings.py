@@ -3,7 +3,7 @@
 A chat is rated on its own socket right after it ends (services/gateway/realtime/chat.py).
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -88,4 +88,5 @@ async def ratings_report(
 
 
 def _day_start(day: date, calendar: SupportCalendar) -> datetime:
-    return datetime.combine(day, time.min, calendar.tz)
+    """Midnight of `day` where support works, in UTC as the API gives every time."""
+    return datetime.combine(day, time.min, calendar.tz).astimezone(UTC)
