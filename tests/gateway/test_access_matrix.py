@@ -15,9 +15,10 @@ from tests.support.system import Account, HelpDesk, bearer, make_token
 from tests.support.tickets import PNG
 from tests.support.waiting import eventually
 
-Access = Literal["public", "user", "agent"]
+Access = Literal["public", "user", "users_only", "agent"]
 
-# "user": any signed-in user or agent; "agent": support agents only (403 for users).
+# "user": any signed-in user or agent; "users_only": users of hotel accounts only (403 for
+# agents: support does not rate its own work); "agent": support agents only (403 for users).
 ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/healthz"): "public",
     ("GET", "/readyz"): "public",
@@ -32,6 +33,8 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/tickets/subjects"): "user",
     ("GET", "/api/v1/tickets/{number}"): "user",
     ("POST", "/api/v1/tickets/{number}/replies"): "user",
+    ("GET", "/api/v1/tickets/{number}/rating"): "user",
+    ("PUT", "/api/v1/tickets/{number}/rating"): "users_only",
     ("GET", "/api/v1/attachments/{attachment_id}"): "user",
     ("GET", "/api/v1/popups"): "user",
     ("POST", "/api/v1/popups/{number}/snooze"): "user",
@@ -43,6 +46,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("PATCH", "/api/v1/agent/tickets/{number}"): "agent",
     ("POST", "/api/v1/agent/tickets/{number}/replies"): "agent",
     ("POST", "/api/v1/agent/announcements"): "agent",
+    ("GET", "/api/v1/agent/ratings"): "agent",
 }
 SAMPLE_PATH_VALUES = {
     "{slug}": "no-such-article",
@@ -86,7 +90,10 @@ async def test_access_is_enforced(
         assert anonymous.status_code not in (401, 403)
         return
     assert anonymous.status_code == 401, anonymous.text
-    assert agent.status_code not in (401, 403), agent.text
+    if access == "users_only":
+        assert agent.status_code == 403, agent.text
+    else:
+        assert agent.status_code not in (401, 403), agent.text
     if access == "agent":
         assert user.status_code == 403, user.text
     else:
@@ -104,6 +111,19 @@ RESOURCE_ACCESS: dict[tuple[str, str], dict[Persona, int]] = {
         "colleague": 200,
         "other_account": 404,
         "agent": 200,
+    },
+    # Rated before the replies below: a user's reply reopens the resolved ticket.
+    ("GET", "/api/v1/tickets/{number}/rating"): {
+        "owner": 200,
+        "colleague": 200,
+        "other_account": 404,
+        "agent": 200,
+    },
+    ("PUT", "/api/v1/tickets/{number}/rating"): {
+        "owner": 200,
+        "colleague": 200,
+        "other_account": 404,
+        "agent": 403,
     },
     ("POST", "/api/v1/tickets/{number}/replies"): {
         "owner": 201,
@@ -175,8 +195,11 @@ async def test_resources_are_isolated_between_people_and_accounts(
             headers=people["owner"],
         )
     ).json()
+    # Resolved with the answer, so the ticket can be rated.
     await gateway.post(
-        f"/api/v1/agent/tickets/{ticket['number']}/replies", data={"message": "ok"}, headers=agent
+        f"/api/v1/agent/tickets/{ticket['number']}/replies",
+        data={"message": "ok", "status": "resolved"},
+        headers=agent,
     )
 
     async def owners_popup() -> bool:
@@ -206,6 +229,8 @@ async def test_resources_are_isolated_between_people_and_accounts(
                 kwargs["data"] = {"message": f"od {persona}"}
             if path.endswith("/snooze"):
                 kwargs["json"] = {"minutes": 5}
+            if path.endswith("/rating") and method == "PUT":
+                kwargs["json"] = {"rating": 4, "comment": f"od {persona}"}
             response = await gateway.request(method, url, **kwargs)  # type: ignore[arg-type]
             assert response.status_code == expected[persona], (method, path, persona, response.text)
 
