@@ -16,6 +16,7 @@ from shared.database import declare_indexes
 from shared.ratings import RatingComment, RatingKind, TicketRating
 
 RATED_AT = ("rated_at", ASCENDING)
+LATEST_FIRST = [("rated_at", DESCENDING)]
 INDEXES = [
     # The ticket's ratings, latest resolution first.
     IndexModel([("number", ASCENDING), ("resolution", DESCENDING)]),
@@ -70,7 +71,7 @@ class RatingStore:
     ) -> list[StarsOfAccount]:
         """How many ratings of each star each account gave in [since, until)."""
         pipeline: list[dict[str, Any]] = [
-            {"$match": _period_query(period, kind, account_id)},
+            {"$match": period_query(period, kind, account_id)},
             {
                 "$group": {
                     "_id": {"account_id": "$account_id", "rating": "$rating"},
@@ -86,12 +87,12 @@ class RatingStore:
     async def recent_comments(
         self, period: tuple[datetime, datetime], account_id: str | None, limit: int
     ) -> list[RatingComment]:
-        query = {**_period_query(period, None, account_id), "has_comment": True}
-        cursor = self.ratings.find(query).sort("rated_at", DESCENDING).limit(limit)
+        query = comments_query(period, account_id)
+        cursor = self.ratings.find(query).sort(LATEST_FIRST).limit(limit)
         return [RatingComment.model_validate(document) async for document in cursor]
 
 
-def _period_query(
+def period_query(
     period: tuple[datetime, datetime], kind: RatingKind | None, account_id: str | None
 ) -> dict[str, Any]:
     query: dict[str, Any] = {"rated_at": {"$gte": period[0], "$lt": period[1]}}
@@ -100,3 +101,8 @@ def _period_query(
     if account_id:
         query["account_id"] = account_id
     return query
+
+
+def comments_query(period: tuple[datetime, datetime], account_id: str | None) -> dict[str, Any]:
+    """Ratings with a comment (only tickets have them) in the period."""
+    return {**period_query(period, None, account_id), "has_comment": True}

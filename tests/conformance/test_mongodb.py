@@ -408,6 +408,18 @@ async def test_distinct_and_the_aggregation_stages_in_use(
         {"$limit": 1},
     ]
     assert [row async for row in things.aggregate(pipeline)] == [{"_id": "x", "n": 2}]
+    # Grouped by two fields at once (the ratings report: stars per account).
+    stars = [("p", 4), ("p", 4), ("q", 1)]
+    await things.insert_many([{"g": "r", "account_id": a, "rating": r} for a, r in stars])
+    by_two: list[dict[str, Any]] = [
+        {"$match": {"g": "r"}},
+        {"$group": {"_id": {"account_id": "$account_id", "rating": "$rating"}, "n": {"$sum": 1}}},
+    ]
+    rows = [row async for row in things.aggregate(by_two)]
+    assert sorted((row["_id"]["account_id"], row["_id"]["rating"], row["n"]) for row in rows) == [
+        ("p", 4, 2),
+        ("q", 1, 1),
+    ]
 
 
 # GridFS

@@ -17,6 +17,7 @@ from services.notifications.store import (
     page_query,
 )
 from services.tickets.domain import WAITING_ON_SUPPORT
+from services.tickets.rating_store import LATEST_FIRST, comments_query, period_query
 from services.tickets.store import HISTORY_ORDER, QUEUE_ORDER, history_query, queue_query
 from shared.outbox import PENDING_FLAG
 from tests.support.database import plan_stages
@@ -72,3 +73,17 @@ async def test_pop_up_lists_the_reminder_scan_and_the_outboxes_use_an_index(
     await assert_indexed(announcements, query, [("created_at", 1)])
     await assert_indexed(popups, {PENDING_FLAG: True})
     await assert_indexed(announcements, {PENDING_FLAG: True})
+
+
+async def test_the_ratings_report_and_a_tickets_ratings_use_an_index(
+    gateway: httpx.AsyncClient, account: Account, database: Any
+) -> None:
+    await gateway.post(
+        "/api/v1/tickets", data={"subject": "x", "message": "y"}, headers=account.user()
+    )
+    ratings = database["ratings"]
+    for kind, account_id in product([None, "ticket", "chat"], [None, "hotel"]):
+        await assert_indexed(ratings, period_query(DAY, kind, account_id))
+    for account_id in (None, "hotel"):
+        await assert_indexed(ratings, comments_query(DAY, account_id), LATEST_FIRST)
+    await assert_indexed(ratings, {"number": "HD-000001"}, [("resolution", -1)])
