@@ -169,6 +169,22 @@ def test_an_agent_holds_several_chats_and_leaving_ends_them_all() -> None:
     }
 
 
+def test_only_the_user_of_a_chat_support_answered_is_offered_to_rate_it() -> None:
+    chats = room()
+    start(chats, 1)
+    talked = start(chats, 2)
+    accept(chats, talked)
+
+    never_answered = chats.end(EndChat(by=user(1)), T0)
+    answered = chats.end(EndChat(by=AGENT, chat_id=talked), T0)
+
+    assert [(d.to, d.notice.rateable) for d in never_answered] == [(user(1), False)]  # type: ignore[union-attr]
+    assert {(d.to, d.notice.rateable) for d in answered} == {  # type: ignore[union-attr]
+        (user(2), True),
+        (AGENT, False),
+    }
+
+
 def test_a_user_silent_past_the_idle_limit_loses_the_chat() -> None:
     # Both sockets stay alive (their gateway checks in); only the user says nothing.
     chats = room(replace(LIMITS, liveness=timedelta(hours=1)))
