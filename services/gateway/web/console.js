@@ -57,7 +57,7 @@ class SidePane {
     this.body = h("div", { class: "side-body" });
     fill(root, this.tabs, this.body);
     // Only the tabs change with the waiting count: the body may hold a half-typed line.
-    chats.onQueueChange = () => this.renderTabs();
+    this.chats.onQueueChange = () => this.renderTabs();
     this.render();
   }
 
