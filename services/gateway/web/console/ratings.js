@@ -23,15 +23,19 @@ export class RatingsReport {
 
   /** The report for the chosen filters; the figures re-render, the form keeps the focus. */
   async load() {
+    // Only the latest request is shown: an earlier one answering late must not replace it.
+    const asked = (this.asked = (this.asked || 0) + 1);
     this.loading = true;
     this.renderResults();
+    let report = null;
+    let error = null;
     try {
-      this.report = await this.api.get("/api/v1/agent/ratings", this.query());
-      this.error = null;
-    } catch (error) {
-      this.error = refusal(error);
+      report = await this.api.get("/api/v1/agent/ratings", this.query());
+    } catch (failure) {
+      error = refusal(failure);
     }
-    this.loading = false;
+    if (asked !== this.asked) return;
+    [this.report, this.error, this.loading] = [report ?? this.report, error, false];
     this.renderResults();
   }
 
