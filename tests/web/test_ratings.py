@@ -153,3 +153,24 @@ def test_the_user_rates_a_chat_once_it_ends_and_the_agent_sees_ratings_in_the_co
     page.wait_text(".ratings-count", "^1$")
     assert re.search("Brak komentarzy", page.find(".ratings-results").text)
     look(page, "ratings-report")
+
+
+def test_a_user_who_deleted_the_pop_up_rates_the_ticket_from_its_preview_in_history(
+    page: Browser, web_account: WebAccount, agent_headers: dict[str, str]
+) -> None:
+    number = web_account.create_ticket("Nie działa import gości", "Plik CSV się nie wczytuje.")
+    resolve(web_account, number, agent_headers)
+    # Signing in clears the waiting pop-ups first: as if the user had deleted it.
+    page.sign_in(web_account.token)
+    page.open_help("history")
+    page.click(f'.hd-preview-button[aria-label$="{number}"]')
+    page.wait_text(".hd-preview h3", number)
+
+    page.wait_text(".hd-preview .hd-stars legend", "Jak oceniasz rozwiązanie zgłoszenia?")
+    page.click(".hd-preview .hd-stars label[for$='-5']")
+    page.find(".hd-preview .hd-rating textarea").send_keys("Działa, dziękuję.")
+    page.press("Wyślij ocenę", ".hd-preview")
+    page.wait_text(".hd-preview .hd-rating-status", "Twoja ocena: 5/5")
+    look(page, "rating-history-preview")
+    stored = web_account.get(f"/api/v1/tickets/{number}/rating")["rating"]
+    assert (stored["rating"], stored["comment"]) == (5, "Działa, dziękuję.")

@@ -4,6 +4,7 @@ import { h, fill, labelled } from "../lib/dom.js";
 import { STATUSES, formatDateTime, t } from "../lib/i18n.js";
 import { pager } from "../lib/pager.js";
 import { ReplyDraft } from "../lib/reply.js";
+import { ticketRating } from "../lib/rating.js";
 import { thread } from "../lib/thread.js";
 import { PopupHistory } from "./popup-history.js";
 
@@ -312,8 +313,18 @@ class TicketPreview {
       thread(this.desk.api, ticket.messages, (error) =>
         fill(this.errorBox, h("p", { class: "hd-error" }, this.desk.describe(error))),
       ),
+      this.ratingFor(ticket),
       ticket.status === "closed" ? h("p", { class: "hd-note" }, t("ticket_closed")) : this.replyForm(),
     );
+  }
+
+  /** A resolved (or then closed) ticket may be rated here too, as from its pop-up; kept
+   * across redraws of the same ticket in the same state. */
+  ratingFor(ticket) {
+    if (!["resolved", "closed"].includes(ticket.status)) return null;
+    const key = `${ticket.number}|${ticket.updated_at}`;
+    if (this.rating?.key !== key) this.rating = { key, node: ticketRating(this.desk.api, ticket.number) };
+    return this.rating.node;
   }
 
   replyForm() {

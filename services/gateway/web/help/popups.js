@@ -7,7 +7,7 @@ import { ApiError } from "../lib/api.js";
 import { debounce, h, fill } from "../lib/dom.js";
 import { formatDateTime, lang, t } from "../lib/i18n.js";
 import { LiveSocket } from "../lib/live.js";
-import { RatingForm } from "../lib/rating.js";
+import { ticketRating } from "../lib/rating.js";
 
 const SNOOZE_CHOICES = [
   [15, "minutes_15"],
@@ -376,29 +376,9 @@ export class PopupCenter {
   ratingFor(popup) {
     if (popup.ticket_status !== "resolved" || !popup.ticket_number) return null;
     if (this.rating?.number !== popup.number) {
-      this.rating = { number: popup.number, node: h("div", { class: "hd-popup-rating" }) };
-      this.loadRating(popup.ticket_number, this.rating);
+      this.rating = { number: popup.number, node: ticketRating(this.desk.api, popup.ticket_number) };
     }
     return this.rating.node;
-  }
-
-  async loadRating(ticketNumber, slot) {
-    const path = `/api/v1/tickets/${encodeURIComponent(ticketNumber)}/rating`;
-    let state;
-    try {
-      state = await this.desk.api.get(path);
-    } catch {
-      // No rating offered this time (offline, an older gateway): the pop-up works as ever.
-      return;
-    }
-    if (!state.rateable || this.rating !== slot) return;
-    const form = new RatingForm({
-      legend: t("rating_ticket_question"),
-      withComment: true,
-      initial: state.rating,
-      send: (choice) => this.desk.api.request("PUT", path, { json: choice }),
-    });
-    fill(slot.node, form.node);
   }
 
   snoozeChoices() {

@@ -100,6 +100,31 @@ export class RatingForm {
   }
 }
 
+/**
+ * The rating of a ticket's resolution, where the user meets the ticket (its pop-up, its
+ * preview): an element that fills itself with the form if the resolution may be rated now
+ * (by this user), and stays empty otherwise or when the question cannot be asked.
+ */
+export function ticketRating(api, number) {
+  const node = h("div", { class: "hd-ticket-rating" });
+  const path = `/api/v1/tickets/${encodeURIComponent(number)}/rating`;
+  api.get(path).then(
+    (state) => {
+      if (!state.rateable) return;
+      const form = new RatingForm({
+        legend: t("rating_ticket_question"),
+        withComment: true,
+        initial: state.rating,
+        send: (choice) => api.request("PUT", path, { json: choice }),
+      });
+      node.append(form.node);
+    },
+    // Not offered this time (offline, an older gateway): the rest works as ever.
+    () => {},
+  );
+  return node;
+}
+
 /** A rating shown, not asked for: "★★★★☆ 4/5". */
 export function starsText(rating) {
   return `${"★".repeat(rating)}${"☆".repeat(STARS.length - rating)} ${rating}/${STARS.length}`;
