@@ -88,6 +88,12 @@ def test_in_english_the_rating_asks_for_stars_before_it_is_sent(
     page.wait_text(".hd-rating-status", r"Thank you! Your rating: 5/5\.")
     look(page, "rating-popup-english")
     assert web_account.get(f"/api/v1/tickets/{number}/rating")["rating"]["rating"] == 5
+    # The language is remembered by the browser: back to Polish for the tests after.
+    page.press("Delete", ".hd-popup-actions")
+    page.wait_gone(".hd-popup")
+    page.open_help()
+    page.click(".hd-lang")
+    page.wait_text(".hd-title", "^Pomoc$")
 
 
 def test_the_user_rates_a_chat_once_it_ends_and_the_agent_sees_ratings_in_the_console(
