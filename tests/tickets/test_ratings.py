@@ -72,7 +72,7 @@ async def test_the_pop_up_announcing_the_resolution_says_so(
     async def both_arrived() -> bool:
         return len(await popups()) == 2
 
-    await eventually(both_arrived, within=15)
+    await eventually(both_arrived, within=30)
     items = await popups()
     assert [(p["ticket_number"], p["ticket_status"]) for p in items] == [
         (number, "resolved"),
