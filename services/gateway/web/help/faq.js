@@ -1,6 +1,7 @@
 // FAQ: the knowledge base's chapters, search as you type, and an article's text.
 import { debounce, h, fill, highlighted } from "../lib/dom.js";
 import { lang, t } from "../lib/i18n.js";
+import { LatestOnly, STALE } from "../lib/latest.js";
 import { renderMarkdown } from "../lib/markdown.js";
 
 // Short enough to feel instant, long enough not to search on every keystroke of a word.
@@ -17,8 +18,7 @@ export class FaqSection {
     this.resultsLang = null;
     this.article = null;
     this.error = null;
-    // Answers can arrive out of order; only the latest query's may be shown.
-    this.searchSeq = 0;
+    this.searches = new LatestOnly();
     this.search = debounce(() => this.runSearch(), SEARCH_DELAY_MS);
     // Built once: re-creating the search box (when chapters or results arrive) would take
     // the focus, and the text being typed, away from the user.
@@ -68,20 +68,19 @@ export class FaqSection {
   /** Search for what is typed; the results replace an open article unless `keepArticle`. */
   async runSearch({ keepArticle = false } = {}) {
     const query = this.query.trim();
-    const seq = ++this.searchSeq;
     if (query.length < 2) {
+      this.searches.forget();
       this.results = null;
       this.renderContent();
       return;
     }
     try {
-      const found = await this.desk.api.get("/api/v1/kb/search", { q: query, lang: lang(), limit: 8 });
-      if (seq !== this.searchSeq) return;
+      const found = await this.searches.run(() => this.desk.api.get("/api/v1/kb/search", { q: query, lang: lang(), limit: 8 }));
+      if (found === STALE) return;
       this.results = found.items;
       this.resultsLang = lang();
       this.error = null;
     } catch (error) {
-      if (seq !== this.searchSeq) return;
       this.error = this.desk.describe(error);
     }
     if (!keepArticle) this.article = null;
