@@ -115,10 +115,10 @@ async def missed_search(
     gaps report. The gateway searches again and keeps only a query that still finds no
     article in `lang` and holds nothing like an e-mail, a phone number, a link or a token."""
     limiter.check(MISSES_PER_MINUTE, caller)
-    if kb.search(report.q, report.lang, limit=1):
-        return MissedSearchOutcome(recorded=False, reason="has_results")
     if gaps.refusal(report.q):
         return MissedSearchOutcome(recorded=False, reason="personal_data")
+    if kb.search(report.q, report.lang, limit=1):
+        return MissedSearchOutcome(recorded=False, reason="has_results")
     query = gaps.normalise(report.q)
     await rpc.call(KB_SEARCH_MISSED, SearchMissed(caller=caller, query=query, lang=report.lang))
     return MissedSearchOutcome(recorded=True, query=query)
