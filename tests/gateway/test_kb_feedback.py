@@ -2,7 +2,6 @@
 found nothing, articles opened before a ticket, related articles, and the agents' report."""
 
 import random
-import string
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -184,7 +183,7 @@ async def test_an_article_opened_shortly_before_a_ticket_is_counted_for_that_wee
     week = iso_week(datetime.now(UTC), ZoneInfo("Europe/Warsaw"))
     rows = [r for r in (await report(gateway, agent))["opened_before_ticket"] if r["slug"] == slug]
     assert rows and rows[0]["week"] == week and rows[0]["tickets"] >= 1
-    assert rows[0]["title"] == "Płatności online – link do płatności i brakujące wpłaty"
+    assert rows[0]["title"].startswith("Płatności online")
 
 
 async def test_an_article_ends_with_three_to_five_related_ones_of_its_language(
