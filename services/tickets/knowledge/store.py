@@ -54,7 +54,7 @@ class KnowledgeStore:
         counts: dict[str, tuple[int, int]] = {}
         for helpful in (True, False):
             pipeline: list[dict[str, Any]] = [
-                {"$match": {"helpful": helpful}},
+                {"$match": votes_query(helpful)},
                 {"$group": {"_id": "$slug", "n": {"$sum": 1}}},
             ]
             async for row in self.votes.aggregate(pipeline):
@@ -88,7 +88,7 @@ class KnowledgeStore:
     async def missed_in(self, week: str) -> list[MissedSearch]:
         """The week's most frequent queries without results: by people, then searches."""
         pipeline: list[dict[str, Any]] = [
-            {"$match": {"week": week}},
+            {"$match": week_query(week)},
             {"$group": {"_id": "$key", "people": {"$sum": 1}, "searches": {"$sum": "$searches"}}},
             {"$sort": {"people": -1, "searches": -1, "_id": 1}},
             {"$limit": REPORT_ROWS_PER_WEEK},
@@ -131,7 +131,7 @@ class KnowledgeStore:
 
     async def opened_before_ticket_in(self, week: str) -> list[OpenedBeforeTicket]:
         pipeline: list[dict[str, Any]] = [
-            {"$match": {"week": week}},
+            {"$match": week_query(week)},
             {"$group": {"_id": "$slug", "tickets": {"$sum": 1}}},
             {"$sort": {"tickets": -1, "_id": 1}},
             {"$limit": REPORT_ROWS_PER_WEEK},
@@ -140,3 +140,13 @@ class KnowledgeStore:
             OpenedBeforeTicket(week=week, slug=row["_id"], tickets=row["tickets"])
             async for row in self.before_ticket.aggregate(pipeline)
         ]
+
+
+def votes_query(helpful: bool) -> dict[str, Any]:
+    """The report's first stage over votes: served by the (helpful, slug) index."""
+    return {"helpful": helpful}
+
+
+def week_query(week: str) -> dict[str, Any]:
+    """The report's first stage over one week's rows: served by the week index."""
+    return {"week": week}
