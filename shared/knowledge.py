@@ -38,6 +38,8 @@ class Vote(BaseModel):
 
     slug: str
     helpful: bool | None
+    # False for a support agent: their answers are not kept (they do not measure content).
+    counted: bool = True
 
 
 class ArticleOpened(BaseModel):

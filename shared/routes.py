@@ -88,7 +88,8 @@ ATTACHMENT_ACCESS = TICKETS.route("attachment", AttachmentQuery, AttachmentRef)
 KB_VOTE = TICKETS.route("kb_vote", CastVote, Vote)
 KB_VOTE_OF = TICKETS.route("kb_vote_of", VoteQuery, Vote)
 KB_ARTICLE_OPENED = TICKETS.route("kb_opened", ArticleOpened, type(None))
-KB_SEARCH_MISSED = TICKETS.route("kb_missed", SearchMissed, type(None))
+# The reply: whether the search was kept (only users' searches are).
+KB_SEARCH_MISSED = TICKETS.route("kb_missed", SearchMissed, bool)
 KB_REPORT = TICKETS.route("kb_report", ReportQuery, KbReport)
 
 NOTIFICATIONS = ServiceRoutes("notifications")

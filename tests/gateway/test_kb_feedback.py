@@ -45,12 +45,16 @@ async def test_a_vote_is_kept_per_person_changes_and_counts_in_the_report(
     before = article_row(await report(gateway, agent), slug)
     anna = account.user("anna")
     vote = f"/api/v1/kb/articles/{slug}/vote"
-    assert (await gateway.get(vote, headers=anna)).json() == {"slug": slug, "helpful": None}
+    assert (await gateway.get(vote, headers=anna)).json() == {
+        "slug": slug,
+        "helpful": None,
+        "counted": True,
+    }
 
     first = await gateway.put(vote, json={"helpful": True}, headers=anna)
     assert first.status_code == 200, first.text
     changed = await gateway.put(vote, json={"helpful": False}, headers=anna)
-    assert changed.json() == {"slug": slug, "helpful": False}
+    assert changed.json() == {"slug": slug, "helpful": False, "counted": True}
     # The same user id in another hotel is another person with a vote of their own.
     await gateway.put(vote, json={"helpful": True}, headers=other_account.user("anna"))
 
@@ -67,16 +71,23 @@ async def test_a_vote_is_kept_per_person_changes_and_counts_in_the_report(
     assert after["title"] == "Raport obłożenia, ADR i RevPAR"
 
 
-async def test_an_agents_vote_is_not_counted(
+async def test_an_agents_vote_and_search_are_not_counted(
     gateway: httpx.AsyncClient, agent: dict[str, str]
 ) -> None:
     slug = "zaliczka-do-rezerwacji"
-    before = article_row(await report(gateway, agent), slug)
+    before = await report(gateway, agent)
     answer = await gateway.put(
         f"/api/v1/kb/articles/{slug}/vote", json={"helpful": False}, headers=agent
     )
-    assert answer.status_code == 200
-    assert article_row(await report(gateway, agent), slug)["votes"] == before["votes"]
+    assert answer.json() == {"slug": slug, "helpful": False, "counted": False}
+    word = unheard_word()
+    missed = await gateway.post(
+        "/api/v1/kb/missed-searches", json={"q": f"drukarka {word}", "lang": "pl"}, headers=agent
+    )
+    assert missed.json() == {"recorded": False, "query": None, "reason": "not_counted"}
+    after = await report(gateway, agent)
+    assert article_row(after, slug)["votes"] == article_row(before, slug)["votes"]
+    assert not [row for row in after["missed_searches"] if word in row["query"]]
 
 
 async def test_votes_on_what_is_no_article_or_not_a_choice_are_refused(

@@ -38,7 +38,11 @@ def test_a_user_answers_tak_sees_the_thanks_and_can_change_the_answer(
     page.press("Nie", ".hd-helpful")
     page.wait(lambda _: pressed(page) == "Nie")
     slug = "zaliczka-do-rezerwacji"
-    assert web_account.get(f"/api/v1/kb/articles/{slug}/vote") == {"slug": slug, "helpful": False}
+    assert web_account.get(f"/api/v1/kb/articles/{slug}/vote") == {
+        "slug": slug,
+        "helpful": False,
+        "counted": True,
+    }
 
 
 def test_related_articles_end_an_article_and_open_when_clicked(

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from services.gateway.deps import CurrentAgent, KnowledgeBase, Rpc
-from services.gateway.kb.service import KnowledgeBase as Library
+from services.gateway.kb.service import KnowledgeBase as KnowledgeBaseIndex
 from services.gateway.kb.text import Lang
 from shared.knowledge import (
     REPORT_WEEKS_MAX,
@@ -55,8 +55,9 @@ async def knowledge_report(
     return with_titles(report, kb)
 
 
-def with_titles(report: KbReport, kb: Library) -> KnowledgeReport:
+def with_titles(report: KbReport, kb: KnowledgeBaseIndex) -> KnowledgeReport:
     votes = {row.slug: row for row in report.votes}
+    every = kb.articles()
     articles = [
         ArticleFeedback(
             slug=article.slug,
@@ -65,10 +66,10 @@ def with_titles(report: KbReport, kb: Library) -> KnowledgeReport:
             helpful=votes[article.slug].helpful if article.slug in votes else 0,
             not_helpful=votes[article.slug].not_helpful if article.slug in votes else 0,
         )
-        for article in kb.articles()
+        for article in every
     ]
     articles.sort(key=_least_helpful_first)
-    titles = {article.slug: article.title for article in kb.articles()}
+    titles = {article.slug: article.title for article in every}
     before = [
         ArticleBeforeTicket(**row.model_dump(), title=titles.get(row.slug, row.slug))
         for row in report.opened_before_ticket

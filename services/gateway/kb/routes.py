@@ -52,8 +52,9 @@ class MissedSearchOutcome(BaseModel):
     recorded: bool
     # The query as kept in the report (folded, trimmed), when it was kept.
     query: str | None = None
-    # Why not: the search does find articles, or the text looks like personal data.
-    reason: Literal["has_results", "personal_data"] | None = None
+    # Why not: the search does find articles, the text looks like personal data, or the
+    # caller is a support agent (their searches do not measure the content).
+    reason: Literal["has_results", "personal_data", "not_counted"] | None = None
 
 
 @router.get("/chapters")
@@ -120,5 +121,7 @@ async def missed_search(
     if kb.search(report.q, report.lang, limit=1):
         return MissedSearchOutcome(recorded=False, reason="has_results")
     query = gaps.normalise(report.q)
-    await rpc.call(KB_SEARCH_MISSED, SearchMissed(caller=caller, query=query, lang=report.lang))
+    missed = SearchMissed(caller=caller, query=query, lang=report.lang)
+    if not await rpc.call(KB_SEARCH_MISSED, missed):
+        return MissedSearchOutcome(recorded=False, reason="not_counted")
     return MissedSearchOutcome(recorded=True, query=query)

@@ -45,8 +45,8 @@ def build_router(feedback: KnowledgeFeedback) -> RabbitRouter:
         await feedback.article_opened(command)
 
     @answers(router, KB_SEARCH_MISSED)
-    async def search_missed(command: SearchMissed) -> None:
-        await feedback.search_missed(command)
+    async def search_missed(command: SearchMissed) -> bool:
+        return await feedback.search_missed(command)
 
     @answers(router, KB_REPORT)
     async def report(query: ReportQuery) -> KbReport:

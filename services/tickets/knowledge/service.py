@@ -29,28 +29,31 @@ class KnowledgeFeedback:
     async def vote(self, command: CastVote) -> Vote:
         """One vote per person and article: a second one replaces the first."""
         caller = command.caller
-        if domain.counts_as_reader(caller):
+        counted = domain.counts_as_reader(caller)
+        if counted:
             await self.store.set_vote(
                 caller.person_key, caller.account_id, command.slug, command.helpful, self.clock()
             )
-        return Vote(slug=command.slug, helpful=command.helpful)
+        return Vote(slug=command.slug, helpful=command.helpful, counted=counted)
 
     async def vote_of(self, query: VoteQuery) -> Vote:
         helpful = await self.store.vote_of(query.caller.person_key, query.slug)
-        return Vote(slug=query.slug, helpful=helpful)
+        return Vote(slug=query.slug, helpful=helpful, counted=domain.counts_as_reader(query.caller))
 
     async def article_opened(self, command: ArticleOpened) -> None:
         if domain.counts_as_reader(command.caller):
             await self.store.note_opened(command.caller.person_key, command.slug, self.clock())
 
-    async def search_missed(self, command: SearchMissed) -> None:
+    async def search_missed(self, command: SearchMissed) -> bool:
+        """Whether the search was kept: only users' searches are."""
         if not domain.counts_as_reader(command.caller):
-            return
+            return False
         now = self.clock()
         week = domain.iso_week(now, self.zone)
         await self.store.note_missed(
             command.caller.person_key, week, command.query, command.lang, now
         )
+        return True
 
     async def on_ticket_created(self, event: TicketCreated) -> None:
         """Link the ticket to the articles its author opened shortly before writing it.
