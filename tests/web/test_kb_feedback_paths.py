@@ -62,6 +62,13 @@ def test_related_articles_end_an_article_and_open_when_clicked(
     look(page, "kb-related-opened")
     # The article opened from the list ends with related articles of its own.
     assert page.all(".hd-related li button")
+    # In English, the question and the list speak English and lead to English articles.
+    page.click(".hd-lang")
+    page.wait_text(".hd-helpful", "^Was this article helpful?")
+    page.wait_text(".hd-related h4", "^Related articles$")
+    assert page.find(".hd-helpful button[data-helpful=true]").text == "Yes"
+    page.click(".hd-lang")
+    page.wait_text(".hd-related h4", "^Powiązane artykuły$")
 
 
 def test_a_search_for_drukarka_shows_in_the_agents_knowledge_base_view(

@@ -78,7 +78,7 @@ export class FaqSection {
   }
 
   /** Search for what is typed; the results replace an open article unless `keepArticle`. */
-  async runSearch({ keepArticle = false, settled = false } = {}) {
+  async runSearch({ keepArticle = false, settled = false, asked = true } = {}) {
     const query = this.query.trim();
     const seq = ++this.searchSeq;
     clearTimeout(this.settleTimer);
@@ -99,7 +99,8 @@ export class FaqSection {
     }
     if (!keepArticle) this.article = null;
     this.renderContent();
-    if (this.results && !this.results.length) {
+    // `asked`: the user's own search, not the same one run again in another language.
+    if (asked && this.results && !this.results.length) {
       if (settled) this.reportMissed(query, seq);
       else this.settleTimer = setTimeout(() => this.reportMissed(query, seq), SETTLED_MS);
     }
@@ -139,7 +140,7 @@ export class FaqSection {
     // Results in the previous language are stale: ask again in the new one, behind the
     // open article if there is one. (Only then: searching again on every render closed
     // the article a result had just opened.)
-    if (this.results && this.resultsLang !== lang()) this.runSearch({ keepArticle: true });
+    if (this.results && this.resultsLang !== lang()) this.runSearch({ keepArticle: true, asked: false });
     this.vote?.render();
     this.renderContent();
   }
