@@ -162,6 +162,9 @@ async def test_searches_that_find_articles_or_hold_personal_data_are_not_kept(
     assert too_long.status_code == 422
     no_lang = await gateway.post(missed, json={"q": "drukarka"}, headers=anna)
     assert no_lang.status_code == 422
+    for wordless in ("¿?", "___"):
+        refused = await gateway.post(missed, json={"q": wordless, "lang": "pl"}, headers=anna)
+        assert refused.status_code == 422, wordless
 
 
 async def test_an_article_opened_shortly_before_a_ticket_is_counted_for_that_week(

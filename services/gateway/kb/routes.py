@@ -13,7 +13,7 @@ from services.gateway.kb.content import Slug
 from services.gateway.kb.service import MAX_LIMIT, MAX_QUERY_CHARS, ArticleView, Chapter, SearchHit
 from services.gateway.kb.text import Lang
 from services.gateway.ratelimit import Limit
-from shared.errors import Unavailable
+from shared.errors import InvalidRequest, Unavailable
 from shared.knowledge import ArticleOpened, CastVote, SearchMissed, Vote, VoteQuery
 from shared.routes import KB_ARTICLE_OPENED, KB_SEARCH_MISSED, KB_VOTE, KB_VOTE_OF
 
@@ -121,6 +121,9 @@ async def missed_search(
     if kb.search(report.q, report.lang, limit=1):
         return MissedSearchOutcome(recorded=False, reason="has_results")
     query = gaps.normalise(report.q)
+    if not query:
+        # Only underscores or punctuation: nothing a gap could name.
+        raise InvalidRequest("the search text has no words to keep")
     missed = SearchMissed(caller=caller, query=query, lang=report.lang)
     if not await rpc.call(KB_SEARCH_MISSED, missed):
         return MissedSearchOutcome(recorded=False, reason="not_counted")
