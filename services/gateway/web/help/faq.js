@@ -1,6 +1,7 @@
 // FAQ: the knowledge base's chapters, search as you type, and an article's text.
 import { debounce, h, fill, highlighted } from "../lib/dom.js";
 import { lang, t } from "../lib/i18n.js";
+import { LatestOnly, STALE } from "../lib/latest.js";
 import { renderMarkdown } from "../lib/markdown.js";
 import { HelpfulVote } from "./helpful.js";
 
@@ -21,8 +22,7 @@ export class FaqSection {
     this.resultsLang = null;
     this.article = null;
     this.error = null;
-    // Answers can arrive out of order; only the latest query's may be shown.
-    this.searchSeq = 0;
+    this.searches = new LatestOnly();
     this.search = debounce(() => this.runSearch(), SEARCH_DELAY_MS);
     this.vote = null;
     // Each query is reported once per page: repeating it adds nothing to the report.
@@ -80,36 +80,36 @@ export class FaqSection {
   /** Search for what is typed; the results replace an open article unless `keepArticle`. */
   async runSearch({ keepArticle = false, settled = false, asked = true } = {}) {
     const query = this.query.trim();
-    const seq = ++this.searchSeq;
     clearTimeout(this.settleTimer);
     if (query.length < 2) {
+      this.searches.forget();
       this.results = null;
       this.renderContent();
       return;
     }
     try {
-      const found = await this.desk.api.get("/api/v1/kb/search", { q: query, lang: lang(), limit: 8 });
-      if (seq !== this.searchSeq) return;
+      const found = await this.searches.run(() => this.desk.api.get("/api/v1/kb/search", { q: query, lang: lang(), limit: 8 }));
+      if (found === STALE) return;
       this.results = found.items;
       this.resultsLang = lang();
       this.error = null;
     } catch (error) {
-      if (seq !== this.searchSeq) return;
       this.error = this.desk.describe(error);
     }
     if (!keepArticle) this.article = null;
     this.renderContent();
     // `asked`: the user's own search, not the same one run again in another language.
     if (asked && this.results && !this.results.length) {
-      if (settled) this.reportMissed(query, seq);
-      else this.settleTimer = setTimeout(() => this.reportMissed(query, seq), SETTLED_MS);
+      if (settled) this.reportMissed(query);
+      else this.settleTimer = setTimeout(() => this.reportMissed(query), SETTLED_MS);
     }
   }
 
   /** Tell support that this search found nothing, if it is still what is on screen. */
-  async reportMissed(query, seq) {
+  async reportMissed(query) {
     const key = `${lang()}:${query.toLowerCase()}`;
-    if (seq !== this.searchSeq || this.reported.has(key)) return;
+    const onScreen = query === this.query.trim() && this.resultsLang === lang() && this.results?.length === 0;
+    if (!onScreen || this.reported.has(key)) return;
     this.reported.add(key);
     try {
       await this.desk.api.post("/api/v1/kb/missed-searches", { q: query, lang: lang() });
