@@ -22,6 +22,15 @@ from shared.chat import (
     StatsQuery,
 )
 from shared.events import AttachmentRef, Popup
+from shared.knowledge import (
+    ArticleOpened,
+    CastVote,
+    KbReport,
+    ReportQuery,
+    SearchMissed,
+    Vote,
+    VoteQuery,
+)
 from shared.popups import (
     Announce,
     Announcement,
@@ -74,6 +83,14 @@ HISTORY_SUBJECTS = TICKETS.route("subjects", SubjectsQuery, list[str])
 AGENT_QUEUE = TICKETS.route("queue", AgentQueueQuery, QueuePage)
 UPDATE_TICKET = TICKETS.route("update", UpdateTicket, TicketDetail)
 ATTACHMENT_ACCESS = TICKETS.route("attachment", AttachmentQuery, AttachmentRef)
+# The knowledge base's use lives with the tickets: "opened an article, then wrote a ticket
+# anyway" is linked where tickets are created (services/tickets/knowledge/).
+KB_VOTE = TICKETS.route("kb_vote", CastVote, Vote)
+KB_VOTE_OF = TICKETS.route("kb_vote_of", VoteQuery, Vote)
+KB_ARTICLE_OPENED = TICKETS.route("kb_opened", ArticleOpened, type(None))
+# The reply: whether the search was kept (only users' searches are).
+KB_SEARCH_MISSED = TICKETS.route("kb_missed", SearchMissed, bool)
+KB_REPORT = TICKETS.route("kb_report", ReportQuery, KbReport)
 
 NOTIFICATIONS = ServiceRoutes("notifications")
 LIST_POPUPS = NOTIFICATIONS.route("list", ListPopups, PopupPage)

@@ -16,6 +16,7 @@ from services.gateway.attachments.uploads import AttachmentUploads
 from services.gateway.auth import TokenVerifier
 from services.gateway.body_guard import BodyGuard
 from services.gateway.errors import install_error_handlers
+from services.gateway.kb import report as kb_report
 from services.gateway.kb import routes as kb
 from services.gateway.kb.service import KnowledgeBase
 from services.gateway.openapi import install_openapi
@@ -123,7 +124,7 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
     install_strict_forms()
     install_chat(app, push)
     install_streams(app, push)
-    for module in (health, help, demo, system, tickets, attachments, agent, kb, popups):
+    for module in (health, help, demo, system, tickets, attachments, agent, kb, kb_report, popups):
         app.include_router(module.router)
     app.include_router(popups.announcements)
     # Innermost (added first): CORS, added by the pages, answers around its refusals, so

@@ -27,6 +27,9 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/kb/chapters"): "user",
     ("GET", "/api/v1/kb/search"): "user",
     ("GET", "/api/v1/kb/articles/{slug}"): "user",
+    ("GET", "/api/v1/kb/articles/{slug}/vote"): "user",
+    ("PUT", "/api/v1/kb/articles/{slug}/vote"): "user",
+    ("POST", "/api/v1/kb/missed-searches"): "user",
     ("POST", "/api/v1/tickets"): "user",
     ("GET", "/api/v1/tickets"): "user",
     ("GET", "/api/v1/tickets/subjects"): "user",
@@ -43,6 +46,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("PATCH", "/api/v1/agent/tickets/{number}"): "agent",
     ("POST", "/api/v1/agent/tickets/{number}/replies"): "agent",
     ("POST", "/api/v1/agent/announcements"): "agent",
+    ("GET", "/api/v1/agent/kb/report"): "agent",
 }
 SAMPLE_PATH_VALUES = {
     "{slug}": "no-such-article",
