@@ -39,7 +39,8 @@ export function attachControl(accept, onFile) {
   });
   return [
     input,
-    h("label", { for: id, class: "hd-icon-button hd-chat-attach", title: t("chat_attach") }, h("span", { "aria-hidden": "true" }, "📎"), h("span", { class: "hd-visually-hidden" }, t("chat_attach"))),
+    // The paper clip is drawn in CSS: emoji fonts are not everywhere.
+    h("label", { for: id, class: "hd-icon-button hd-chat-attach", title: t("chat_attach") }, h("span", { class: "hd-visually-hidden" }, t("chat_attach"))),
   ];
 }
 

@@ -5,7 +5,10 @@ import { t } from "./i18n.js";
 // A pasted screenshot arrives named "image.png": a dated name tells several apart.
 function dated(file) {
   if (!file.type.startsWith("image/")) return file;
-  const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-");
+  // The user's own clock, as the screenshot's time on their screen.
+  const now = new Date();
+  const two = (n) => String(n).padStart(2, "0");
+  const stamp = `${now.getFullYear()}-${two(now.getMonth() + 1)}-${two(now.getDate())}-${two(now.getHours())}${two(now.getMinutes())}${two(now.getSeconds())}`;
   const extension = file.type.slice("image/".length).replace("jpeg", "jpg");
   return new File([file], `${t("screenshot_name")}-${stamp}.${extension}`, { type: file.type });
 }
