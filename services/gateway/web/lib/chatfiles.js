@@ -57,7 +57,8 @@ export function chatFileView(api, chatId, file, onError) {
         try {
           saveBlob(copy || (await api.blob(path)), file.filename);
         } catch (error) {
-          onError(error);
+          // Once the chat has ended its files are gone with it: say that, not "no such chat".
+          onError(error.code === "chat_not_found" ? { code: "chat_file_not_found" } : error);
         }
       },
     },
