@@ -17,6 +17,7 @@ from shared.chat import (
 )
 from shared.errors import Conflict, InvalidRequest, NotFound, RateLimited, TooLarge, Unavailable
 from shared.people import Caller
+from shared.routes import FETCH_CHAT_FILE, SHARE_CHAT_FILE
 from tests.support.chat_room import LIMITS, T0, room, start, user
 
 AGENT = Endpoint(gateway_id="g1", socket_id="agent")
@@ -162,3 +163,8 @@ def test_a_file_travels_as_base64_and_comes_back_as_the_same_bytes() -> None:
     assert '"content":"iVBORw0KGgpwaXhlbHM="' in text
     assert ShareFile.model_validate_json(text).content == PNG
     assert ShareFile.model_validate(command.model_dump(mode="json")).content == PNG
+
+
+def test_a_file_rides_only_queues_that_keep_nothing() -> None:
+    for route in (SHARE_CHAT_FILE, FETCH_CHAT_FILE):
+        assert (route.queue.durable, route.queue.auto_delete) == (False, True)

@@ -304,6 +304,26 @@ def paste_file(page: Browser, css: str, content: bytes, name: str, kind: str) ->
     )
 
 
+def drop_file(page: Browser, css: str, content: bytes, name: str, kind: str) -> None:
+    """A file dragged from the desktop and dropped on `css`: the events a browser fires."""
+    page.driver.execute_script(
+        """
+        const [target, encoded, name, kind] = arguments;
+        const bytes = Uint8Array.from(atob(encoded), (char) => char.charCodeAt(0));
+        const dragged = new DataTransfer();
+        dragged.items.add(new File([bytes], name, { type: kind }));
+        for (const type of ["dragenter", "dragover", "drop"]) {
+          const init = { dataTransfer: dragged, bubbles: true, cancelable: true };
+          target.dispatchEvent(new DragEvent(type, init));
+        }
+        """,
+        page.find(css),
+        base64.b64encode(content).decode(),
+        name,
+        kind,
+    )
+
+
 def press_key(page: Browser, key: str) -> None:
     ActionChains(page.driver).send_keys(key).perform()
 

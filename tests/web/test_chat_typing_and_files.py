@@ -1,5 +1,5 @@
 """Live chat's extras walked by a person: seeing the other side typing, a screenshot sent
-into the chat, and a screenshot pasted into the New ticket form.
+into the chat; and a screenshot pasted into the New ticket form or dropped on a reply.
 
 The user's page and the ops console are two tabs of one browser (see test_console.py).
 """
@@ -10,8 +10,18 @@ from pathlib import Path
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from tests.support.web import Browser, WebAccount, look, paste_file, png_bytes, type_slowly
+from tests.support.web import (
+    Browser,
+    WebAccount,
+    drop_file,
+    look,
+    open_console,
+    paste_file,
+    png_bytes,
+    type_slowly,
+)
 from tests.web.test_chat_paths import agent_says, chat_accepted_by_support, question_for_test
+from tests.web.test_console_paths import open_ticket_in_console
 
 USER_COMPOSER = "#hd-chat-text"
 AGENT_COMPOSER = ".conversation input[name=text]"
@@ -110,3 +120,21 @@ def test_a_screenshot_pasted_into_the_new_ticket_form_goes_with_the_ticket(
     attachment = web_account.get(f"/api/v1/tickets/{number}")["attachment"]
     assert attachment["content_type"] == "image/png"
     assert attachment["filename"] == re.search(r"zrzut-ekranu-[\d-]+\.png", chip).group(0)
+
+
+def test_a_file_dropped_on_supports_reply_goes_with_the_reply(
+    page: Browser, web_account: WebAccount
+) -> None:
+    number = web_account.create_ticket("Nie działa eksport", "Eksport kończy się błędem.")
+    page.sign_in(web_account.token)
+    open_console(page)
+    open_ticket_in_console(page, web_account.account_id, number)
+    page.find(".agent-reply textarea").send_keys("Tak powinien wyglądać poprawny eksport.")
+    drop_file(page, ".agent-reply", png_bytes(), "poprawny-eksport.png", "image/png")
+    page.wait_text(".agent-reply .hd-file-chip", r"poprawny-eksport\.png")
+    look(page, "console-reply-file-dropped")
+    page.press("Wyślij odpowiedź", ".agent-reply")
+    page.wait_text(".pane-detail .hd-success", "Odpowiedź wysłana")
+    messages = web_account.get(f"/api/v1/tickets/{number}")["messages"]
+    assert messages[-1]["attachment"]["filename"] == "poprawny-eksport.png"
+    assert messages[-1]["attachment"]["content_type"] == "image/png"
