@@ -201,7 +201,6 @@ class ChatSocket:
         self.typed_at: dict[str | None, float] = {}
         self.outbox = SocketOutbox(websocket)
         settings = hub.settings
-        # Refused here, a flood of frames never becomes calls to the chat service.
         self.frame_rate = TokenBucket.full(
             settings.chat_frames_per_minute * self.frame_factor,
             settings.chat_frame_burst * self.frame_factor,
@@ -268,21 +267,24 @@ class ChatSocket:
             message = await self.websocket.receive()
             if message["type"] == "websocket.disconnect":
                 return
-            if not self.frame_rate.take(datetime.now(UTC)):
-                self.error("too many frames; slow down", "chat_frames_rate_limited")
-                continue
             text = message.get("text")
             if text is None or len(text) > MAX_FRAME_CHARS:
-                self.error(
-                    f"send JSON text frames of at most {MAX_FRAME_CHARS} characters",
-                    "frame_too_large",
-                )
+                if self._within_rate():
+                    self.error(
+                        f"send JSON text frames of at most {MAX_FRAME_CHARS} characters",
+                        "frame_too_large",
+                    )
                 continue
             try:
                 frame = self.frames.validate_json(text)
             except ValidationError as error:
-                problems = error.errors(include_input=False, include_url=False)
-                self.error(describe(error), validation_code(problems, prefix="chat_"))
+                if self._within_rate():
+                    problems = error.errors(include_input=False, include_url=False)
+                    self.error(describe(error), validation_code(problems, prefix="chat_"))
+                continue
+            # A typing hint has its own, tighter limit (show_typing): it must never use up
+            # the frames a person's real lines need.
+            if not isinstance(frame, TypingFrame) and not self._within_rate():
                 continue
             try:
                 await self.handle(frame)
@@ -293,6 +295,13 @@ class ChatSocket:
                     await self._reconcile()
             except HelpdeskError as error:
                 self.error(error.message, error.code)
+
+    def _within_rate(self) -> bool:
+        """Count one frame; refused here, a flood never becomes calls to the chat service."""
+        if self.frame_rate.take(datetime.now(UTC)):
+            return True
+        self.error("too many frames; slow down", "chat_frames_rate_limited")
+        return False
 
     async def _heartbeat(self) -> None:
         """Keeps this socket's chats alive in the chat service and finds ones it lost."""
