@@ -9,13 +9,18 @@ from typing import Any
 
 from shared.chat import (
     AcceptChat,
+    ChatFileContent,
+    ChatFileRef,
     ChatStats,
     EndChat,
+    FetchFile,
     Heartbeat,
     HeartbeatReply,
     ListQueue,
     PostMessage,
     QueueSnapshot,
+    ShareFile,
+    ShowTyping,
     SocketClosed,
     StartChat,
     StartReply,
@@ -105,6 +110,11 @@ START_CHAT = CHAT.route("start", StartChat, StartReply)
 ACCEPT_CHAT = CHAT.route("accept", AcceptChat, type(None))
 POST_CHAT_MESSAGE = CHAT.route("message", PostMessage, type(None))
 END_CHAT = CHAT.route("end", EndChat, type(None))
+CHAT_TYPING = CHAT.route("typing", ShowTyping, type(None))
+# A file rides the request (and its fetch the reply) as base64: transient queue,
+# non-persistent message, direct reply-to; never a durable queue (shared/topology.py).
+SHARE_CHAT_FILE = CHAT.route("share_file", ShareFile, ChatFileRef)
+FETCH_CHAT_FILE = CHAT.route("fetch_file", FetchFile, ChatFileContent)
 CHAT_SOCKET_CLOSED = CHAT.route("socket_closed", SocketClosed, type(None))
 CHAT_HEARTBEAT = CHAT.route("heartbeat", Heartbeat, HeartbeatReply)
 CHAT_QUEUE = CHAT.route("queue", ListQueue, QueueSnapshot)

@@ -9,7 +9,7 @@ from fastapi.telemetry import TelemetryConfig
 from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from services.gateway.api import agent, demo, health, help, popups, system, tickets
+from services.gateway.api import agent, chat_files, demo, health, help, popups, system, tickets
 from services.gateway.api.pages import install_pages
 from services.gateway.attachments import routes as attachments
 from services.gateway.attachments.uploads import AttachmentUploads
@@ -124,7 +124,19 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
     install_strict_forms()
     install_chat(app, push)
     install_streams(app, push)
-    for module in (health, help, demo, system, tickets, attachments, agent, kb, kb_report, popups):
+    for module in (
+        health,
+        help,
+        demo,
+        system,
+        tickets,
+        attachments,
+        agent,
+        kb,
+        kb_report,
+        popups,
+        chat_files,
+    ):
         app.include_router(module.router)
     app.include_router(popups.announcements)
     # Innermost (added first): CORS, added by the pages, answers around its refusals, so
@@ -134,6 +146,7 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
         verifier=app.state.verifier,
         limiter=app.state.limiter,
         upload_max_bytes=settings.max_attachment_mb * 1024 * 1024,
+        in_memory_max_bytes=settings.chat_file_max_mb * 1024 * 1024,
     )
     install_pages(app)
     metrics = ServiceMetrics()

@@ -35,7 +35,7 @@ async function start(token) {
   const [info, config] = await Promise.all([api.get("/api/v1/help"), api.get("/web/config.json")]);
   setTimeZone(info.support_hours.timezone);
   const queue = new TicketQueue(api, config, document.getElementById("queue-pane"), document.getElementById("ticket-pane"));
-  const chats = new AgentChats(api);
+  const chats = new AgentChats(api, config);
   const announcer = new Announcer(api);
   const knowledge = new KnowledgeReport(api);
   const side = new SidePane(document.getElementById("side-pane"), chats, announcer, knowledge);
