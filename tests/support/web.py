@@ -140,6 +140,10 @@ class Browser:
     def open_page(self, path: str) -> None:
         self.driver.get(self.base_url + path)
 
+    def open_blank(self) -> None:
+        """Leave the page: its sockets close and it asks nothing of any gateway any more."""
+        self.driver.get("about:blank")
+
     def sign_in(self, token: str, keep_popups: bool = False) -> None:
         """Open the demo host page and hand the Help menu a host's token, as an embed would."""
         if not keep_popups:
