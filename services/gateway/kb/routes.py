@@ -8,7 +8,7 @@ from pydantic import BaseModel
 from services.gateway.deps import CurrentUser, KnowledgeBase
 from services.gateway.kb.content import Article
 from services.gateway.kb.service import MAX_LIMIT, MAX_QUERY_CHARS, Chapter, SearchHit
-from services.gateway.kb.text import Lang
+from shared.analysis import Lang
 
 router = APIRouter(prefix="/api/v1/kb", tags=["knowledge base"])
 
