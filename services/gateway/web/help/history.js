@@ -8,6 +8,9 @@ import { thread } from "../lib/thread.js";
 import { PopupHistory } from "./popup-history.js";
 
 const PAGE_SIZE = 10;
+// The server's bound on a search (SEARCH_MAX).
+const SEARCH_MAX = 200;
+const NO_FILTERS = { q: "", date: "", subject: "", status: "" };
 
 export function statusBadge(status) {
   return h("span", { class: `hd-badge hd-status-${status}` }, t(`status_${status}`));
@@ -18,7 +21,7 @@ export class HistorySection {
     this.desk = desk;
     this.root = h("div", { class: "hd-section hd-history" });
     this.tab = "tickets";
-    this.filters = { date: "", subject: "", status: "" };
+    this.filters = { ...NO_FILTERS };
     this.page = 1;
     this.list = null;
     this.subjects = [];
@@ -148,6 +151,14 @@ export class HistorySection {
   }
 
   filterForm() {
+    const text = h("input", {
+      type: "search",
+      name: "q",
+      class: "hd-search-text",
+      maxlength: SEARCH_MAX,
+      placeholder: t("search_text_placeholder"),
+      value: this.filters.q,
+    });
     const date = h("input", { type: "date", name: "date", value: this.filters.date });
     const subject = h(
       "select",
@@ -167,11 +178,12 @@ export class HistorySection {
         class: "hd-filters",
         onsubmit: (event) => {
           event.preventDefault();
-          this.filters = { date: date.value, subject: subject.value, status: status.value };
+          this.filters = { q: text.value.trim(), date: date.value, subject: subject.value, status: status.value };
           this.page = 1;
           this.reload();
         },
       },
+      Object.assign(labelled(t("search_text"), text, t("search_text_hint")), { className: "hd-field hd-search-field" }),
       // "Data" is the manual's name; the note says which date of a ticket it filters by.
       labelled([t("date"), " ", h("small", { class: "hd-label-note" }, t("date_hint"))], date),
       labelled(t("col_subject"), subject),
@@ -186,7 +198,7 @@ export class HistorySection {
             type: "button",
             class: "hd-button hd-secondary",
             onclick: () => {
-              this.filters = { date: "", subject: "", status: "" };
+              this.filters = { ...NO_FILTERS };
               this.page = 1;
               this.reload();
             },
@@ -199,7 +211,10 @@ export class HistorySection {
 
   table() {
     if (!this.list) return h("p", { class: "hd-muted" }, t("loading"));
-    if (!this.list.items.length) return h("p", { class: "hd-empty" }, t("no_tickets"));
+    if (!this.list.items.length) {
+      const empty = this.filters.q ? t("no_tickets_with_text", { q: this.filters.q }) : t("no_tickets");
+      return h("p", { class: "hd-empty" }, empty);
+    }
     return [
       h(
         "div",
