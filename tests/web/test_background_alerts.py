@@ -3,7 +3,8 @@ the host had it), a desktop notification the user enabled by a click, an optiona
 
 A tab is put in the background as a person does it, by bringing another tab to the front
 (headless chromium then reports the first one hidden); its title is read from the browser's
-list of tabs, without bringing it back.
+list of tabs, and the rest through the front tab's `window.opener`: switching the driver to
+it would bring it back to the front.
 """
 
 from collections.abc import Iterator
@@ -76,22 +77,23 @@ def title_of(page: Browser, target: str) -> str:
 
 
 def to_background(page: Browser) -> tuple[str, str]:
-    """Another tab to the front, as a person switches tabs: (this tab's handle, its target)."""
+    """Another tab of the same site to the front, as a person switches tabs: (this tab's
+    handle, its target)."""
     handle, target = page.driver.current_window_handle, target_id(page)
-    page.driver.switch_to.new_window("tab")
+    before = set(page.driver.window_handles)
+    # A blank tab opened by the page is of the page's site: it may reach back to it.
+    page.driver.execute_script("window.open('', '_blank')")
+    page.wait(lambda driver: len(driver.window_handles) > len(before))
+    (front,) = set(page.driver.window_handles) - before
+    page.driver.switch_to.window(front)
     page.driver.execute_cdp_cmd("Page.bringToFront", {})
     return handle, target
 
 
-def in_background(page: Browser, handle: str, script: str) -> Any:
-    """Run `script` in the tab left behind, which stays hidden; then back to the front tab."""
-    front = page.driver.current_window_handle
-    page.driver.switch_to.window(handle)
-    try:
-        assert page.driver.execute_script("return document.visibilityState") == "hidden"
-        return page.driver.execute_script(script)
-    finally:
-        page.driver.switch_to.window(front)
+def in_background(page: Browser, script: str) -> Any:
+    """`script` run from the front tab on the one left behind (`hidden`), which stays hidden."""
+    assert page.driver.execute_script("return window.opener.document.visibilityState") == "hidden"
+    return page.driver.execute_script(f"const hidden = window.opener; {script}")
 
 
 def signed_in(page: Browser, web_account: WebAccount) -> None:
@@ -126,7 +128,7 @@ def test_a_title_the_host_sets_while_the_tab_is_hidden_stays_the_hosts(
     page.wait(lambda _: title_of(page, target) == f"(1) {HOST_TITLE}")
 
     # The host page moves on (its own navigation) while the user is elsewhere.
-    in_background(page, handle, "document.title = 'Raporty · Hotel Testowy'")
+    in_background(page, "hidden.document.title = 'Raporty · Hotel Testowy'")
     page.driver.close()
     page.switch_to(handle)
     look(page)
@@ -149,7 +151,7 @@ def test_desktop_notifications_are_asked_for_only_on_a_click_and_a_click_brings_
         "Browser.grantPermissions", {"origin": page.base_url, "permissions": ["notifications"]}
     )
     page.click(".hd-desktop-enable")
-    page.wait_text(".hd-desktop-state", "Gotowe – powiadomienia na pulpicie są włączone")
+    page.wait_text(".hd-desktop-state", "Gotowe . powiadomienia na pulpicie są włączone")
     assert page.driver.execute_script("return window.__permissionAsks") == 1
     assert page.find(".hd-desktop-disable").text == "Wyłącz powiadomienia na pulpicie"
     page.click(".hd-panel .hd-icon-button[aria-label='Zamknij']")
@@ -161,7 +163,10 @@ def test_desktop_notifications_are_asked_for_only_on_a_click_and_a_click_brings_
     announce_to(web_account, agent_headers, "Nowa wersja grafiku")
 
     def notified(_: Any) -> list[dict[str, Any]] | bool:
-        shown = in_background(page, handle, "return window.__notifications")
+        shown = in_background(
+            page,
+            "return hidden.__notifications.map(({ title, body, tag }) => ({ title, body, tag }))",
+        )
         return shown if shown else False
 
     shown = page.wait(notified)
@@ -172,7 +177,7 @@ def test_desktop_notifications_are_asked_for_only_on_a_click_and_a_click_brings_
 
     # The user clicks the notification: the tab comes up with that pop-up in front of the
     # one that was waiting.
-    in_background(page, handle, "window.__notifications[0].shown.onclick()")
+    in_background(page, "hidden.__notifications[0].shown.onclick()")
     page.driver.close()
     page.switch_to(handle)
     page.wait_text("#hd-popup-title", "Nowa wersja grafiku")
