@@ -1,7 +1,7 @@
 // Ticket history ("Historia powiadomień"): the account's tickets with filters and pages,
 // a ticket's preview with its messages and a reply box, and support's messages (pop-ups).
 import { h, fill, labelled } from "../lib/dom.js";
-import { STATUSES, formatDateTime, t } from "../lib/i18n.js";
+import { STATUSES, errorText, formatDateTime, t } from "../lib/i18n.js";
 import { pager } from "../lib/pager.js";
 import { ReplyDraft } from "../lib/reply.js";
 import { thread } from "../lib/thread.js";
@@ -11,6 +11,8 @@ const PAGE_SIZE = 10;
 // The server's bound on a search (SEARCH_MAX).
 const SEARCH_MAX = 200;
 const NO_FILTERS = { q: "", date: "", subject: "", status: "" };
+// What the server counts as a word (Python's \w): punctuation alone is no search.
+const A_WORD = /[\p{L}\p{N}_]/u;
 
 export function statusBadge(status) {
   return h("span", { class: `hd-badge hd-status-${status}` }, t(`status_${status}`));
@@ -157,7 +159,7 @@ export class HistorySection {
       class: "hd-search-text",
       maxlength: SEARCH_MAX,
       placeholder: t("search_text_placeholder"),
-      value: this.filters.q,
+      value: this.refusedText ?? this.filters.q,
     });
     const date = h("input", { type: "date", name: "date", value: this.filters.date });
     const subject = h(
@@ -178,7 +180,18 @@ export class HistorySection {
         class: "hd-filters",
         onsubmit: (event) => {
           event.preventDefault();
-          this.filters = { q: text.value.trim(), date: date.value, subject: subject.value, status: status.value };
+          const q = text.value.trim();
+          if (q && !A_WORD.test(q)) {
+            // Said here rather than by a refused request: the server would say the same.
+            this.error = errorText("search_query_invalid");
+            // The text stays in the field to be corrected.
+            this.refusedText = q;
+            this.render();
+            this.refusedText = null;
+            this.root.querySelector(".hd-search-text")?.focus();
+            return;
+          }
+          this.filters = { q, date: date.value, subject: subject.value, status: status.value };
           this.page = 1;
           this.reload();
         },
