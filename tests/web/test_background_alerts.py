@@ -153,6 +153,7 @@ def test_desktop_notifications_are_asked_for_only_on_a_click_and_a_click_brings_
     page.click(".hd-desktop-enable")
     page.wait_text(".hd-desktop-state", "Gotowe . powiadomienia na pulpicie są włączone")
     assert page.driver.execute_script("return window.__permissionAsks") == 1
+    look(page, "settings-desktop-on")
     assert page.find(".hd-desktop-disable").text == "Wyłącz powiadomienia na pulpicie"
     page.click(".hd-panel .hd-icon-button[aria-label='Zamknij']")
 
