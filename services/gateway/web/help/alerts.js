@@ -29,7 +29,7 @@ function store(key, on) {
 }
 
 /** The browser's say on desktop notifications: "granted", "denied", "default" or "unsupported". */
-export function notificationPermission() {
+function notificationPermission() {
   return "Notification" in window ? Notification.permission : "unsupported";
 }
 

@@ -119,7 +119,12 @@ class HelpDesk {
     });
     this.settingsButton = h(
       "button",
-      { type: "button", class: "hd-icon-button hd-settings-button", onclick: () => this.show("settings") },
+      {
+        type: "button",
+        class: "hd-icon-button hd-settings-button",
+        dataset: { section: "settings" },
+        onclick: () => this.show("settings"),
+      },
       h("span", { "aria-hidden": "true" }, "⚙"),
     );
     this.closeButton = h("button", {
@@ -272,7 +277,7 @@ class HelpDesk {
     if (argument !== undefined) section.enter?.(argument);
     fill(this.body, section.root);
     this.panel.classList.toggle("hd-wide", WIDE_SECTIONS.has(id));
-    for (const tab of this.nav.querySelectorAll(".hd-tab")) {
+    for (const tab of [...this.nav.querySelectorAll(".hd-tab"), this.settingsButton]) {
       if (tab.dataset.section === id) tab.setAttribute("aria-current", "page");
       else tab.removeAttribute("aria-current");
     }
