@@ -55,6 +55,7 @@ export class BackgroundAlerts {
     document.removeEventListener("pointerdown", this.onGesture, true);
     document.removeEventListener("keydown", this.onGesture, true);
     this.title.restore();
+    this.chime.close();
     for (const notification of this.notifications.values()) notification.close();
     this.notifications.clear();
   }

@@ -23,6 +23,12 @@ export class Chime {
     return this.context;
   }
 
+  /** A page makes few audio contexts (browsers cap them): one per sign-in, closed after. */
+  close() {
+    this.context?.close().catch(() => {});
+    this.context = null;
+  }
+
   play() {
     const context = this.unlock();
     if (!context) return;
