@@ -26,6 +26,10 @@ from shared.tracing import configure_tracing
 
 # Orphan uploads are few and harmless for a while; a purge every ten minutes is plenty.
 ORPHAN_PURGE_SECONDS = 600
+# The search backfill does its work at the first start of a release that searches (or
+# analyses differently); after that it finds only tickets an older instance wrote during a
+# rolling upgrade, by an index, so an hourly round costs next to nothing.
+SEARCH_BACKFILL_SECONDS = 3600
 
 
 def create_app(settings: Settings, tracer_provider: TracerProvider | None = None) -> AsgiFastStream:
@@ -60,11 +64,17 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
         relays=[relay],
         jobs=[
             PeriodicJob(
+                "search-backfill",
+                service.backfill_search_terms,
+                SEARCH_BACKFILL_SECONDS,
+                "tickets given their search terms",
+            ),
+            PeriodicJob(
                 "orphan-purge",
                 service.purge_orphan_attachments,
                 ORPHAN_PURGE_SECONDS,
                 "orphan attachments purged",
-            )
+            ),
         ],
     )
 

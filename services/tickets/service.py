@@ -67,5 +67,8 @@ class TicketService:
     async def attachment(self, query: AttachmentQuery) -> AttachmentRef:
         return await self.attachments.access(query)
 
+    async def backfill_search_terms(self) -> int:
+        return await self.store.backfill_search_terms()
+
     async def purge_orphan_attachments(self, grace: timedelta = ORPHAN_GRACE) -> int:
         return await self.attachments.purge_orphans(grace)

@@ -370,6 +370,52 @@ async def test_an_index_on_an_array_path_finds_an_element(
     assert "IXSCAN" in plan_stages(plan)
 
 
+async def test_a_multikey_index_on_an_array_of_terms_finds_every_word_in_order(
+    things: AsyncIOMotorCollection[Any],
+) -> None:
+    """The history search (services/tickets/store.py): each word by any of its terms."""
+    await things.create_index([("account_id", 1), ("terms", 1), ("updated_at", -1), ("_id", -1)])
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    await things.insert_many(
+        [
+            {
+                "_id": n,
+                "account_id": "a" if n % 2 else "b",
+                "terms": [f"w{n % 5}", f"x{n % 7}", "common"],
+                "updated_at": start + timedelta(hours=n),
+            }
+            for n in range(200)
+        ]
+    )
+    query = {
+        "account_id": "a",
+        "$and": [{"terms": {"$in": ["w1", "w2"]}}, {"terms": {"$in": ["x3"]}}],
+    }
+    order = [("updated_at", -1), ("_id", -1)]
+    rows = [row["_id"] async for row in things.find(query).sort(order).limit(4)]
+    assert rows == [171, 157, 101, 87]
+    assert await things.count_documents(query, limit=100) == 6
+    plan = await things.find(query).sort(order).limit(4).explain()
+    assert "IXSCAN" in plan_stages(plan) and "COLLSCAN" not in plan_stages(plan)
+    # A document matching a term twice (w1 and common) comes back once.
+    both = {"account_id": "a", "terms": {"$in": ["w1", "common"]}}
+    assert await things.count_documents(both) == 100
+
+
+async def test_not_equal_on_an_indexed_field_finds_the_documents_without_it_by_the_index(
+    things: AsyncIOMotorCollection[Any],
+) -> None:
+    """The search backfill finds tickets without terms, or of an older analysis."""
+    await things.create_index("search_version")
+    await things.insert_many(
+        [{"_id": 1, "search_version": 1}, {"_id": 2}, {"_id": 3, "search_version": 0}]
+    )
+    query = {"search_version": {"$ne": 1}}
+    assert sorted([row["_id"] async for row in things.find(query)]) == [2, 3]
+    plan = await things.find(query).limit(10).explain()
+    assert "IXSCAN" in plan_stages(plan) and "COLLSCAN" not in plan_stages(plan)
+
+
 # Queries
 
 

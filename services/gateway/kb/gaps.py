@@ -16,7 +16,7 @@ agent, so a query is never kept when it holds what looks like:
 import re
 from typing import Literal
 
-from services.gateway.kb.text import fold
+from shared.analysis import fold
 from shared.knowledge import GAP_QUERY_MAX
 
 Refusal = Literal["personal_data"]

@@ -7,7 +7,7 @@ from pydantic import BaseModel
 
 from services.gateway.deps import CurrentAgent, KnowledgeBase, Rpc
 from services.gateway.kb.service import KnowledgeBase as KnowledgeBaseIndex
-from services.gateway.kb.text import Lang
+from shared.analysis import Lang
 from shared.knowledge import (
     REPORT_WEEKS_MAX,
     ArticleVotes,

@@ -11,8 +11,8 @@ from services.gateway.deps import CurrentUser, KnowledgeBase, Limiter, Rpc
 from services.gateway.kb import gaps
 from services.gateway.kb.content import Slug
 from services.gateway.kb.service import MAX_LIMIT, MAX_QUERY_CHARS, ArticleView, Chapter, SearchHit
-from services.gateway.kb.text import Lang
 from services.gateway.ratelimit import Limit
+from shared.analysis import Lang
 from shared.errors import InvalidRequest, Unavailable
 from shared.knowledge import ArticleOpened, CastVote, SearchMissed, Vote, VoteQuery
 from shared.routes import KB_ARTICLE_OPENED, KB_SEARCH_MISSED, KB_VOTE, KB_VOTE_OF

@@ -6,7 +6,7 @@ from pydantic import BaseModel
 
 from services.gateway.kb.content import Article, Library, load_library
 from services.gateway.kb.search import LanguageIndex, Match
-from services.gateway.kb.text import LANGS, Lang, words
+from shared.analysis import LANGS, Lang, words
 from shared.errors import InvalidRequest, NotFound
 
 # Long enough for a ticket subject or a pasted error message; longer is not a search.

@@ -166,6 +166,26 @@ const WORDS = {
     unread_popups: "nieprzeczytane wiadomości od wsparcia: {n}",
     col_author: "Autor",
     date_hint: "(ostatniej aktualizacji)",
+    // History search
+    search_text: "Szukaj w treści",
+    search_text_placeholder: "Słowa z tematu lub wiadomości",
+    search_text_hint: "Wielkość liter, polskie znaki i odmiana nie mają znaczenia.",
+    no_tickets_with_text: "Żadne zgłoszenie nie zawiera „{q}” przy wybranych filtrach.",
+    // Settings: notifications while the tab is in the background
+    settings: "Ustawienia powiadomień",
+    settings_notifications: "Powiadomienia",
+    settings_title_note:
+      "Gdy ta karta jest w tle, jej tytuł pokazuje liczbę nieprzeczytanych wiadomości od wsparcia, np. „(2) …”.",
+    settings_sound: "Sygnał dźwiękowy przy wiadomości od wsparcia",
+    settings_sound_hint: "Krótki dźwięk, gdy przychodzi odpowiedź, wiadomość lub przypomnienie. Zapamiętany w tej przeglądarce.",
+    desktop_off: "Powiadomienia na pulpicie są wyłączone. Po włączeniu pojawiają się, gdy ta karta jest w tle.",
+    desktop_on: "Powiadomienia na pulpicie są włączone: pojawiają się, gdy ta karta jest w tle.",
+    desktop_enabled_now: "Gotowe – powiadomienia na pulpicie są włączone.",
+    desktop_blocked:
+      "Przeglądarka blokuje powiadomienia z tej strony. Aby je włączyć, zezwól na nie w ustawieniach witryny w przeglądarce.",
+    desktop_unsupported: "Ta przeglądarka nie pokazuje powiadomień na pulpicie z tej strony.",
+    desktop_enable: "Włącz powiadomienia na pulpicie",
+    desktop_disable: "Wyłącz powiadomienia na pulpicie",
     // Host page and console
     // Ops console
     console_title: "Konsola wsparcia",
@@ -286,6 +306,7 @@ const WORDS = {
     code_subject_invalid: "Wpisz temat zgłoszenia (do 200 znaków).",
     code_message_invalid: "Wpisz treść wiadomości (do 20 000 znaków).",
     code_announcement_user_unknown: "Nie znamy takiego użytkownika w tym koncie. Sprawdź identyfikatory.",
+    code_search_query_invalid: "Wpisz do wyszukiwania co najmniej jedno słowo (litery lub cyfry).",
   },
   en: {
     help: "Help",
@@ -445,6 +466,25 @@ const WORDS = {
     unread_popups: "unread messages from support: {n}",
     col_author: "Author",
     date_hint: "(of the last update)",
+    // History search
+    search_text: "Search the text",
+    search_text_placeholder: "Words from the subject or messages",
+    search_text_hint: "Case, Polish letters and word forms do not matter.",
+    no_tickets_with_text: "No ticket contains “{q}” with the chosen filters.",
+    // Settings: notifications while the tab is in the background
+    settings: "Notification settings",
+    settings_notifications: "Notifications",
+    settings_title_note:
+      "While this tab is in the background, its title shows the number of unread messages from support, e.g. “(2) …”.",
+    settings_sound: "Play a sound when support writes",
+    settings_sound_hint: "A short sound when an answer, a message or a reminder arrives. Remembered in this browser.",
+    desktop_off: "Desktop notifications are off. Once enabled, they show while this tab is in the background.",
+    desktop_on: "Desktop notifications are on: they show while this tab is in the background.",
+    desktop_enabled_now: "Done – desktop notifications are on.",
+    desktop_blocked: "The browser blocks notifications from this site. To turn them on, allow them in the browser's site settings.",
+    desktop_unsupported: "This browser does not show desktop notifications from this page.",
+    desktop_enable: "Enable desktop notifications",
+    desktop_disable: "Turn off desktop notifications",
     console_title: "Support console",
     agent: "Agent",
     token_label: "Agent token (JWT)",
@@ -563,6 +603,7 @@ const WORDS = {
     code_subject_invalid: "Enter the ticket's subject (up to 200 characters).",
     code_message_invalid: "Enter the message (up to 20,000 characters).",
     code_announcement_user_unknown: "No such user is known in this account. Check the ids.",
+    code_search_query_invalid: "Type at least one word (letters or digits) to search for.",
   },
 };
 
