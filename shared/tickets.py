@@ -4,9 +4,17 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, Field, StringConstraints, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
 from pydantic_core import PydanticCustomError
 
+from shared.analysis import tokens
 from shared.events import AttachmentRef
 from shared.pages import Page
 from shared.people import Author, Caller
@@ -102,12 +110,32 @@ class GetTicket(BaseModel):
     number: str
 
 
+SEARCH_MAX = 200
+SEARCH_INVALID = "search_query_invalid"
+
+
+def _searchable(text: str) -> str:
+    """A search has at least one word: punctuation alone finds nothing and filters nothing."""
+    if not tokens(text):
+        raise PydanticCustomError(SEARCH_INVALID, "type at least one word (letters or digits)")
+    return text
+
+
+# Words to look for in the subjects and messages of the account's tickets.
+SearchText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=SEARCH_MAX),
+    AfterValidator(_searchable),
+]
+
+
 class HistoryQuery(BaseModel):
     """The account's history: filters a user picks, newest update first."""
 
     caller: Caller
     day: CalendarDay | None = None
     subject: str | None = None
+    text: SearchText | None = None
     status: TicketStatus | None = None
     page: int = Field(default=1, ge=1, le=PAGE_MAX)
     page_size: int = Field(default=20, ge=1, le=PAGE_SIZE_MAX)

@@ -48,7 +48,8 @@ PUBLISHED_EVENTS: dict[ServiceName, tuple[type[Event[Any]], ...]] = {
 # consume and `helpdesk status` reports. The gateway's live pushes are not here: each of
 # its instances binds a transient queue of its own (services/gateway/realtime/push.py).
 CONSUMED_EVENTS: dict[ServiceName, tuple[type[Event[Any]], ...]] = {
-    "tickets": (),
+    # Its own ticket.created: links a new ticket to the articles its author had just read.
+    "tickets": (TicketCreated,),
     "notifications": (ReplyPosted, TicketUpdated),
     "chat": (),
 }

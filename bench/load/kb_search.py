@@ -22,7 +22,7 @@ import httpx
 from bench.load.samples import Samples, bearer
 from services.gateway.kb.content import load_library
 from services.gateway.kb.service import KnowledgeBase
-from services.gateway.kb.text import LANGS, Lang, words
+from shared.analysis import LANGS, Lang, words
 from shared.settings import Settings
 
 # Whole queries as users type them, and every keystroke of two ticket subjects (deflection).

@@ -9,13 +9,24 @@ from fastapi.telemetry import TelemetryConfig
 from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from services.gateway.api import agent, demo, health, help, popups, ratings, system, tickets
+from services.gateway.api import (
+    agent,
+    chat_files,
+    demo,
+    health,
+    help,
+    popups,
+    ratings,
+    system,
+    tickets,
+)
 from services.gateway.api.pages import install_pages
 from services.gateway.attachments import routes as attachments
 from services.gateway.attachments.uploads import AttachmentUploads
 from services.gateway.auth import TokenVerifier
 from services.gateway.body_guard import BodyGuard
 from services.gateway.errors import install_error_handlers
+from services.gateway.kb import report as kb_report
 from services.gateway.kb import routes as kb
 from services.gateway.kb.service import KnowledgeBase
 from services.gateway.openapi import install_openapi
@@ -123,7 +134,20 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
     install_strict_forms()
     install_chat(app, push)
     install_streams(app, push)
-    for module in (health, help, demo, system, tickets, ratings, attachments, agent, kb, popups):
+    for module in (
+        health,
+        help,
+        demo,
+        system,
+        tickets,
+        ratings,
+        attachments,
+        agent,
+        kb,
+        kb_report,
+        popups,
+        chat_files,
+    ):
         app.include_router(module.router)
     app.include_router(popups.announcements)
     app.include_router(ratings.reports)
@@ -134,6 +158,7 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
         verifier=app.state.verifier,
         limiter=app.state.limiter,
         upload_max_bytes=settings.max_attachment_mb * 1024 * 1024,
+        in_memory_max_bytes=settings.chat_file_max_mb * 1024 * 1024,
     )
     install_pages(app)
     metrics = ServiceMetrics()

@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.errors import ErrorKind, HelpdeskError
 from shared.text import FORBIDDEN_CHARACTERS
-from shared.tickets import DAY_INVALID
+from shared.tickets import DAY_INVALID, SEARCH_INVALID
 
 STATUS_BY_KIND: dict[ErrorKind, int] = {
     "invalid": 422,
@@ -27,7 +27,7 @@ STATUS_BY_KIND: dict[ErrorKind, int] = {
     "internal": 500,
 }
 # Validation errors (422) of our own rules: their `type` is the refusal's code.
-VALIDATION_CODES = frozenset({FORBIDDEN_CHARACTERS, DAY_INVALID})
+VALIDATION_CODES = frozenset({FORBIDDEN_CHARACTERS, DAY_INVALID, SEARCH_INVALID})
 CODE_BY_STATUS = {
     400: "bad_request",
     404: "not_found",

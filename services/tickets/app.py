@@ -8,6 +8,8 @@ from opentelemetry.sdk.trace import TracerProvider
 
 from services.tickets.domain import SlaPolicy
 from services.tickets.handlers import build_router
+from services.tickets.knowledge import handlers as knowledge_handlers
+from services.tickets.knowledge.service import KnowledgeFeedback
 from services.tickets.service import TicketService
 from services.tickets.store import TicketStore
 from shared.background import BackgroundWork, PeriodicJob
@@ -24,6 +26,10 @@ from shared.tracing import configure_tracing
 
 # Orphan uploads are few and harmless for a while; a purge every ten minutes is plenty.
 ORPHAN_PURGE_SECONDS = 600
+# The search backfill does its work at the first start of a release that searches (or
+# analyses differently); after that it finds only tickets an older instance wrote during a
+# rolling upgrade, by an index, so an hourly round costs next to nothing.
+SEARCH_BACKFILL_SECONDS = 3600
 
 
 def create_app(settings: Settings, tracer_provider: TracerProvider | None = None) -> AsgiFastStream:
@@ -50,17 +56,25 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
     )
     service = TicketService(store, sla, events_written=relay.wake)
     broker.include_router(build_router(service))
+    knowledge = KnowledgeFeedback(store.knowledge, calendar.tz)
+    broker.include_router(knowledge_handlers.build_router(knowledge))
 
     background = BackgroundWork(
         logger,
         relays=[relay],
         jobs=[
             PeriodicJob(
+                "search-backfill",
+                service.backfill_search_terms,
+                SEARCH_BACKFILL_SECONDS,
+                "tickets given their search terms",
+            ),
+            PeriodicJob(
                 "orphan-purge",
                 service.purge_orphan_attachments,
                 ORPHAN_PURGE_SECONDS,
                 "orphan attachments purged",
-            )
+            ),
         ],
     )
 

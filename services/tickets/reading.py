@@ -4,6 +4,7 @@ from datetime import datetime, time, timedelta
 
 from services.tickets import domain
 from services.tickets.models import StoredTicket
+from services.tickets.search import query_terms
 from services.tickets.store import TicketStore
 from shared.clock import Clock
 from shared.errors import NotFound
@@ -85,6 +86,7 @@ class TicketReading:
             query.status,
             query.subject,
             updated,
+            query_terms(query.text) if query.text else [],
             skip,
             query.page_size,
         )

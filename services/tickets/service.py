@@ -91,5 +91,8 @@ class TicketService:
     async def ratings_report(self, query: RatingsReportQuery) -> RatingsReport:
         return await self.ratings.report(query)
 
+    async def backfill_search_terms(self) -> int:
+        return await self.store.backfill_search_terms()
+
     async def purge_orphan_attachments(self, grace: timedelta = ORPHAN_GRACE) -> int:
         return await self.attachments.purge_orphans(grace)

@@ -14,8 +14,10 @@ from motor.motor_asyncio import AsyncIOMotorCollection, AsyncIOMotorDatabase
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.errors import DocumentTooLarge, DuplicateKeyError, WriteError
 
+from services.tickets.knowledge.store import KnowledgeStore
 from services.tickets.models import KeyReservation, StoredMessage, StoredTicket, TicketSummary
 from services.tickets.rating_store import RatingStore
+from services.tickets.search import SEARCH_VERSION, ticket_terms
 from shared.attachments import AttachmentStore
 from shared.counters import Counter
 from shared.database import database_answers, declare_indexes, find_page
@@ -26,8 +28,13 @@ from shared.versioned import update_versioned
 from shared.vocabulary import TicketStatus
 
 TICKET_COUNTER = "ticket"
+SEARCH_TERMS = "search_terms"
+# Which analysis made a ticket's terms (services/tickets/search.py).
+SEARCH_VERSION_FIELD = "search_version"
 # Heavy fields a list screen never shows.
-LIST_PROJECTION = {"messages": 0, "outbox": 0}
+LIST_PROJECTION = {"messages": 0, "outbox": 0, SEARCH_TERMS: 0}
+# Tickets given their terms per round of the backfill.
+BACKFILL_BATCH = 200
 # Newest update first; the number breaks ties, so pages never overlap.
 HISTORY_ORDER = [("updated_at", DESCENDING), ("_id", DESCENDING)]
 # Most urgent first.
@@ -59,13 +66,18 @@ def _too_large_refused() -> Iterator[None]:
 # Every screen's query is served by an index that also gives its order: the history by
 # account with each combination of its equality filters (the date filter is a range on
 # the sort key), and the agents' queue by status (one or several) then SLA due time. The
-# queue's other filters (importance, account, text) narrow those rows.
+# queue's other filters (importance, account, text) narrow those rows. The history's
+# search looks one term up in the account's tickets (a multikey index: one entry per
+# term), newest first; its other words and filters narrow those rows. The backfill finds
+# the tickets whose terms are missing or of an older analysis by their version.
 INDEXES: list[list[tuple[str, int]]] = [
     [ACCOUNT, *HISTORY_ORDER],
     [ACCOUNT, ("status", ASCENDING), *HISTORY_ORDER],
     [ACCOUNT, ("subject", ASCENDING), *HISTORY_ORDER],
     [ACCOUNT, ("status", ASCENDING), ("subject", ASCENDING), *HISTORY_ORDER],
+    [ACCOUNT, (SEARCH_TERMS, ASCENDING), *HISTORY_ORDER],
     [("status", ASCENDING), *QUEUE_ORDER],
+    [(SEARCH_VERSION_FIELD, ASCENDING)],
 ]
 
 
@@ -77,6 +89,7 @@ class TicketStore:
         self.reads: AsyncIOMotorCollection[Any] = database["ticket_reads"]
         self.attachments = AttachmentStore(database)
         self.ratings = RatingStore(database)
+        self.knowledge = KnowledgeStore(database)
         self.numbers = Counter(database["counters"], TICKET_COUNTER)
 
     async def ensure_indexes(self) -> None:
@@ -84,6 +97,7 @@ class TicketStore:
         await declare_indexes(self.tickets, [*map(IndexModel, INDEXES), OUTBOX_INDEX])
         await self.attachments.ensure_indexes()
         await self.ratings.ensure_indexes()
+        await self.knowledge.ensure_indexes()
         await self.numbers.create()
 
     async def answers(self) -> bool:
@@ -128,7 +142,7 @@ class TicketStore:
         return KeyReservation.model_validate({**document, "key": key}) if document else None
 
     async def get(self, number: str) -> StoredTicket | None:
-        document = await self.tickets.find_one({"_id": number})
+        document = await self.tickets.find_one({"_id": number}, {SEARCH_TERMS: 0})
         return StoredTicket.model_validate(document) if document else None
 
     async def append_reply(self, replied: StoredTicket, event: Event[Any]) -> StoredTicket | None:
@@ -137,14 +151,17 @@ class TicketStore:
         (decide again)."""
         update = {
             "$push": {"messages": replied.messages[-1].model_dump()},
-            "$set": _fields(
-                replied,
-                "status",
-                "updated_at",
-                "sla_due_at",
-                "last_support_reply_at",
-                *RESOLUTION_FIELDS,
-            ),
+            "$set": {
+                **_fields(
+                    replied,
+                    "status",
+                    "updated_at",
+                    "sla_due_at",
+                    "last_support_reply_at",
+                    *RESOLUTION_FIELDS,
+                ),
+                **search_fields(replied),
+            },
         }
         return await self._write_versioned(replied, update, event)
 
@@ -154,7 +171,9 @@ class TicketStore:
         fields = _fields(
             updated, "status", "subject", "updated_at", "sla_due_at", *RESOLUTION_FIELDS
         )
-        return await self._write_versioned(updated, {"$set": fields}, event)
+        # A new subject is searched for, the old one no longer (unless the thread has it).
+        update = {"$set": {**fields, **search_fields(updated)}}
+        return await self._write_versioned(updated, update, event)
 
     async def _write_versioned(
         self, ticket: StoredTicket, update: dict[str, Any], event: Event[Any]
@@ -204,14 +223,15 @@ class TicketStore:
         status: TicketStatus | None,
         subject: str | None,
         updated: tuple[datetime, datetime] | None,
+        words: list[list[str]],
         skip: int,
         limit: int,
     ) -> tuple[list[TicketSummary], Total]:
         """One page of an account's tickets, newest update first, and how many match;
-        `updated` is a range [from, to)."""
-        return await self._page(
-            history_query(account_id, status, subject, updated), HISTORY_ORDER, skip, limit
-        )
+        `updated` is a range [from, to); `words` the search's terms (services/tickets/search.py),
+        for each word the ones any of which a ticket must have."""
+        query = history_query(account_id, status, subject, updated, words)
+        return await self._page(query, HISTORY_ORDER, skip, limit)
 
     async def page_queue(
         self,
@@ -237,6 +257,32 @@ class TicketStore:
         values: list[str] = await self.tickets.distinct("subject", {"account_id": account_id})
         return sorted(values, key=str.casefold)
 
+    async def backfill_search_terms(self) -> int:
+        """Give the tickets stored without terms (before search, or by an older analysis)
+        theirs; how many were given. Idempotent: a ticket once given them is not found again.
+
+        A ticket changed between the read and the write is left alone: its writer stored its
+        terms with the change (or, an instance of an older release, leaves it to the next round).
+        """
+        done = 0
+        while True:
+            batch = [
+                StoredTicket.model_validate(document)
+                async for document in self.tickets.find(
+                    outdated_search_query(), {"outbox": 0, SEARCH_TERMS: 0}
+                ).limit(BACKFILL_BATCH)
+            ]
+            given = 0
+            for ticket in batch:
+                result = await self.tickets.update_one(
+                    {"_id": ticket.number, "version": ticket.version},
+                    {"$set": search_fields(ticket)},
+                )
+                given += result.modified_count
+            done += given
+            if len(batch) < BACKFILL_BATCH or not given:
+                return done
+
     async def ticket_referencing(self, attachment_id: str) -> TicketSummary | None:
         """The ticket one of whose messages carries the attachment (a scan: used only when
         an upload's claim is missing, e.g. after a crash between saving and claiming)."""
@@ -259,8 +305,19 @@ class TicketStore:
 
 
 def ticket_document(ticket: StoredTicket) -> dict[str, Any]:
-    """The ticket as stored: keyed by its number."""
-    return {"_id": ticket.number, **ticket.model_dump()}
+    """The ticket as stored: keyed by its number, with the terms it is searched by."""
+    return {"_id": ticket.number, **ticket.model_dump(), **search_fields(ticket)}
+
+
+def search_fields(ticket: StoredTicket) -> dict[str, Any]:
+    """The ticket's search terms as stored, for a `$set` with any change of its text."""
+    terms = ticket_terms(ticket.number, ticket.subject, [m.body for m in ticket.messages])
+    return {SEARCH_TERMS: terms, SEARCH_VERSION_FIELD: SEARCH_VERSION}
+
+
+def outdated_search_query() -> dict[str, Any]:
+    """Tickets whose terms are missing or made by another analysis than this release's."""
+    return {SEARCH_VERSION_FIELD: {"$ne": SEARCH_VERSION}}
 
 
 def stored_size(message: StoredMessage) -> int:
@@ -278,6 +335,7 @@ def history_query(
     status: TicketStatus | None,
     subject: str | None,
     updated: tuple[datetime, datetime] | None,
+    words: list[list[str]] | None = None,
 ) -> dict[str, Any]:
     query: dict[str, Any] = {"account_id": account_id}
     if status:
@@ -286,6 +344,9 @@ def history_query(
         query["subject"] = subject
     if updated:
         query["updated_at"] = {"$gte": updated[0], "$lt": updated[1]}
+    if words:
+        # Every word, each by any of its terms.
+        query["$and"] = [{SEARCH_TERMS: {"$in": terms}} for terms in words]
     return query
 
 

@@ -25,9 +25,11 @@ async def connect(system: HelpDesk) -> AsyncIterator[ConnectChat]:
             name: str | None = None,
             gateway_url: str | None = None,
             account_id: str | None = None,
+            token: str | None = None,
         ) -> ChatPeer:
             role = "agent" if agent else "user"
-            token = make_token(role, account_id, name=name or f"{role}-{uuid.uuid4().hex[:6]}")
+            name = name or f"{role}-{uuid.uuid4().hex[:6]}"
+            token = token or make_token(role, account_id, name=name)
             path = "/api/v1/agent/chat" if agent else "/api/v1/chat"
             url = socket_url(gateway_url or system.gateway_url, path, token)
             connection = await stack.enter_async_context(websockets.connect(url))

@@ -108,6 +108,38 @@ async def test_set_on_insert_creates_once_and_never_overwrites(
     assert await things.find_one({"_id": "c"}) == {"_id": "c", "value": 5}
 
 
+async def test_upsert_with_set_and_inc_counts_from_one_then_adds(
+    things: AsyncIOMotorCollection[Any],
+) -> None:
+    # A search without results: the first one makes the row, each later one counts.
+    for _ in range(3):
+        await things.update_one(
+            {"_id": "w:p:q"}, {"$set": {"key": "pl:vat"}, "$inc": {"searches": 1}}, upsert=True
+        )
+    assert await things.find_one({"_id": "w:p:q"}) == {
+        "_id": "w:p:q",
+        "key": "pl:vat",
+        "searches": 3,
+    }
+
+
+async def test_set_of_a_dashed_field_in_a_map_on_upsert_keeps_each_entry(
+    things: AsyncIOMotorCollection[Any],
+) -> None:
+    # A reader's articles: slugs with dashes as field names, each set on its own.
+    at = stored_utcnow()
+    for slug, moment in (
+        ("reset-hasla", at),
+        ("nowa-rezerwacja", at),
+        ("reset-hasla", at + timedelta(1)),
+    ):
+        await things.update_one({"_id": "p"}, {"$set": {f"opened.{slug}": moment}}, upsert=True)
+    assert await things.find_one({"_id": "p"}) == {
+        "_id": "p",
+        "opened": {"reset-hasla": at + timedelta(1), "nowa-rezerwacja": at},
+    }
+
+
 async def test_upsert_with_set_creates_then_updates(things: AsyncIOMotorCollection[Any]) -> None:
     at = stored_utcnow()
     for moment in (at, at + timedelta(seconds=1)):
@@ -338,6 +370,52 @@ async def test_an_index_on_an_array_path_finds_an_element(
     assert "IXSCAN" in plan_stages(plan)
 
 
+async def test_a_multikey_index_on_an_array_of_terms_finds_every_word_in_order(
+    things: AsyncIOMotorCollection[Any],
+) -> None:
+    """The history search (services/tickets/store.py): each word by any of its terms."""
+    await things.create_index([("account_id", 1), ("terms", 1), ("updated_at", -1), ("_id", -1)])
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    await things.insert_many(
+        [
+            {
+                "_id": n,
+                "account_id": "a" if n % 2 else "b",
+                "terms": [f"w{n % 5}", f"x{n % 7}", "common"],
+                "updated_at": start + timedelta(hours=n),
+            }
+            for n in range(200)
+        ]
+    )
+    query = {
+        "account_id": "a",
+        "$and": [{"terms": {"$in": ["w1", "w2"]}}, {"terms": {"$in": ["x3"]}}],
+    }
+    order = [("updated_at", -1), ("_id", -1)]
+    rows = [row["_id"] async for row in things.find(query).sort(order).limit(4)]
+    assert rows == [171, 157, 101, 87]
+    assert await things.count_documents(query, limit=100) == 6
+    plan = await things.find(query).sort(order).limit(4).explain()
+    assert "IXSCAN" in plan_stages(plan) and "COLLSCAN" not in plan_stages(plan)
+    # A document matching a term twice (w1 and common) comes back once.
+    both = {"account_id": "a", "terms": {"$in": ["w1", "common"]}}
+    assert await things.count_documents(both) == 100
+
+
+async def test_not_equal_on_an_indexed_field_finds_the_documents_without_it_by_the_index(
+    things: AsyncIOMotorCollection[Any],
+) -> None:
+    """The search backfill finds tickets without terms, or of an older analysis."""
+    await things.create_index("search_version")
+    await things.insert_many(
+        [{"_id": 1, "search_version": 1}, {"_id": 2}, {"_id": 3, "search_version": 0}]
+    )
+    query = {"search_version": {"$ne": 1}}
+    assert sorted([row["_id"] async for row in things.find(query)]) == [2, 3]
+    plan = await things.find(query).limit(10).explain()
+    assert "IXSCAN" in plan_stages(plan) and "COLLSCAN" not in plan_stages(plan)
+
+
 # Queries
 
 
@@ -419,6 +497,32 @@ async def test_distinct_and_the_aggregation_stages_in_use(
     assert sorted((row["_id"]["account_id"], row["_id"]["rating"], row["n"]) for row in rows) == [
         ("p", 4, 2),
         ("q", 1, 1),
+    ]
+
+
+async def test_a_group_sums_ones_and_a_field_then_sorts_by_both_and_limits(
+    things: AsyncIOMotorCollection[Any],
+) -> None:
+    # The knowledge base report: per week, queries by distinct people, then by searches.
+    await things.insert_many(
+        [
+            {"week": "2026-W49", "key": "pl:vat", "searches": 1},
+            {"week": "2026-W49", "key": "pl:vat", "searches": 4},
+            {"week": "2026-W49", "key": "pl:drukarka", "searches": 1},
+            {"week": "2026-W49", "key": "pl:drukarka", "searches": 1},
+            {"week": "2026-W49", "key": "pl:wifi", "searches": 9},
+            {"week": "2026-W48", "key": "pl:vat", "searches": 7},
+        ]
+    )
+    pipeline: list[dict[str, Any]] = [
+        {"$match": {"week": "2026-W49"}},
+        {"$group": {"_id": "$key", "people": {"$sum": 1}, "searches": {"$sum": "$searches"}}},
+        {"$sort": {"people": -1, "searches": -1, "_id": 1}},
+        {"$limit": 2},
+    ]
+    assert [row async for row in things.aggregate(pipeline)] == [
+        {"_id": "pl:vat", "people": 2, "searches": 5},
+        {"_id": "pl:drukarka", "people": 2, "searches": 2},
     ]
 
 

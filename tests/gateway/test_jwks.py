@@ -28,7 +28,9 @@ from tests.support.harness import ServiceProcess, free_port
 from tests.support.system import HelpDesk, bearer
 from tests.support.waiting import eventually
 
-SLOW_SECONDS = 2.0
+# Long enough that a stalled event loop (one that waits out a fetch) cannot pass for a busy
+# machine's delay: probes took up to 1.4 s at a load average of 26 without any stall.
+SLOW_SECONDS = 5.0
 
 
 @dataclass
@@ -153,7 +155,7 @@ async def test_a_slow_key_server_and_unknown_keys_never_stall_other_requests(
     # Twenty tokens named unknown keys; they got at most one early fetch between them
     # (plus, perhaps, the regular refresh every 3 s).
     assert key_server.fetches - fetches_before <= 3
-    assert max(latencies) < 1.0, latencies
+    assert max(latencies) < SLOW_SECONDS / 2, latencies
 
 
 async def test_a_rotated_key_is_accepted_once_fetched_in_the_background(
@@ -167,7 +169,7 @@ async def test_a_rotated_key_is_accepted_once_fetched_in_the_background(
         assert response.status_code in (200, 401)
         return response.status_code == 200
 
-    # Refresh every 3 s, a 2 s fetch: the new key is there within a few seconds.
+    # Refresh every 3 s, a 5 s fetch: the new key is there within about ten seconds.
     await eventually(accepted, within=20)
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from services.gateway.kb.service import MAX_QUERY_CHARS, InvalidQuery, KnowledgeBase
-from services.gateway.kb.text import Lang
+from shared.analysis import Lang
 from shared.settings import Settings
 
 

@@ -17,8 +17,17 @@ from services.notifications.store import (
     page_query,
 )
 from services.tickets.domain import WAITING_ON_SUPPORT
+from services.tickets.knowledge.store import votes_query, week_query
 from services.tickets.rating_store import LATEST_FIRST, comments_query, period_query
-from services.tickets.store import HISTORY_ORDER, QUEUE_ORDER, history_query, queue_query
+from services.tickets.search import query_terms
+from services.tickets.store import (
+    HISTORY_ORDER,
+    QUEUE_ORDER,
+    SEARCH_TERMS,
+    history_query,
+    outdated_search_query,
+    queue_query,
+)
 from shared.outbox import PENDING_FLAG
 from tests.support.database import plan_stages
 from tests.support.system import Account
@@ -53,6 +62,39 @@ async def test_history_with_every_filter_combination_and_the_agent_queue_use_an_
         query = queue_query(statuses, importance, account_id, text)
         await assert_indexed(tickets, query, QUEUE_ORDER)
     await assert_indexed(tickets, {PENDING_FLAG: True})
+    await assert_indexed(tickets, outdated_search_query())
+
+
+async def test_history_search_looks_its_terms_up_in_the_multikey_index(
+    gateway: httpx.AsyncClient, account: Account, database: Any
+) -> None:
+    for n in range(30):
+        await gateway.post(
+            "/api/v1/tickets",
+            data={"subject": f"Temat {n}", "message": "Drukarka" if n % 10 else "Faktura"},
+            headers=account.user(),
+        )
+    tickets = database["tickets"]
+    words = query_terms("faktury")
+    query = history_query(account.account_id, None, None, None, words)
+    plan = await tickets.find(query).sort(HISTORY_ORDER).limit(20).explain()
+    assert SEARCH_TERMS in index_fields(plan), plan
+    assert "COLLSCAN" not in plan_stages(plan)
+    # The index narrows the account's 30 tickets to the 3 with the word before reading any.
+    assert plan["executionStats"]["totalDocsExamined"] == 3, plan["executionStats"]
+    for status, subject, day in product([None, "new"], [None, "Temat 1"], [None, DAY]):
+        query = history_query(account.account_id, status, subject, day, query_terms("a b"))
+        await assert_indexed(tickets, query, HISTORY_ORDER)
+
+
+def index_fields(plan: Any) -> set[str]:
+    """The fields of every index an explain answer scans."""
+    if isinstance(plan, dict):
+        own = set(plan["keyPattern"]) if plan.get("stage") == "IXSCAN" else set()
+        return own.union(*(index_fields(value) for value in plan.values()))
+    if isinstance(plan, list):
+        return set().union(*(index_fields(value) for value in plan))
+    return set()
 
 
 async def test_pop_up_lists_the_reminder_scan_and_the_outboxes_use_an_index(
@@ -87,3 +129,18 @@ async def test_the_ratings_report_and_a_tickets_ratings_use_an_index(
     for account_id in (None, "hotel"):
         await assert_indexed(ratings, comments_query(DAY, account_id), LATEST_FIRST)
     await assert_indexed(ratings, {"number": "HD-000001"}, [("resolution", -1)])
+
+
+async def test_the_knowledge_base_report_uses_an_index(
+    gateway: httpx.AsyncClient, account: Account, database: Any
+) -> None:
+    # One vote and one gap: the collections exist with the indexes the service declared.
+    anna = account.user()
+    await gateway.put("/api/v1/kb/articles/reset-hasla/vote", json={"helpful": True}, headers=anna)
+    await gateway.post(
+        "/api/v1/kb/missed-searches", json={"q": "drukarka", "lang": "pl"}, headers=anna
+    )
+    for helpful in (True, False):
+        await assert_indexed(database["kb_votes"], votes_query(helpful))
+    await assert_indexed(database["kb_missed_searches"], week_query("2026-W49"))
+    await assert_indexed(database["kb_opened_before_ticket"], week_query("2026-W49"))

@@ -9,7 +9,13 @@ from motor.motor_asyncio import AsyncIOMotorDatabase
 from services.tickets.creation import new_ticket
 from services.tickets.domain import SlaPolicy
 from services.tickets.models import StoredMessage, StoredTicket
-from services.tickets.store import TicketStore, ticket_document
+from services.tickets.search import SEARCH_VERSION
+from services.tickets.store import (
+    SEARCH_TERMS,
+    SEARCH_VERSION_FIELD,
+    TicketStore,
+    ticket_document,
+)
 from shared.events import ReplyPosted, ReplyPostedPayload
 from shared.people import Author, Caller
 from shared.settings import DEFAULT_SLA_HOURS
@@ -68,6 +74,14 @@ def without_outbox(document: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in document.items() if not key.startswith("outbox")}
 
 
+# What the code now adds to the document: the terms the history search finds it by.
+SEARCH_FIELDS = {SEARCH_TERMS, SEARCH_VERSION_FIELD}
+
+
+def without_search(document: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in document.items() if key not in SEARCH_FIELDS}
+
+
 def test_a_ticket_document_of_the_code_before_reads_and_maps_back_to_the_same_fields() -> None:
     document = stored_before("HD-000001")
 
@@ -75,7 +89,10 @@ def test_a_ticket_document_of_the_code_before_reads_and_maps_back_to_the_same_fi
 
     assert ticket.messages[0].attachment is not None
     assert ticket.messages[0].attachment.filename == "ekran.png"
-    assert ticket_document(ticket) == without_outbox(document)
+    stored = ticket_document(ticket)
+    assert without_search(stored) == without_outbox(document)
+    assert stored[SEARCH_VERSION_FIELD] == SEARCH_VERSION
+    assert {"hd", "000001", "faktur", "wystaw"} <= set(stored[SEARCH_TERMS])
 
 
 def test_a_new_ticket_has_the_fields_and_dates_the_code_before_stored() -> None:
@@ -89,7 +106,7 @@ def test_a_new_ticket_has_the_fields_and_dates_the_code_before_stored() -> None:
     ticket, event = new_ticket(command, "HD-000002", AT, SLA, creation_key="person:key-2")
     document = ticket_document(ticket)
 
-    assert document.keys() == without_outbox(stored_before("HD-000002")).keys()
+    assert document.keys() == without_outbox(stored_before("HD-000002")).keys() | SEARCH_FIELDS
     assert document["_id"] == document["number"] == event.payload.number == "HD-000002"
     assert document["messages"][0].keys() == stored_before("x")["messages"][0].keys()
     # Dates stay datetimes, so BSON stores dates (never text).

@@ -15,6 +15,7 @@ from shared.tickets import (
     MESSAGE_MAX,
     PAGE_MAX,
     PAGE_SIZE_MAX,
+    SEARCH_MAX,
     SUBJECT_MAX,
     CalendarDay,
     CreateTicket,
@@ -142,7 +143,13 @@ async def create_ticket(
     return await send_with_upload(attachments, file, caller, send)
 
 
-@router.get("", responses=ERRORS)
+@router.get(
+    "",
+    responses={
+        **ERRORS,
+        422: refusal("an invalid filter, or a search without a word (search_query_invalid)"),
+    },
+)
 async def ticket_history(
     caller: CurrentUser,
     rpc: Rpc,
@@ -151,6 +158,16 @@ async def ticket_history(
     ] = None,
     subject: Annotated[str | None, Query(max_length=200)] = None,
     ticket_status: Annotated[TicketStatus | None, Query(alias="status")] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=SEARCH_MAX,
+            description=(
+                "words in the subject or messages, every one (any case, with or without "
+                "Polish diacritics, any inflection)"
+            ),
+        ),
+    ] = None,
     page: Annotated[int, Query(ge=1, le=PAGE_MAX)] = 1,
     page_size: Annotated[int, Query(ge=1, le=PAGE_SIZE_MAX)] = 20,
 ) -> HistoryPage:
@@ -159,6 +176,8 @@ async def ticket_history(
         day=day,
         subject=subject or None,
         status=ticket_status,
+        # An emptied search box is no search.
+        text=q if q and q.strip() else None,
         page=page,
         page_size=page_size,
     )

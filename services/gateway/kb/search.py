@@ -18,7 +18,7 @@ import numpy as np
 
 from services.gateway.kb.content import Article
 from services.gateway.kb.snippet import Snippet, make_snippet, plain_text
-from services.gateway.kb.text import Analyzer, Lang, fold, tokens, words
+from shared.analysis import Analyzer, Lang, fold, tokens, words
 
 # A title word says more about an article than a body word; repeating title and tag terms
 # is the usual way to weight fields with a single-field BM25.

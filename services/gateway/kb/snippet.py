@@ -6,7 +6,7 @@ from collections.abc import Set as AbstractSet
 
 from pydantic import BaseModel
 
-from services.gateway.kb.text import words
+from shared.analysis import words
 
 SNIPPET_CHARS = 180
 _LEAD_CHARS = 50

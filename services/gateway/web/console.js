@@ -5,6 +5,7 @@ import { h, fill, labelled } from "./lib/dom.js";
 import { lang, onLangChange, setLang, setTimeZone, t } from "./lib/i18n.js";
 import { Announcer } from "./console/announce.js";
 import { AgentChats } from "./console/chats.js";
+import { KnowledgeReport } from "./console/kb.js";
 import { LiveSocket } from "./lib/live.js";
 import { TicketQueue } from "./console/queue.js";
 import { RatingsReport } from "./console/ratings.js";
@@ -35,19 +36,21 @@ async function start(token) {
   const [info, config] = await Promise.all([api.get("/api/v1/help"), api.get("/web/config.json")]);
   setTimeZone(info.support_hours.timezone);
   const queue = new TicketQueue(api, config, document.getElementById("queue-pane"), document.getElementById("ticket-pane"));
-  const chats = new AgentChats(api);
+  const chats = new AgentChats(api, config);
   const announcer = new Announcer(api);
+  const knowledge = new KnowledgeReport(api);
   const ratings = new RatingsReport(api);
-  const side = new SidePane(document.getElementById("side-pane"), { chats, announce: announcer, ratings });
+  const side = new SidePane(document.getElementById("side-pane"), { chats, announce: announcer, kb: knowledge, ratings });
   // New tickets and replies from anywhere: the queue and an open ticket stay current.
   const stream = new LiveSocket(api.socketUrl("/api/v1/agent/stream"), (frame) => queue.onEvent(frame));
-  parts = [queue, chats, announcer, ratings, side, { stop: () => stream.close() }];
+  parts = [queue, chats, announcer, knowledge, ratings, side, { stop: () => stream.close() }];
   document.getElementById("console").hidden = false;
   notice.hidden = true;
   queue.load();
 }
 
-/** The right-hand column: chats, the announcement form and the ratings report, one at a time. */
+/** The right-hand column: chats, the announcement form, the knowledge base report and the
+ * ratings report, one at a time. */
 class SidePane {
   constructor(root, tabs) {
     this.parts = tabs;
@@ -75,6 +78,7 @@ class SidePane {
       [
         ["chats", t("chats")],
         ["announce", t("announce")],
+        ["kb", t("kb_tab")],
         ["ratings", t("ratings")],
       ].map(([id, label]) =>
         h(
@@ -88,6 +92,7 @@ class SidePane {
             onclick: () => {
               this.tab = id;
               this.render();
+              if (id === "kb") this.parts.kb.load();
             },
           },
           label,

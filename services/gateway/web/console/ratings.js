@@ -3,6 +3,7 @@
 import { refusal } from "../lib/api.js";
 import { h, fill, labelled } from "../lib/dom.js";
 import { formatDateTime, t } from "../lib/i18n.js";
+import { LatestOnly, STALE } from "../lib/latest.js";
 import { starsText } from "../lib/rating.js";
 
 const PERIODS = [7, 30, 90, 365];
@@ -15,6 +16,8 @@ export class RatingsReport {
     this.report = null;
     this.error = null;
     this.loading = false;
+    // Only the latest request is shown: an earlier one answering late must not replace it.
+    this.latest = new LatestOnly();
     this.root = h("div", { class: "ratings-report" });
     this.form = this.filterForm();
     this.results = h("div", { class: "ratings-results", "aria-live": "polite" });
@@ -23,19 +26,16 @@ export class RatingsReport {
 
   /** The report for the chosen filters; the figures re-render, the form keeps the focus. */
   async load() {
-    // Only the latest request is shown: an earlier one answering late must not replace it.
-    const asked = (this.asked = (this.asked || 0) + 1);
     this.loading = true;
     this.renderResults();
-    let report = null;
-    let error = null;
     try {
-      report = await this.api.get("/api/v1/agent/ratings", this.query());
-    } catch (failure) {
-      error = refusal(failure);
+      const report = await this.latest.run(() => this.api.get("/api/v1/agent/ratings", this.query()));
+      if (report === STALE) return;
+      [this.report, this.error] = [report, null];
+    } catch (error) {
+      this.error = refusal(error);
     }
-    if (asked !== this.asked) return;
-    [this.report, this.error, this.loading] = [report ?? this.report, error, false];
+    this.loading = false;
     this.renderResults();
   }
 

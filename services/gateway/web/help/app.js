@@ -1,6 +1,7 @@
 // The Help menu: the button, the panel with its four sections, the chat window and the
 // pop-ups. Each section keeps its own state and re-renders itself on a language change.
 import { Api, ApiError } from "../lib/api.js";
+import { BackgroundAlerts } from "./alerts.js";
 import { h, fill } from "../lib/dom.js";
 import { errorText, lang, onLangChange, setLang, setTimeZone, t } from "../lib/i18n.js";
 import { ChatWindow, ChatSection } from "./chat.js";
@@ -8,6 +9,7 @@ import { HoursSection, supportLine } from "./hours.js";
 import { FaqSection } from "./faq.js";
 import { HistorySection } from "./history.js";
 import { PopupCenter } from "./popups.js";
+import { SettingsSection } from "./settings.js";
 import { TicketSection } from "./ticket.js";
 
 const SECTIONS = [
@@ -48,6 +50,7 @@ class HelpDesk {
     this.info = info;
     this.config = config;
     setTimeZone(info.support_hours.timezone);
+    this.alerts = new BackgroundAlerts(this);
     this.buildPanel();
     this.chatWindow = new ChatWindow(this);
     this.popups = new PopupCenter(this);
@@ -60,6 +63,8 @@ class HelpDesk {
 
   stop() {
     this.popups?.stop();
+    this.alerts?.stop();
+    this.alerts = null;
     this.chatWindow?.destroy();
     this.panel?.remove();
     this.panel = null;
@@ -101,6 +106,7 @@ class HelpDesk {
       ticket: new TicketSection(this),
       history: new HistorySection(this),
       hours: new HoursSection(this),
+      settings: new SettingsSection(this),
     };
     this.body = h("div", { class: "hd-body" });
     this.nav = h("nav", { class: "hd-nav" });
@@ -111,6 +117,16 @@ class HelpDesk {
       class: "hd-lang",
       onclick: () => setLang(lang() === "pl" ? "en" : "pl"),
     });
+    this.settingsButton = h(
+      "button",
+      {
+        type: "button",
+        class: "hd-icon-button hd-settings-button",
+        dataset: { section: "settings" },
+        onclick: () => this.show("settings"),
+      },
+      h("span", { "aria-hidden": "true" }, "⚙"),
+    );
     this.closeButton = h("button", {
       type: "button",
       class: "hd-icon-button",
@@ -135,6 +151,7 @@ class HelpDesk {
           { type: "button", class: "hd-home", onclick: () => this.show("home") },
           this.heading,
         ),
+        this.settingsButton,
         this.langButton,
         this.closeButton,
       ),
@@ -153,6 +170,7 @@ class HelpDesk {
     badge.textContent = String(this.unread);
     badge.hidden = this.unread === 0;
     this.button.querySelector(".hd-unread-words").textContent = this.unread ? t("unread_popups", { n: this.unread }) : "";
+    this.alerts?.setCount(this.unread);
   }
 
   renderAll() {
@@ -164,6 +182,8 @@ class HelpDesk {
     this.heading.textContent = t("help");
     this.langButton.textContent = lang() === "pl" ? "EN" : "PL";
     this.langButton.setAttribute("aria-label", t("language_label"));
+    this.settingsButton.setAttribute("aria-label", t("settings"));
+    this.settingsButton.title = t("settings");
     this.closeButton.textContent = "×";
     this.closeButton.setAttribute("aria-label", t("close"));
     for (const section of Object.values(this.sections)) section.render();
@@ -257,7 +277,7 @@ class HelpDesk {
     if (argument !== undefined) section.enter?.(argument);
     fill(this.body, section.root);
     this.panel.classList.toggle("hd-wide", WIDE_SECTIONS.has(id));
-    for (const tab of this.nav.querySelectorAll(".hd-tab")) {
+    for (const tab of [...this.nav.querySelectorAll(".hd-tab"), this.settingsButton]) {
       if (tab.dataset.section === id) tab.setAttribute("aria-current", "page");
       else tab.removeAttribute("aria-current");
     }

@@ -1,7 +1,8 @@
 // Ticket history ("Historia powiadomień"): the account's tickets with filters and pages,
 // a ticket's preview with its messages and a reply box, and support's messages (pop-ups).
 import { h, fill, labelled } from "../lib/dom.js";
-import { STATUSES, formatDateTime, t } from "../lib/i18n.js";
+import { STATUSES, errorText, formatDateTime, t } from "../lib/i18n.js";
+import { LatestOnly, STALE } from "../lib/latest.js";
 import { pager } from "../lib/pager.js";
 import { ReplyDraft } from "../lib/reply.js";
 import { ticketRating } from "../lib/rating.js";
@@ -9,6 +10,11 @@ import { thread } from "../lib/thread.js";
 import { PopupHistory } from "./popup-history.js";
 
 const PAGE_SIZE = 10;
+// The server's bound on a search (SEARCH_MAX).
+const SEARCH_MAX = 200;
+const NO_FILTERS = { q: "", date: "", subject: "", status: "" };
+// What the server counts as a word (Python's \w): punctuation alone is no search.
+const A_WORD = /[\p{L}\p{N}_]/u;
 
 export function statusBadge(status) {
   return h("span", { class: `hd-badge hd-status-${status}` }, t(`status_${status}`));
@@ -19,9 +25,10 @@ export class HistorySection {
     this.desk = desk;
     this.root = h("div", { class: "hd-section hd-history" });
     this.tab = "tickets";
-    this.filters = { date: "", subject: "", status: "" };
+    this.filters = { ...NO_FILTERS };
     this.page = 1;
     this.list = null;
+    this.loads = new LatestOnly();
     this.subjects = [];
     this.popups = new PopupHistory(desk, {
       openTicket: (number) => this.openTicket(number),
@@ -72,10 +79,14 @@ export class HistorySection {
     this.error = null;
     try {
       if (this.tab === "tickets") {
-        const [list, subjects] = await Promise.all([
-          this.desk.api.get("/api/v1/tickets", { ...this.filters, page: this.page, page_size: PAGE_SIZE }),
-          this.desk.api.get("/api/v1/tickets/subjects"),
-        ]);
+        const answers = await this.loads.run(() =>
+          Promise.all([
+            this.desk.api.get("/api/v1/tickets", { ...this.filters, page: this.page, page_size: PAGE_SIZE }),
+            this.desk.api.get("/api/v1/tickets/subjects"),
+          ]),
+        );
+        if (answers === STALE) return;
+        const [list, subjects] = answers;
         this.list = list;
         this.subjects = subjects;
       } else {
@@ -149,6 +160,14 @@ export class HistorySection {
   }
 
   filterForm() {
+    const text = h("input", {
+      type: "search",
+      name: "q",
+      class: "hd-search-text",
+      maxlength: SEARCH_MAX,
+      placeholder: t("search_text_placeholder"),
+      value: this.refusedText ?? this.filters.q,
+    });
     const date = h("input", { type: "date", name: "date", value: this.filters.date });
     const subject = h(
       "select",
@@ -168,11 +187,23 @@ export class HistorySection {
         class: "hd-filters",
         onsubmit: (event) => {
           event.preventDefault();
-          this.filters = { date: date.value, subject: subject.value, status: status.value };
+          const q = text.value.trim();
+          if (q && !A_WORD.test(q)) {
+            // Said here rather than by a refused request: the server would say the same.
+            this.error = errorText("search_query_invalid");
+            // The text stays in the field to be corrected.
+            this.refusedText = q;
+            this.render();
+            this.refusedText = null;
+            this.root.querySelector(".hd-search-text")?.focus();
+            return;
+          }
+          this.filters = { q, date: date.value, subject: subject.value, status: status.value };
           this.page = 1;
           this.reload();
         },
       },
+      Object.assign(labelled(t("search_text"), text, t("search_text_hint")), { className: "hd-field hd-search-field" }),
       // "Data" is the manual's name; the note says which date of a ticket it filters by.
       labelled([t("date"), " ", h("small", { class: "hd-label-note" }, t("date_hint"))], date),
       labelled(t("col_subject"), subject),
@@ -187,7 +218,7 @@ export class HistorySection {
             type: "button",
             class: "hd-button hd-secondary",
             onclick: () => {
-              this.filters = { date: "", subject: "", status: "" };
+              this.filters = { ...NO_FILTERS };
               this.page = 1;
               this.reload();
             },
@@ -200,7 +231,10 @@ export class HistorySection {
 
   table() {
     if (!this.list) return h("p", { class: "hd-muted" }, t("loading"));
-    if (!this.list.items.length) return h("p", { class: "hd-empty" }, t("no_tickets"));
+    if (!this.list.items.length) {
+      const empty = this.filters.q ? t("no_tickets_with_text", { q: this.filters.q }) : t("no_tickets");
+      return h("p", { class: "hd-empty" }, empty);
+    }
     return [
       h(
         "div",

@@ -136,6 +136,7 @@ export class PopupCenter {
       if (showable(data) && !this.queue.some((popup) => popup.number === data.number)) {
         this.queue.push(data);
         this.render();
+        this.desk.alerts?.arrived(data, type);
       }
       this.refreshCount();
     } else if (type === "announcement.published") {
@@ -151,6 +152,20 @@ export class PopupCenter {
       const number = data.ticket_number || data.number;
       if (number) this.desk.sections.history?.onTicketChanged(number);
     }
+  }
+
+  /** The user clicked its desktop notification: this pop-up on screen now, or, handled
+   * meanwhile (in another tab), where it is kept. */
+  bringUp(popup) {
+    const waiting = this.queue.find((queued) => queued.number === popup.number);
+    if (!waiting) {
+      this.desk.open("history", popup.ticket_number ? { ticket: popup.ticket_number } : { popup });
+      return;
+    }
+    this.queue = [waiting, ...this.queue.filter((queued) => queued !== waiting)];
+    this.reading = false;
+    this.render();
+    this.focusDialog();
   }
 
   drop(number) {

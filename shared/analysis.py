@@ -1,4 +1,5 @@
-"""Text analysis for search: words with their offsets, case and diacritic folding, stemming.
+"""Text analysis for search (the knowledge base and the ticket history): words with their
+offsets, case and diacritic folding, stemming.
 
 Stemming uses `snowballstemmer` (the Snowball project's algorithms, pure Python, no data
 files): it has a Polish stemmer since Snowball 3, loads in milliseconds and costs a few
@@ -69,3 +70,30 @@ class Analyzer:
             return fold(stemmer.stemWord(word.casefold()))
 
         self.term = term
+
+
+# Longer "words" are hashes, links and keys run together: cut to this, consistently on
+# both sides of a search, they still find themselves.
+TERM_CHARS_MAX = 64
+
+
+@lru_cache(maxsize=1)
+def _analyzers() -> tuple[Analyzer, Analyzer]:
+    return Analyzer("pl"), Analyzer("en")
+
+
+@lru_cache(maxsize=200_000)
+def word_terms(word: str) -> frozenset[str]:
+    """The terms one word of stored text is found by, and a query word looks for (any of
+    them): the Polish stem of the word as written and as folded, and the English stem.
+
+    Both sides use the same set, so a stored word and a query word meet when any of their
+    terms do: `drukarką` and `drukarka` share `drukark`, `raportów` (stemmed `raport`,
+    folded `raportow`) is found by `raportow` typed without diacritics, and `printers` by
+    `printer` through the English stem. Stemming the written form alone would not do:
+    Snowball stems `działa` to `dz` but `dziala` to `dzial`.
+    """
+    polish, english = _analyzers()
+    folded = fold(word)
+    terms = {polish.term(word), polish.term(folded), english.term(folded)}
+    return frozenset(term[:TERM_CHARS_MAX] for term in terms if term)
