@@ -166,7 +166,11 @@ def test_a_user_who_deleted_the_pop_up_rates_the_ticket_from_its_preview_in_hist
 ) -> None:
     number = web_account.create_ticket("Nie działa import gości", "Plik CSV się nie wczytuje.")
     resolve(web_account, number, agent_headers)
-    # Signing in clears the waiting pop-ups first: as if the user had deleted it.
+    # Once the pop-up is made, signing in clears the waiting pop-ups: as if the user had
+    # deleted it.
+    page.wait(
+        lambda _: web_account.get(f"/api/v1/popups?state=all&ticket_number={number}")["items"]
+    )
     page.sign_in(web_account.token)
     page.open_help("history")
     page.click(f'.hd-preview-button[aria-label$="{number}"]')
