@@ -9,7 +9,16 @@ from fastapi.telemetry import TelemetryConfig
 from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from services.gateway.api import agent, demo, health, help, popups, system, tickets
+from services.gateway.api import (
+    agent,
+    demo,
+    email_copies,
+    health,
+    help,
+    popups,
+    system,
+    tickets,
+)
 from services.gateway.api.pages import install_pages
 from services.gateway.attachments import routes as attachments
 from services.gateway.attachments.uploads import AttachmentUploads
@@ -123,7 +132,18 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
     install_strict_forms()
     install_chat(app, push)
     install_streams(app, push)
-    for module in (health, help, demo, system, tickets, attachments, agent, kb, popups):
+    for module in (
+        health,
+        help,
+        demo,
+        system,
+        tickets,
+        attachments,
+        agent,
+        kb,
+        popups,
+        email_copies,
+    ):
         app.include_router(module.router)
     app.include_router(popups.announcements)
     # Innermost (added first): CORS, added by the pages, answers around its refusals, so
