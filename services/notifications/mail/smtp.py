@@ -27,14 +27,16 @@ class SmtpMailer:
 
     async def send(self, message: EmailMessage) -> None:
         settings = self.settings
+        # Empty values (compose passes unset ones as "") mean no login, as unset ones do.
+        username = settings.smtp_user or None
         password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
         try:
             await aiosmtplib.send(
                 message,
                 hostname=settings.smtp_host,
                 port=settings.smtp_port,
-                username=settings.smtp_user,
-                password=password,
+                username=username,
+                password=(password or None) if username else None,
                 start_tls=settings.smtp_starttls,
                 timeout=settings.smtp_timeout_seconds,
             )
