@@ -9,6 +9,7 @@ a private Mailpit there; the shared Mailpit is never stopped.
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -33,13 +34,16 @@ class MailOutage:
     gateway: httpx.AsyncClient
     rabbitmq_url: str
     mailpit: PrivateMailpit
+    notifications_log: Path
 
 
 @pytest.fixture(scope="module")
 def outage_stack(
     system: HelpDesk, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[str, str, PrivateMailpit]]:
-    mailpit = PrivateMailpit(free_port(), free_port(), tmp_path_factory.mktemp("mailpit"))
+) -> Iterator[tuple[str, str, PrivateMailpit, Path]]:
+    mailpit = PrivateMailpit(
+        free_port(), free_port(), tmp_path_factory.mktemp("mailpit"), allowed_recipients="^anna-"
+    )
     vhost = f"helpdesk-mailtest-{uuid.uuid4().hex[:8]}"
     database = f"helpdesk_mailtest_{uuid.uuid4().hex[:8]}"
     rabbitmqctl("add_vhost", vhost)
@@ -57,7 +61,7 @@ def outage_stack(
             services.append(system.spawn(name, **env).start(wait=False))
         for service in services:
             service.wait_ready()
-        yield services[-1].url, rabbitmq_url, mailpit
+        yield services[-1].url, rabbitmq_url, mailpit, services[1].log_path
     finally:
         mailpit.stop()
         for service in services:
@@ -69,16 +73,18 @@ def outage_stack(
 
 @pytest.fixture
 async def outage(
-    outage_stack: tuple[str, str, PrivateMailpit],
+    outage_stack: tuple[str, str, PrivateMailpit, Path],
 ) -> AsyncIterator[MailOutage]:
-    gateway_url, rabbitmq_url, mailpit = outage_stack
+    gateway_url, rabbitmq_url, mailpit, log = outage_stack
     async with httpx.AsyncClient(base_url=gateway_url, timeout=30) as gateway:
-        yield MailOutage(gateway, rabbitmq_url, mailpit)
+        yield MailOutage(gateway, rabbitmq_url, mailpit, log)
     mailpit.stop()
 
 
-async def opted_in(gateway: httpx.AsyncClient, account: Account) -> tuple[dict[str, str], str]:
-    to = f"anna-{uuid.uuid4().hex[:12]}@hotel-baltyk.example"
+async def opted_in(
+    gateway: httpx.AsyncClient, account: Account, mailbox: str = "anna"
+) -> tuple[dict[str, str], str]:
+    to = f"{mailbox}-{uuid.uuid4().hex[:12]}@hotel-baltyk.example"
     anna = account.user("anna", email=to)
     response = await gateway.put("/api/v1/email-copies", json={"enabled": True}, headers=anna)
     assert response.status_code == 200, response.text
@@ -118,6 +124,28 @@ async def test_a_copy_that_cannot_be_sent_ends_in_the_dead_letters(
     assert death["reason"] == "delivery_limit"
     assert death["queue"] == "notifications.email.reply.posted"
     assert death["routing-keys"] == ["reply.posted"]
+
+
+async def test_a_copy_the_server_refuses_is_a_dead_letter_at_once(
+    outage: MailOutage, account: Account, agent: dict[str, str]
+) -> None:
+    outage.mailpit.start()
+    # The private Mailpit refuses every mailbox but anna-*: no such mailbox, for good.
+    anna, to = await opted_in(outage.gateway, account, mailbox="gone")
+
+    number = await answered_ticket(outage.gateway, anna, agent, "Odpowiedź na zły adres")
+
+    death, seconds = await dead_letter_of(outage.rabbitmq_url, number, within=30)
+    # Not retried: a refusal would be refused again.
+    assert seconds < 8
+    assert death["reason"] == "rejected"
+    assert death["queue"] == "notifications.email.reply.posted"
+    await eventually_listed(outage.gateway, anna, bool, ticket_number=number)
+    # The log says which ticket and why, never to whom or what.
+    log = outage.notifications_log.read_text()
+    assert f'"ticket": "{number}", "error": "SMTP 550"' in log
+    assert to not in log
+    assert "Odpowiedź na zły adres" not in log
 
 
 async def dead_letter_of(

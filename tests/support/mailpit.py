@@ -79,6 +79,9 @@ class PrivateMailpit:
     smtp_port: int
     ui_port: int
     data_dir: Path
+    # Recipients not matching this regular expression are refused (SMTP 550), as a real
+    # server refuses a mailbox that does not exist.
+    allowed_recipients: str = ".*"
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -98,6 +101,8 @@ class PrivateMailpit:
                 "--smtp-auth-allow-insecure",
                 "--smtp-disable-rdns",
                 "--disable-version-check",
+                "--smtp-allowed-recipients",
+                self.allowed_recipients,
                 "--database",
                 str(self.data_dir / "mailpit.db"),
             ],
