@@ -112,6 +112,7 @@ async def test_seed_demo_loads_the_demo_tickets_once(
 
     assert first.exit_code == 0, first.output
     assert "[seed] demo tickets in place: 4" in first.stdout
+    assert "[seed] e-mail copies of answers on for Anna Kowalska" in first.stdout
     assert seeded == 3  # of the four demo tickets, three belong to this hotel
     assert again.exit_code == 0, again.output
     assert await count(database["tickets"], demo_account) == seeded  # idempotency keys
