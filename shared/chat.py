@@ -4,12 +4,23 @@ Every model here is transient: it rides non-persistent messages on non-durable q
 is never written anywhere (DESIGN.md, "A chat is never stored").
 """
 
+import base64
+import binascii
 from datetime import datetime
 from typing import Annotated, Literal
 
 import phonenumbers
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    StringConstraints,
+)
 
+from shared.people import Caller
 from shared.text import OneLine
 
 # A chat line is conversation, not a document: longer text belongs in a ticket.
@@ -66,6 +77,27 @@ MessageText = Annotated[
 Id = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
+def _file_bytes(value: object) -> bytes:
+    """Bytes as they are in memory, or from the base64 text they travel as in JSON."""
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        try:
+            return base64.b64decode(value, validate=True)
+        except binascii.Error:
+            raise ValueError("the file's content is not base64") from None
+    raise ValueError("the file's content must be bytes")
+
+
+# Plain base64 without line breaks (pydantic's Base64Bytes breaks lines every 76
+# characters): the never-stored test looks for a file's bytes in that form too.
+FileContent = Annotated[
+    bytes,
+    PlainValidator(_file_bytes),
+    PlainSerializer(lambda content: base64.b64encode(content).decode(), when_used="json"),
+]
+
+
 class Transient(BaseModel):
     """Base of every chat model: a validation error never repeats the text it rejected,
     because such errors can reach a log line (and chat text, names and phones never may).
@@ -112,6 +144,8 @@ class AcceptChat(Transient):
     agent: Endpoint
     agent_id: Id
     agent_name: Id
+    # With the id, who may fetch the chat's files: ids are unique only within an account.
+    agent_account_id: Id | None = None
 
 
 class PostMessage(Transient):
@@ -120,6 +154,46 @@ class PostMessage(Transient):
     sender: Endpoint
     chat_id: Id | None = None
     text: MessageText
+
+
+class ShowTyping(Transient):
+    """The sender is writing a line; the other side sees it for a few seconds."""
+
+    sender: Endpoint
+    chat_id: Id | None = None
+
+
+class ChatFileRef(Transient):
+    """A file shared in a chat, as both sides see it; its bytes are fetched by `id`."""
+
+    id: str
+    filename: str
+    content_type: str
+    size: int
+
+
+class ShareFile(Transient):
+    """A file one party sends into its chat; the gateway checked its type by content.
+
+    It comes over HTTP, not the chat socket, so the party is the signed-in person.
+    """
+
+    caller: Caller
+    chat_id: Id
+    filename: Id
+    content_type: Id
+    content: FileContent
+
+
+class FetchFile(Transient):
+    caller: Caller
+    chat_id: Id
+    file_id: Id
+
+
+class ChatFileContent(Transient):
+    ref: ChatFileRef
+    content: FileContent
 
 
 class EndChat(Transient):
@@ -154,6 +228,8 @@ class ChatStats(Transient):
 
     open_chats: int
     waiting: int
+    files: int = 0
+    file_bytes: int = 0
 
 
 # Notices, chat service → one socket; the gateway forwards them to the client as they are.
@@ -186,6 +262,26 @@ class MessageNotice(Transient):
     at: datetime
 
 
+class TypingNotice(Transient):
+    model_config = ConfigDict(validate_by_name=True, serialize_by_alias=True)
+
+    type: Literal["typing"] = "typing"
+    chat_id: str
+    sender: Side = Field(alias="from")
+
+
+class FileNotice(Transient):
+    """A file shared in the chat: to both sides, who fetch its bytes over HTTP."""
+
+    model_config = ConfigDict(validate_by_name=True, serialize_by_alias=True)
+
+    type: Literal["file"] = "file"
+    chat_id: str
+    sender: Side = Field(alias="from")
+    file: ChatFileRef
+    at: datetime
+
+
 class EndedNotice(Transient):
     type: Literal["ended"] = "ended"
     chat_id: str
@@ -193,7 +289,8 @@ class EndedNotice(Transient):
 
 
 Notice = Annotated[
-    QueuedNotice | AcceptedNotice | MessageNotice | EndedNotice, Field(discriminator="type")
+    QueuedNotice | AcceptedNotice | MessageNotice | TypingNotice | FileNotice | EndedNotice,
+    Field(discriminator="type"),
 ]
 
 

@@ -9,13 +9,18 @@ from typing import Any
 
 from shared.chat import (
     AcceptChat,
+    ChatFileContent,
+    ChatFileRef,
     ChatStats,
     EndChat,
+    FetchFile,
     Heartbeat,
     HeartbeatReply,
     ListQueue,
     PostMessage,
     QueueSnapshot,
+    ShareFile,
+    ShowTyping,
     SocketClosed,
     StartChat,
     StartReply,
@@ -23,6 +28,15 @@ from shared.chat import (
 )
 from shared.email_copies import EmailCopies, EmailCopiesQuery, SetEmailCopies
 from shared.events import AttachmentRef, Popup
+from shared.knowledge import (
+    ArticleOpened,
+    CastVote,
+    KbReport,
+    ReportQuery,
+    SearchMissed,
+    Vote,
+    VoteQuery,
+)
 from shared.popups import (
     Announce,
     Announcement,
@@ -75,6 +89,14 @@ HISTORY_SUBJECTS = TICKETS.route("subjects", SubjectsQuery, list[str])
 AGENT_QUEUE = TICKETS.route("queue", AgentQueueQuery, QueuePage)
 UPDATE_TICKET = TICKETS.route("update", UpdateTicket, TicketDetail)
 ATTACHMENT_ACCESS = TICKETS.route("attachment", AttachmentQuery, AttachmentRef)
+# The knowledge base's use lives with the tickets: "opened an article, then wrote a ticket
+# anyway" is linked where tickets are created (services/tickets/knowledge/).
+KB_VOTE = TICKETS.route("kb_vote", CastVote, Vote)
+KB_VOTE_OF = TICKETS.route("kb_vote_of", VoteQuery, Vote)
+KB_ARTICLE_OPENED = TICKETS.route("kb_opened", ArticleOpened, type(None))
+# The reply: whether the search was kept (only users' searches are).
+KB_SEARCH_MISSED = TICKETS.route("kb_missed", SearchMissed, bool)
+KB_REPORT = TICKETS.route("kb_report", ReportQuery, KbReport)
 
 NOTIFICATIONS = ServiceRoutes("notifications")
 LIST_POPUPS = NOTIFICATIONS.route("list", ListPopups, PopupPage)
@@ -91,6 +113,11 @@ START_CHAT = CHAT.route("start", StartChat, StartReply)
 ACCEPT_CHAT = CHAT.route("accept", AcceptChat, type(None))
 POST_CHAT_MESSAGE = CHAT.route("message", PostMessage, type(None))
 END_CHAT = CHAT.route("end", EndChat, type(None))
+CHAT_TYPING = CHAT.route("typing", ShowTyping, type(None))
+# A file rides the request (and its fetch the reply) as base64: transient queue,
+# non-persistent message, direct reply-to; never a durable queue (shared/topology.py).
+SHARE_CHAT_FILE = CHAT.route("share_file", ShareFile, ChatFileRef)
+FETCH_CHAT_FILE = CHAT.route("fetch_file", FetchFile, ChatFileContent)
 CHAT_SOCKET_CLOSED = CHAT.route("socket_closed", SocketClosed, type(None))
 CHAT_HEARTBEAT = CHAT.route("heartbeat", Heartbeat, HeartbeatReply)
 CHAT_QUEUE = CHAT.route("queue", ListQueue, QueueSnapshot)

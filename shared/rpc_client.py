@@ -104,6 +104,8 @@ class RpcClient:
                     reply_to=DIRECT_REPLY_TO,
                     # A request nobody picked up before the deadline is worthless afterwards.
                     expiration=self.timeout,
+                    # Never written to the broker's disk: a request may carry a chat's file.
+                    delivery_mode=aio_pika.DeliveryMode.NOT_PERSISTENT,
                     headers=headers,
                 )
                 # The deadline also covers the publish itself: aio-pika can hang on a

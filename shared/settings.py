@@ -126,6 +126,13 @@ class Settings(BaseSettings):
     # refused there. An agent's socket speaks in many chats: it gets AGENT_FRAME_FACTOR times.
     chat_frames_per_minute: int = Field(default=120, ge=1)
     chat_frame_burst: int = Field(default=20, ge=1)
+    # Files shared in chats live only in the chat service's memory. 5 MB holds a full-HD
+    # screenshot or a short PDF; as base64 in one RPC message it is under 7 MB, well inside
+    # RabbitMQ's message size limit (128 MiB in 3.x, 16 MiB from 4.0), and the caps keep
+    # the chat service's memory bounded: per chat, and for all chats of the instance.
+    chat_file_max_mb: int = Field(default=5, ge=1, le=10)
+    chat_files_per_chat: int = Field(default=10, ge=1)
+    chat_files_total_mb: int = Field(default=256, ge=1)
     # Open chat sockets, and open pop-up stream sockets, per person on each gateway instance.
     sockets_per_person: int = Field(default=10, ge=1)
     # Each gateway socket with chats checks in this often; the service drops chats whose

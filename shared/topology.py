@@ -60,7 +60,8 @@ class Consumed:
 # `helpdesk status` reports. The gateway's live pushes are not here: each of its instances
 # binds a transient queue of its own (services/gateway/realtime/push.py).
 CONSUMED_EVENTS: dict[ServiceName, tuple[Consumed, ...]] = {
-    "tickets": (),
+    # Its own ticket.created: links a new ticket to the articles its author had just read.
+    "tickets": (Consumed(TicketCreated),),
     "notifications": (
         Consumed(ReplyPosted),
         Consumed(TicketUpdated),

@@ -9,6 +9,7 @@ from faststream.rabbit import RabbitBroker
 from opentelemetry.sdk.trace import TracerProvider
 
 from services.chat.domain import ChatLimits, ChatRoom, account_queue_limit
+from services.chat.files import FileLimits
 from services.chat.handlers import Notifier, chat_router, run_sweeper, sweep_interval
 from shared.clock import utcnow
 from shared.logging import configure_logging
@@ -18,6 +19,8 @@ from shared.settings import Settings
 from shared.signing import BusSigner
 from shared.topology import CHAT_EXCHANGE
 from shared.tracing import configure_tracing
+
+MEGABYTE = 1024 * 1024
 
 
 def chat_limits(settings: Settings) -> ChatLimits:
@@ -31,6 +34,11 @@ def chat_limits(settings: Settings) -> ChatLimits:
         wait=timedelta(minutes=settings.chat_wait_minutes),
         account_queue_limit=account_queue_limit(
             settings.chat_queue_limit, settings.chat_account_queue_percent
+        ),
+        files=FileLimits(
+            max_bytes=settings.chat_file_max_mb * MEGABYTE,
+            per_chat=settings.chat_files_per_chat,
+            total_bytes=settings.chat_files_total_mb * MEGABYTE,
         ),
     )
 
@@ -72,10 +80,14 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
     async def chats_open() -> float:
         return room.stats().open_chats
 
+    async def file_bytes() -> float:
+        return room.files.total_bytes
+
     # Counts only: a chat's content never leaves this process's memory.
     metrics = ServiceMetrics()
     metrics.gauge("helpdesk_chats_waiting", "Chats waiting for a support agent", chats_waiting)
     metrics.gauge("helpdesk_chats_open", "Chats in conversation with an agent", chats_open)
+    metrics.gauge("helpdesk_chat_file_bytes", "Bytes of files held for open chats", file_bytes)
 
     return build_service_app(
         "chat",

@@ -3,7 +3,8 @@
 Nothing here does I/O. Every operation takes the current time and returns the notices to
 deliver, so the handlers only publish them and the rules are unit-tested without a broker.
 The state is plain memory on purpose: a chat is never stored, and an ended chat leaves no
-trace behind (its text is never even kept: a line is delivered and forgotten).
+trace behind (its text is never even kept: a line is delivered and forgotten; a shared
+file is held, in memory, only until its chat ends).
 """
 
 import uuid
@@ -12,14 +13,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from services.chat.files import FileLimits, FileShelf, HeldFile
 from shared.chat import (
     AcceptChat,
     AcceptedNotice,
+    ChatFileRef,
     ChatStats,
     EndChat,
     EndedNotice,
     Endpoint,
     EndReason,
+    FetchFile,
+    FileNotice,
     MessageNotice,
     Notice,
     PostMessage,
@@ -27,11 +32,15 @@ from shared.chat import (
     QueuedNotice,
     QueueItem,
     QueueSnapshot,
+    ShareFile,
+    ShowTyping,
     Side,
     StartChat,
     StartReply,
+    TypingNotice,
 )
 from shared.errors import Conflict, NotFound, RateLimited
+from shared.people import Caller
 from shared.token_bucket import TokenBucket
 
 # A person (hotel staff member) is an account and a user id: host applications' user ids
@@ -59,6 +68,7 @@ class ChatLimits:
     wait: timedelta
     # One hotel cannot fill the queue that every hotel shares.
     account_queue_limit: int
+    files: FileLimits
 
 
 @dataclass(frozen=True)
@@ -81,6 +91,8 @@ class Chat:
     told_position: int = 0
     agent: Endpoint | None = None
     agent_name: str | None = None
+    # Who the agent is, for the chat's files, fetched over HTTP rather than the socket.
+    agent_person: Person | None = None
 
     def side_of(self, endpoint: Endpoint) -> Side | None:
         if endpoint == self.user:
@@ -110,6 +122,10 @@ class ChatRoom:
     waiting_by_account: Counter[str] = field(default_factory=Counter)
     # Bumped on every change of the waiting queue, so the agents' view is re-sent only then.
     queue_version: int = 0
+    files: FileShelf = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.files = FileShelf(self.limits.files)
 
     def start(self, command: StartChat, now: datetime) -> tuple[StartReply, list[Delivery]]:
         if self.by_endpoint.get(command.endpoint):
@@ -162,6 +178,7 @@ class ChatRoom:
             raise Conflict("another agent has already accepted this chat", "chat_taken")
         chat.agent = command.agent
         chat.agent_name = command.agent_name
+        chat.agent_person = (command.agent_account_id or "", command.agent_id)
         # The idle clock starts now: nobody expects the user to talk before an agent is there.
         chat.user_active_at = now
         self._link(command.agent, chat.id, now)
@@ -190,6 +207,39 @@ class ChatRoom:
             chat.user_active_at = now
         line = MessageNotice(chat_id=chat.id, sender=side, text=command.text, at=now)
         return [Delivery(party, line) for party in chat.parties()]
+
+    def typing(self, command: ShowTyping, now: datetime) -> list[Delivery]:
+        """The other side is told the sender is writing; before acceptance nobody is there."""
+        chat, side = self._chat_of(command.sender, command.chat_id)
+        self.last_seen[command.sender] = now
+        if chat.agent is None:
+            return []
+        if side == "user":
+            chat.user_active_at = now
+        notice = TypingNotice(chat_id=chat.id, sender=side)
+        return [Delivery(party, notice) for party in chat.parties() if party != command.sender]
+
+    def share_file(self, command: ShareFile, now: datetime) -> tuple[ChatFileRef, list[Delivery]]:
+        """Keep a file for the chat's lifetime and show it to both sides."""
+        chat, side = self._chat_of_person(command.caller, command.chat_id)
+        if chat.agent is None:
+            raise Conflict(
+                "wait until a support specialist accepts the chat", "chat_not_accepted_yet"
+            )
+        # A file is a line of the conversation: it counts against the same rate.
+        rate = chat.user_rate if side == "user" else chat.agent_rate
+        if not rate.take(now):
+            raise RateLimited("too many messages; wait a moment", "chat_too_many_messages")
+        ref = self.files.put(chat.id, command.filename, command.content_type, command.content)
+        if side == "user":
+            chat.user_active_at = now
+        notice = FileNotice(chat_id=chat.id, sender=side, file=ref, at=now)
+        return ref, [Delivery(party, notice) for party in chat.parties()]
+
+    def file(self, command: FetchFile) -> HeldFile:
+        """A file of the chat, for either of its parties only."""
+        chat, _ = self._chat_of_person(command.caller, command.chat_id)
+        return self.files.get(chat.id, command.file_id)
 
     def end(self, command: EndChat, now: datetime) -> list[Delivery]:
         chat, side = self._chat_of(command.by, command.chat_id)
@@ -284,6 +334,17 @@ class ChatRoom:
         assert side is not None, "the endpoint index and the chat disagree"
         return chat, side
 
+    def _chat_of_person(self, caller: Caller, chat_id: str) -> tuple[Chat, Side]:
+        """The chat a signed-in person is a party of; anyone else learns nothing of it."""
+        chat = self.chats.get(chat_id)
+        person = (caller.account_id, caller.id)
+        if chat is not None:
+            if caller.role == "agent" and chat.agent_person == person:
+                return chat, "agent"
+            if chat.person == person:
+                return chat, "user"
+        raise NotFound("there is no such open chat", "chat_not_found")
+
     def _link(self, endpoint: Endpoint, chat_id: str, now: datetime) -> None:
         self.by_endpoint.setdefault(endpoint, set()).add(chat_id)
         self.last_seen[endpoint] = now
@@ -314,9 +375,15 @@ class ChatRoom:
         self._leave_queue(chat.id)
         for party in chat.parties():
             self._unlink(party, chat.id)
+        self.files.drop(chat.id)
         del self.chats[chat.id]
         return deliveries
 
     def stats(self) -> ChatStats:
         """What logs and operators may learn about the room: numbers, never names or text."""
-        return ChatStats(open_chats=len(self.chats), waiting=len(self.waiting))
+        return ChatStats(
+            open_chats=len(self.chats),
+            waiting=len(self.waiting),
+            files=self.files.count(),
+            file_bytes=self.files.total_bytes,
+        )

@@ -14,16 +14,21 @@ from pydantic import BaseModel
 from services.chat.domain import ChatRoom, Delivery
 from shared.chat import (
     AcceptChat,
+    ChatFileContent,
+    ChatFileRef,
     ChatPush,
     ChatPushes,
     ChatStats,
     EndChat,
+    FetchFile,
     Heartbeat,
     HeartbeatReply,
     ListQueue,
     PostMessage,
     QueueSnapshot,
     ServiceRestarted,
+    ShareFile,
+    ShowTyping,
     SocketClosed,
     StartChat,
     StartReply,
@@ -37,8 +42,11 @@ from shared.routes import (
     CHAT_QUEUE,
     CHAT_SOCKET_CLOSED,
     CHAT_STATS,
+    CHAT_TYPING,
     END_CHAT,
+    FETCH_CHAT_FILE,
     POST_CHAT_MESSAGE,
+    SHARE_CHAT_FILE,
     START_CHAT,
 )
 from shared.rpc import answers
@@ -156,6 +164,23 @@ def chat_router(room: ChatRoom, notifier: Notifier, clock: Clock) -> RabbitRoute
     @answers(router, POST_CHAT_MESSAGE)
     async def post_message(command: PostMessage) -> None:
         await notifier.deliver(room.post(command, clock()))
+
+    @answers(router, CHAT_TYPING)
+    async def typing(command: ShowTyping) -> None:
+        await notifier.deliver(room.typing(command, clock()))
+
+    @answers(router, SHARE_CHAT_FILE)
+    async def share_file(command: ShareFile) -> ChatFileRef:
+        ref, deliveries = room.share_file(command, clock())
+        # Sizes only: never a file's name or content.
+        logger.info("chat file shared", extra={"size": ref.size, **_counts(room)})
+        await notifier.deliver(deliveries)
+        return ref
+
+    @answers(router, FETCH_CHAT_FILE)
+    async def fetch_file(query: FetchFile) -> ChatFileContent:
+        held = room.file(query)
+        return ChatFileContent(ref=held.ref, content=held.content)
 
     @answers(router, END_CHAT)
     async def end_chat(command: EndChat) -> None:

@@ -11,6 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from services.gateway.api import (
     agent,
+    chat_files,
     demo,
     email_copies,
     health,
@@ -25,6 +26,7 @@ from services.gateway.attachments.uploads import AttachmentUploads
 from services.gateway.auth import TokenVerifier
 from services.gateway.body_guard import BodyGuard
 from services.gateway.errors import install_error_handlers
+from services.gateway.kb import report as kb_report
 from services.gateway.kb import routes as kb
 from services.gateway.kb.service import KnowledgeBase
 from services.gateway.openapi import install_openapi
@@ -141,7 +143,9 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
         attachments,
         agent,
         kb,
+        kb_report,
         popups,
+        chat_files,
         email_copies,
     ):
         app.include_router(module.router)
@@ -153,6 +157,7 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
         verifier=app.state.verifier,
         limiter=app.state.limiter,
         upload_max_bytes=settings.max_attachment_mb * 1024 * 1024,
+        in_memory_max_bytes=settings.chat_file_max_mb * 1024 * 1024,
     )
     install_pages(app)
     metrics = ServiceMetrics()

@@ -29,6 +29,7 @@ from services.gateway.deps import (
     get_current_caller,
 )
 from services.gateway.errors import error_response
+from services.gateway.in_memory_body import read_in_memory
 from services.gateway.ratelimit import Limit, RateLimiter
 from shared.errors import HelpdeskError, TooLarge
 
@@ -53,8 +54,9 @@ class BodyRule:
     limit: Limit | None = None
 
 
-def rule_of(route: APIRoute, upload_max_bytes: int) -> BodyRule:
-    """A route's rule, read from its own declaration: its caller dependency and body type."""
+def rule_of(route: APIRoute, upload_max_bytes: int, in_memory_max_bytes: int) -> BodyRule:
+    """A route's rule, read from its own declaration: its caller dependency and body type
+    (a form with its file, a body read whole into memory, or JSON)."""
     calls = [dependant.call for dependant in _dependants(route.dependant)]
     admits: Admits = (
         "agent"
@@ -65,7 +67,13 @@ def rule_of(route: APIRoute, upload_max_bytes: int) -> BodyRule:
     )
     body = route.body_field
     takes_form = body is not None and isinstance(body.field_info, params.Form)
-    limit = upload_max_bytes + FORM_OVERHEAD_BYTES if takes_form else JSON_BODY_MAX
+    limit = (
+        upload_max_bytes + FORM_OVERHEAD_BYTES
+        if takes_form
+        else in_memory_max_bytes
+        if read_in_memory in calls
+        else JSON_BODY_MAX
+    )
     rate = next((call for call in calls if isinstance(call, Limit)), None)
     return BodyRule(admits, limit, rate)
 
@@ -98,11 +106,13 @@ class BodyGuard:
         verifier: TokenVerifier,
         limiter: RateLimiter,
         upload_max_bytes: int,
+        in_memory_max_bytes: int,
     ) -> None:
         self.app = app
         self.verifier = verifier
         self.limiter = limiter
         self.upload_max_bytes = upload_max_bytes
+        self.in_memory_max_bytes = in_memory_max_bytes
         self._rules: dict[int, BodyRule] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -119,7 +129,7 @@ class BodyGuard:
         if not isinstance(route, APIRoute):
             return BodyRule("anyone", JSON_BODY_MAX)
         if id(route) not in self._rules:
-            self._rules[id(route)] = rule_of(route, self.upload_max_bytes)
+            self._rules[id(route)] = rule_of(route, self.upload_max_bytes, self.in_memory_max_bytes)
         return self._rules[id(route)]
 
     async def admit(self, scope: Scope, headers: Headers) -> int:

@@ -8,6 +8,8 @@ from opentelemetry.sdk.trace import TracerProvider
 
 from services.tickets.domain import SlaPolicy
 from services.tickets.handlers import build_router
+from services.tickets.knowledge import handlers as knowledge_handlers
+from services.tickets.knowledge.service import KnowledgeFeedback
 from services.tickets.service import TicketService
 from services.tickets.store import TicketStore
 from shared.background import BackgroundWork, PeriodicJob
@@ -50,6 +52,8 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
     )
     service = TicketService(store, sla, events_written=relay.wake)
     broker.include_router(build_router(service))
+    knowledge = KnowledgeFeedback(store.knowledge, calendar.tz)
+    broker.include_router(knowledge_handlers.build_router(knowledge))
 
     background = BackgroundWork(
         logger,

@@ -14,6 +14,7 @@ from motor.motor_asyncio import AsyncIOMotorCollection, AsyncIOMotorDatabase
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.errors import DocumentTooLarge, DuplicateKeyError, WriteError
 
+from services.tickets.knowledge.store import KnowledgeStore
 from services.tickets.models import KeyReservation, StoredMessage, StoredTicket, TicketSummary
 from shared.attachments import AttachmentStore
 from shared.counters import Counter
@@ -73,12 +74,14 @@ class TicketStore:
         self.creation_keys: AsyncIOMotorCollection[Any] = database["ticket_creation_keys"]
         self.reads: AsyncIOMotorCollection[Any] = database["ticket_reads"]
         self.attachments = AttachmentStore(database)
+        self.knowledge = KnowledgeStore(database)
         self.numbers = Counter(database["counters"], TICKET_COUNTER)
 
     async def ensure_indexes(self) -> None:
         """Indexes, and the ticket counter: created once, before anyone asks for a number."""
         await declare_indexes(self.tickets, [*map(IndexModel, INDEXES), OUTBOX_INDEX])
         await self.attachments.ensure_indexes()
+        await self.knowledge.ensure_indexes()
         await self.numbers.create()
 
     async def answers(self) -> bool:

@@ -21,10 +21,13 @@ async def connect(system: HelpDesk) -> AsyncIterator[ConnectChat]:
     async with AsyncExitStack() as stack:
 
         async def open_socket(
-            agent: bool = False, name: str | None = None, gateway_url: str | None = None
+            agent: bool = False,
+            name: str | None = None,
+            gateway_url: str | None = None,
+            token: str | None = None,
         ) -> ChatPeer:
             role = "agent" if agent else "user"
-            token = make_token(role, name=name or f"{role}-{uuid.uuid4().hex[:6]}")
+            token = token or make_token(role, name=name or f"{role}-{uuid.uuid4().hex[:6]}")
             path = "/api/v1/agent/chat" if agent else "/api/v1/chat"
             url = socket_url(gateway_url or system.gateway_url, path, token)
             connection = await stack.enter_async_context(websockets.connect(url))

@@ -14,7 +14,7 @@ import pytest
 import websockets
 
 from tests.support.harness import ServiceProcess
-from tests.support.sockets import ChatPeer, socket_url
+from tests.support.sockets import ChatPeer, socket_url, stays_quiet
 from tests.support.system import HelpDesk, make_token, rabbitmqctl
 
 LIMITS = {
@@ -140,3 +140,18 @@ async def test_a_frame_larger_than_any_valid_one_is_not_read(sockets: Sockets) -
     with pytest.raises(websockets.ConnectionClosed) as closed:
         await user.expect("error")
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+
+
+async def test_typing_hints_never_use_up_the_frames_a_persons_lines_need(
+    sockets: Sockets,
+) -> None:
+    user = await sockets.chat()
+    # Six times the burst of frames, as a client that sends "typing" on every key would.
+    for _ in range(30):
+        await user.send(type="typing")
+    await user.send(type="message", text="Dzień dobry")
+    # The first hint and the line reach the chat service (which has no chat for them);
+    # the other hints are dropped at the gateway without a word.
+    codes = [(await user.expect("error"))["code"] for _ in range(2)]
+    assert codes == ["chat_not_found", "chat_not_found"]
+    await stays_quiet(user, "error")

@@ -1,6 +1,7 @@
 """A chat leaves no trace: not in the database, not in a file, not in the broker."""
 
 import asyncio
+import base64
 import json
 import os
 import uuid
@@ -9,12 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import aio_pika
+import httpx
 from motor.motor_asyncio import AsyncIOMotorClient
 
 from tests.support.chat import Stats, memory_is_empty, queued_chat
 from tests.support.harness import ROOT
 from tests.support.sockets import ConnectChat
-from tests.support.system import HelpDesk
+from tests.support.system import HelpDesk, bearer, make_token
 
 # Where the project keeps data and logs (the database server's files and log), and where
 # a Debian RabbitMQ keeps its message store.
@@ -43,12 +45,56 @@ async def test_a_chat_is_found_in_no_database_file_or_queue_afterwards(
     await agent.expect("ended")
     await memory_is_empty(chat_stats)
 
-    assert await documents_with(marker, system.settings.mongo_url) == []
-    assert files_with(marker, [*DATA_DIRS, system.log_dir]) == []
-    assert await queued_messages_with(marker, system) == []
+    assert await documents_with([marker], system.settings.mongo_url) == []
+    assert files_with([marker], [*DATA_DIRS, system.log_dir]) == []
+    assert await queued_messages_with([marker], system) == []
 
 
-async def documents_with(marker: str, mongo_url: str) -> list[str]:
+async def test_a_file_shared_in_chat_is_found_nowhere_afterwards(
+    system: HelpDesk, gateway: httpx.AsyncClient, connect: ConnectChat, chat_stats: Stats
+) -> None:
+    marker = f"canary{uuid.uuid4().hex}"
+    # A real PNG's opening, then a text chunk holding the canary: accepted as an image.
+    screenshot = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x2ctEXtComment\x00" + marker.encode() * 2
+    user_token = make_token("user", f"hotel-{uuid.uuid4().hex[:8]}", "anna")
+    agent_token = make_token("agent", "support", f"ewa-{uuid.uuid4().hex[:6]}")
+    agent = await connect(agent=True, token=agent_token)
+    user = await connect(token=user_token)
+    chat_id = await queued_chat(user, agent)
+    await agent.send(type="accept", chat_id=chat_id)
+    await user.expect("accepted")
+    for sender, receiver in ((user_token, agent_token), (agent_token, user_token)):
+        sent = await gateway.post(
+            f"/api/v1/chat/{chat_id}/files", content=screenshot, headers=bearer(sender)
+        )
+        assert sent.status_code == 201, sent.text
+        fetched = await gateway.get(
+            f"/api/v1/chat/{chat_id}/files/{sent.json()['id']}", headers=bearer(receiver)
+        )
+        assert fetched.content == screenshot
+    await user.close()
+    await agent.expect("ended")
+    await memory_is_empty(chat_stats)
+    assert (await chat_stats()).file_bytes == 0
+
+    # On the bus the file is base64: searched in that form too, at each of its alignments.
+    needles = [marker, *base64_forms(marker)]
+    assert await documents_with(needles, system.settings.mongo_url) == []
+    assert files_with(needles, [*DATA_DIRS, system.log_dir]) == []
+    assert await queued_messages_with(needles, system) == []
+
+
+def base64_forms(marker: str) -> list[str]:
+    """What the marker looks like inside base64 text, wherever it sits in the encoded bytes."""
+    forms = []
+    for offset in range(3):
+        encoded = base64.b64encode(b"\x00" * offset + marker.encode()).decode()
+        # The first and last four characters also carry the bytes around the marker.
+        forms.append(encoded[4:-4])
+    return forms
+
+
+async def documents_with(markers: list[str], mongo_url: str) -> list[str]:
     """Every document of every collection of every database on the server, searched."""
     # A deadline on every read: a server that never answers fails the test, not hangs it.
     client: AsyncIOMotorClient[Any] = AsyncIOMotorClient(mongo_url, socketTimeoutMS=15_000)
@@ -58,18 +104,23 @@ async def documents_with(marker: str, mongo_url: str) -> list[str]:
             database = client[name]
             for collection in await database.list_collection_names():
                 async for document in database[collection].find({}):
-                    if marker in json.dumps(document, default=str):
+                    text = json.dumps(document, default=str)
+                    if any(marker in text for marker in markers):
                         found.append(f"{name}.{collection}")
     finally:
         client.close()
     return found
 
 
-def files_with(marker: str, roots: list[Path]) -> list[str]:
+def files_with(markers: list[str], roots: list[Path]) -> list[str]:
     # A search of folders that are not there would find nothing and pass.
     assert all(root.exists() for root in roots), f"data folders missing: {roots}"
-    needle = marker.encode()
-    return [str(path) for path in _files(roots) if needle in path.read_bytes()]
+    needles = [marker.encode() for marker in markers]
+    return [str(path) for path in _files(roots) if _holds(path.read_bytes(), needles)]
+
+
+def _holds(data: bytes, needles: list[bytes]) -> bool:
+    return any(needle in data for needle in needles)
 
 
 def _files(roots: list[Path]) -> Iterator[Path]:
@@ -86,7 +137,7 @@ def _readable(path: Path) -> bool:
         return False
 
 
-async def queued_messages_with(marker: str, system: HelpDesk) -> list[str]:
+async def queued_messages_with(markers: list[str], system: HelpDesk) -> list[str]:
     """Every message waiting in the session's vhost, peeked at and put back."""
     vhost = system.env["HELPDESK_RABBITMQ_URL"].rsplit("/", 1)[1].replace("%2F", "/")
     process = await asyncio.create_subprocess_exec(
@@ -108,18 +159,20 @@ async def queued_messages_with(marker: str, system: HelpDesk) -> list[str]:
             if exclusive == "true":
                 found.append(f"{name}: {count} unread")
                 continue
-            found += await _peek(connection, name, marker)
+            found += await _peek(connection, name, [marker.encode() for marker in markers])
     return found
 
 
-async def _peek(connection: aio_pika.abc.AbstractConnection, queue: str, marker: str) -> list[str]:
+async def _peek(
+    connection: aio_pika.abc.AbstractConnection, queue: str, needles: list[bytes]
+) -> list[str]:
     channel = await connection.channel()
     declared = await channel.declare_queue(queue, passive=True)
     taken = []
     found = []
     while (message := await declared.get(no_ack=False, fail=False)) is not None:
         taken.append(message)
-        if marker.encode() in message.body:
+        if _holds(message.body, needles):
             found.append(queue)
     # Other tests' messages go back where they were: this check only looks.
     for message in taken:

@@ -108,6 +108,38 @@ async def test_set_on_insert_creates_once_and_never_overwrites(
     assert await things.find_one({"_id": "c"}) == {"_id": "c", "value": 5}
 
 
+async def test_upsert_with_set_and_inc_counts_from_one_then_adds(
+    things: AsyncIOMotorCollection[Any],
+) -> None:
+    # A search without results: the first one makes the row, each later one counts.
+    for _ in range(3):
+        await things.update_one(
+            {"_id": "w:p:q"}, {"$set": {"key": "pl:vat"}, "$inc": {"searches": 1}}, upsert=True
+        )
+    assert await things.find_one({"_id": "w:p:q"}) == {
+        "_id": "w:p:q",
+        "key": "pl:vat",
+        "searches": 3,
+    }
+
+
+async def test_set_of_a_dashed_field_in_a_map_on_upsert_keeps_each_entry(
+    things: AsyncIOMotorCollection[Any],
+) -> None:
+    # A reader's articles: slugs with dashes as field names, each set on its own.
+    at = stored_utcnow()
+    for slug, moment in (
+        ("reset-hasla", at),
+        ("nowa-rezerwacja", at),
+        ("reset-hasla", at + timedelta(1)),
+    ):
+        await things.update_one({"_id": "p"}, {"$set": {f"opened.{slug}": moment}}, upsert=True)
+    assert await things.find_one({"_id": "p"}) == {
+        "_id": "p",
+        "opened": {"reset-hasla": at + timedelta(1), "nowa-rezerwacja": at},
+    }
+
+
 async def test_upsert_with_set_creates_then_updates(things: AsyncIOMotorCollection[Any]) -> None:
     at = stored_utcnow()
     for moment in (at, at + timedelta(seconds=1)):
@@ -408,6 +440,32 @@ async def test_distinct_and_the_aggregation_stages_in_use(
         {"$limit": 1},
     ]
     assert [row async for row in things.aggregate(pipeline)] == [{"_id": "x", "n": 2}]
+
+
+async def test_a_group_sums_ones_and_a_field_then_sorts_by_both_and_limits(
+    things: AsyncIOMotorCollection[Any],
+) -> None:
+    # The knowledge base report: per week, queries by distinct people, then by searches.
+    await things.insert_many(
+        [
+            {"week": "2026-W49", "key": "pl:vat", "searches": 1},
+            {"week": "2026-W49", "key": "pl:vat", "searches": 4},
+            {"week": "2026-W49", "key": "pl:drukarka", "searches": 1},
+            {"week": "2026-W49", "key": "pl:drukarka", "searches": 1},
+            {"week": "2026-W49", "key": "pl:wifi", "searches": 9},
+            {"week": "2026-W48", "key": "pl:vat", "searches": 7},
+        ]
+    )
+    pipeline: list[dict[str, Any]] = [
+        {"$match": {"week": "2026-W49"}},
+        {"$group": {"_id": "$key", "people": {"$sum": 1}, "searches": {"$sum": "$searches"}}},
+        {"$sort": {"people": -1, "searches": -1, "_id": 1}},
+        {"$limit": 2},
+    ]
+    assert [row async for row in things.aggregate(pipeline)] == [
+        {"_id": "pl:vat", "people": 2, "searches": 5},
+        {"_id": "pl:drukarka", "people": 2, "searches": 2},
+    ]
 
 
 # GridFS

@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from services.gateway.api.tickets import REPLIES_PER_MINUTE, TICKETS_PER_MINUTE
+from services.gateway.kb.routes import MISSES_PER_MINUTE
 from tests.support.database import count
 from tests.support.harness import ServiceProcess
 from tests.support.raw_http import MB, declared_upload, multipart
@@ -92,3 +93,29 @@ async def test_a_rate_limited_upload_is_refused_before_its_body_is_read(
         )
         assert (answer.status, answer.json()["code"]) == (429, code)
         assert answer.headers["retry-after"]
+
+
+async def test_missed_searches_are_limited_per_person(
+    limited: httpx.AsyncClient, account: Account, other_account: Account
+) -> None:
+    anna = account.user("anna")
+    allowed = int(MISSES_PER_MINUTE.rate.split("/")[0])
+    for n in range(allowed):
+        response = await limited.post(
+            "/api/v1/kb/missed-searches",
+            json={"q": f"drukarka {'x' * n}", "lang": "pl"},
+            headers=anna,
+        )
+        assert response.status_code == 200, response.text
+    refused = await limited.post(
+        "/api/v1/kb/missed-searches", json={"q": "drukarka", "lang": "pl"}, headers=anna
+    )
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "kb_missed_rate_limited"
+    # Another hotel's Anna is another person, with her own allowance.
+    theirs = await limited.post(
+        "/api/v1/kb/missed-searches",
+        json={"q": "drukarka", "lang": "pl"},
+        headers=other_account.user("anna"),
+    )
+    assert theirs.status_code == 200

@@ -17,6 +17,7 @@ from services.notifications.store import (
     page_query,
 )
 from services.tickets.domain import WAITING_ON_SUPPORT
+from services.tickets.knowledge.store import votes_query, week_query
 from services.tickets.store import HISTORY_ORDER, QUEUE_ORDER, history_query, queue_query
 from shared.outbox import PENDING_FLAG
 from tests.support.database import plan_stages
@@ -72,3 +73,18 @@ async def test_pop_up_lists_the_reminder_scan_and_the_outboxes_use_an_index(
     await assert_indexed(announcements, query, [("created_at", 1)])
     await assert_indexed(popups, {PENDING_FLAG: True})
     await assert_indexed(announcements, {PENDING_FLAG: True})
+
+
+async def test_the_knowledge_base_report_uses_an_index(
+    gateway: httpx.AsyncClient, account: Account, database: Any
+) -> None:
+    # One vote and one gap: the collections exist with the indexes the service declared.
+    anna = account.user()
+    await gateway.put("/api/v1/kb/articles/reset-hasla/vote", json={"helpful": True}, headers=anna)
+    await gateway.post(
+        "/api/v1/kb/missed-searches", json={"q": "drukarka", "lang": "pl"}, headers=anna
+    )
+    for helpful in (True, False):
+        await assert_indexed(database["kb_votes"], votes_query(helpful))
+    await assert_indexed(database["kb_missed_searches"], week_query("2026-W49"))
+    await assert_indexed(database["kb_opened_before_ticket"], week_query("2026-W49"))

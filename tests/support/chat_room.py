@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import count
 
 from services.chat.domain import ChatLimits, ChatRoom
+from services.chat.files import FileLimits
 from shared.chat import Endpoint, PreChatForm, StartChat
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -16,6 +17,7 @@ LIMITS = ChatLimits(
     liveness=timedelta(seconds=60),
     wait=timedelta(minutes=10),
     account_queue_limit=3,
+    files=FileLimits(max_bytes=1000, per_chat=3, total_bytes=2500),
 )
 FORM = PreChatForm(name="Anna", phone="+48 600 123 456", question="Jak?")
 

@@ -1,5 +1,6 @@
 """The browser as the web tests drive it: waits, looks, keys, pages, accounts, axe."""
 
+import base64
 import os
 import re
 import struct
@@ -281,6 +282,46 @@ def type_slowly(page: Browser, text: str, pause: float = 0.04) -> None:
     for character in text:
         ActionChains(page.driver).send_keys(character).perform()
         time.sleep(pause)
+
+
+def paste_file(page: Browser, css: str, content: bytes, name: str, kind: str) -> None:
+    """Ctrl+V of a copied screenshot into the field `css`, as the browser delivers it: a
+    paste event whose clipboard holds a file (a headless browser has no system clipboard)."""
+    page.find(css).click()
+    page.driver.execute_script(
+        """
+        const [field, encoded, name, kind] = arguments;
+        const bytes = Uint8Array.from(atob(encoded), (char) => char.charCodeAt(0));
+        const clipboard = new DataTransfer();
+        clipboard.items.add(new File([bytes], name, { type: kind }));
+        const init = { clipboardData: clipboard, bubbles: true, cancelable: true };
+        field.dispatchEvent(new ClipboardEvent("paste", init));
+        """,
+        page.find(css),
+        base64.b64encode(content).decode(),
+        name,
+        kind,
+    )
+
+
+def drop_file(page: Browser, css: str, content: bytes, name: str, kind: str) -> None:
+    """A file dragged from the desktop and dropped on `css`: the events a browser fires."""
+    page.driver.execute_script(
+        """
+        const [target, encoded, name, kind] = arguments;
+        const bytes = Uint8Array.from(atob(encoded), (char) => char.charCodeAt(0));
+        const dragged = new DataTransfer();
+        dragged.items.add(new File([bytes], name, { type: kind }));
+        for (const type of ["dragenter", "dragover", "drop"]) {
+          const init = { dataTransfer: dragged, bubbles: true, cancelable: true };
+          target.dispatchEvent(new DragEvent(type, init));
+        }
+        """,
+        page.find(css),
+        base64.b64encode(content).decode(),
+        name,
+        kind,
+    )
 
 
 def press_key(page: Browser, key: str) -> None:

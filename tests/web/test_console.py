@@ -43,8 +43,13 @@ def test_agent_replies_in_the_console_and_the_user_gets_a_pop_up(
     page.press("Przypomnij później", ".hd-popup")
     page.click('.hd-snooze-choices [data-minutes="15"]')
     page.wait_gone(".hd-popup")
-    [snoozed] = web_account.get(f"/api/v1/popups?state=all&ticket_number={number}")["items"]
-    assert snoozed["snoozed_until"] and not snoozed["read"]
+
+    # The pop-up leaves the screen at once; the snooze reaches the server a moment later.
+    def snoozed() -> bool:
+        [popup] = web_account.get(f"/api/v1/popups?state=all&ticket_number={number}")["items"]
+        return bool(popup["snoozed_until"]) and not popup["read"]
+
+    page.wait(lambda _: snoozed())
 
     # A status change is another pop-up; Preview opens its ticket in the Help menu.
     page.switch_to(console_tab)

@@ -4,6 +4,7 @@ import uuid
 
 from selenium.webdriver.support.ui import Select
 
+from tests.support.system import HelpDesk, make_token
 from tests.support.web import Browser, WebAccount, look, open_console
 
 
@@ -98,3 +99,47 @@ def test_an_announcement_to_an_unknown_user_is_refused_and_fields_are_not_cross_
     page.wait_text(".hd-popup h2", title)
     page.press("Usuń", ".hd-popup-actions")
     page.wait_gone(".hd-popup")
+
+
+# The next queue request the console sends answers `delay` ms late, as on a slow network.
+SLOW_NEXT_QUEUE_LOAD = """
+const delay = arguments[0];
+const fetchNow = window.fetch.bind(window);
+window.slowLoad = { sent: false, answered: false };
+window.fetch = async (url, init) => {
+  const queueLoad = String(url).includes("/api/v1/agent/tickets?");
+  if (window.slowLoad.sent || !queueLoad) return fetchNow(url, init);
+  window.slowLoad.sent = true;
+  const response = await fetchNow(url, init);
+  await new Promise((resolve) => setTimeout(resolve, delay));
+  setTimeout(() => (window.slowLoad.answered = true), 100);
+  return response;
+};
+"""
+
+
+def test_a_late_answer_to_an_older_filter_does_not_replace_the_newer_one(
+    page: Browser, web_account: WebAccount, system: HelpDesk
+) -> None:
+    """The agent narrows the queue twice; the first answer arrives last and is dropped."""
+    mine = web_account.create_ticket("Nie drukuje się paragon", "Drukarka fiskalna milczy.")
+    other_account = f"hotel-{uuid.uuid4().hex[:10]}"
+    other = WebAccount(
+        other_account,
+        "user-other",
+        make_token("user", other_account, "user-other", "Jan"),
+        system.gateway_url,
+    )
+    other.create_ticket("Inny hotel, inny problem")
+    open_console(page)
+    page.find(".queue-list, #queue-pane .hd-empty")
+
+    page.driver.execute_script(SLOW_NEXT_QUEUE_LOAD, 2500)
+    Select(page.find(".queue-filters select[name=queue_status]")).select_by_value("new")
+    page.wait(lambda driver: driver.execute_script("return window.slowLoad.sent"))
+    page.type_into(".queue-filters input[name=queue_account_id]", web_account.account_id)
+    page.find(f'.queue-item[data-number="{mine}"]')
+    page.wait(lambda driver: driver.execute_script("return window.slowLoad.answered"))
+
+    shown = {item.get_attribute("data-number") for item in page.all(".queue-item")}
+    assert shown == {mine}, "the late answer of the status-only filter replaced the newer one"

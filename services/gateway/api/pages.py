@@ -25,6 +25,8 @@ class ClientConfig(BaseModel):
     # For the file picker's `accept` and the limits shown before an upload; the gateway
     # still decides by content, so this list only spares users a refused upload.
     accept: list[str]
+    # The largest file sent in a chat (held in the chat service's memory, so smaller).
+    chat_file_max_mb: int
 
 
 def _page(name: str) -> FileResponse:
@@ -45,7 +47,10 @@ async def console_page() -> FileResponse:
 async def client_config(settings: AppSettings) -> ClientConfig:
     extensions = sorted({*ALLOWED_TYPES.values(), *TEXT_EXTENSIONS, ".jpeg"})
     return ClientConfig(
-        demo=settings.demo, max_attachment_mb=settings.max_attachment_mb, accept=extensions
+        demo=settings.demo,
+        max_attachment_mb=settings.max_attachment_mb,
+        accept=extensions,
+        chat_file_max_mb=settings.chat_file_max_mb,
     )
 
 

@@ -6,6 +6,8 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
 from services.gateway.deps import Attachments, CurrentUser, Rpc
+from shared.chat import ChatFileRef
+from shared.events import AttachmentRef
 from shared.routes import ATTACHMENT_ACCESS
 from shared.tickets import AttachmentQuery
 
@@ -24,13 +26,16 @@ async def download_attachment(
     ref = await rpc.call(ATTACHMENT_ACCESS, query)
     download = await attachments.open(ref)
     return StreamingResponse(
-        download.chunks,
-        media_type=ref.content_type,
-        headers={
-            # Always a download, never rendered in the help desk's origin.
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(ref.filename)}",
-            "Content-Length": str(ref.size),
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, no-store",
-        },
+        download.chunks, media_type=ref.content_type, headers=download_headers(ref)
     )
+
+
+def download_headers(ref: AttachmentRef | ChatFileRef) -> dict[str, str]:
+    """Headers of a file sent to a browser: a ticket's attachment or a chat's file."""
+    return {
+        # Always a download, never rendered in the help desk's origin.
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(ref.filename)}",
+        "Content-Length": str(ref.size),
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-store",
+    }

@@ -9,6 +9,7 @@ keeps chat text beyond the socket's send buffer, and nothing here logs it.
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar, Literal
@@ -36,6 +37,7 @@ from shared.chat import (
     PostMessage,
     PreChatForm,
     QueueSnapshot,
+    ShowTyping,
     Side,
     SocketClosed,
     StartChat,
@@ -48,6 +50,7 @@ from shared.routes import (
     CHAT_HEARTBEAT,
     CHAT_QUEUE,
     CHAT_SOCKET_CLOSED,
+    CHAT_TYPING,
     END_CHAT,
     POST_CHAT_MESSAGE,
     START_CHAT,
@@ -67,6 +70,9 @@ logger = logging.getLogger("helpdesk.gateway.chat")
 MAX_FRAME_CHARS = 10_000
 # An agent's socket speaks in many chats at once, each limited by the chat service too.
 AGENT_FRAME_FACTOR = 20
+# "Is typing" is a hint, not a message: clients send it at most every few seconds while
+# someone writes, and more often than this per chat is dropped here without a word.
+TYPING_INTERVAL_SECONDS = 2.0
 
 
 # What clients send: one model per frame type, validated before anything is asked.
@@ -87,6 +93,11 @@ class EndFrame(Transient):
     chat_id: Id | None = None
 
 
+class TypingFrame(Transient):
+    type: Literal["typing"]
+    chat_id: Id | None = None
+
+
 class AcceptFrame(Transient):
     type: Literal["accept"]
     chat_id: Id
@@ -100,8 +111,14 @@ class AgentEndFrame(EndFrame):
     chat_id: Id
 
 
-UserFrame = Annotated[StartFrame | TextFrame | EndFrame, Field(discriminator="type")]
-AgentFrame = Annotated[AcceptFrame | AgentTextFrame | AgentEndFrame, Field(discriminator="type")]
+class AgentTypingFrame(TypingFrame):
+    chat_id: Id
+
+
+UserFrame = Annotated[StartFrame | TextFrame | TypingFrame | EndFrame, Field(discriminator="type")]
+AgentFrame = Annotated[
+    AcceptFrame | AgentTextFrame | AgentTypingFrame | AgentEndFrame, Field(discriminator="type")
+]
 
 
 class OfflineFrame(BaseModel):
@@ -180,9 +197,10 @@ class ChatSocket:
         self.endpoint = Endpoint(gateway_id=hub.gateway_id, socket_id=uuid.uuid4().hex)
         # The chats this socket is in, as the chat service's notices told it.
         self.chat_ids: set[str] = set()
+        # When this socket last said it was typing, per chat (None: a user's only chat).
+        self.typed_at: dict[str | None, float] = {}
         self.outbox = SocketOutbox(websocket)
         settings = hub.settings
-        # Refused here, a flood of frames never becomes calls to the chat service.
         self.frame_rate = TokenBucket.full(
             settings.chat_frames_per_minute * self.frame_factor,
             settings.chat_frame_burst * self.frame_factor,
@@ -222,6 +240,7 @@ class ChatSocket:
             if notice.chat_id not in self.chat_ids:
                 return
             self.chat_ids.discard(notice.chat_id)
+            self.typed_at.pop(notice.chat_id, None)
         else:
             self.chat_ids.add(notice.chat_id)
         self.send(as_text(notice))
@@ -235,26 +254,37 @@ class ChatSocket:
     async def ask(self, route: RpcRoute[RequestT, None], request: RequestT) -> None:
         await self.hub.rpc.call(route, request)
 
+    async def show_typing(self, chat_id: str | None) -> None:
+        """Pass "typing" on, at most once per TYPING_INTERVAL_SECONDS per chat."""
+        now = time.monotonic()
+        if now - self.typed_at.get(chat_id, -TYPING_INTERVAL_SECONDS) < TYPING_INTERVAL_SECONDS:
+            return
+        self.typed_at[chat_id] = now
+        await self.ask(CHAT_TYPING, ShowTyping(sender=self.endpoint, chat_id=chat_id))
+
     async def _receive(self) -> None:
         while True:
             message = await self.websocket.receive()
             if message["type"] == "websocket.disconnect":
                 return
-            if not self.frame_rate.take(datetime.now(UTC)):
-                self.error("too many frames; slow down", "chat_frames_rate_limited")
-                continue
             text = message.get("text")
             if text is None or len(text) > MAX_FRAME_CHARS:
-                self.error(
-                    f"send JSON text frames of at most {MAX_FRAME_CHARS} characters",
-                    "frame_too_large",
-                )
+                if self._within_rate():
+                    self.error(
+                        f"send JSON text frames of at most {MAX_FRAME_CHARS} characters",
+                        "frame_too_large",
+                    )
                 continue
             try:
                 frame = self.frames.validate_json(text)
             except ValidationError as error:
-                problems = error.errors(include_input=False, include_url=False)
-                self.error(describe(error), validation_code(problems, prefix="chat_"))
+                if self._within_rate():
+                    problems = error.errors(include_input=False, include_url=False)
+                    self.error(describe(error), validation_code(problems, prefix="chat_"))
+                continue
+            # A typing hint has its own, tighter limit (show_typing): it must never use up
+            # the frames a person's real lines need.
+            if not isinstance(frame, TypingFrame) and not self._within_rate():
                 continue
             try:
                 await self.handle(frame)
@@ -265,6 +295,13 @@ class ChatSocket:
                     await self._reconcile()
             except HelpdeskError as error:
                 self.error(error.message, error.code)
+
+    def _within_rate(self) -> bool:
+        """Count one frame; refused here, a flood never becomes calls to the chat service."""
+        if self.frame_rate.take(datetime.now(UTC)):
+            return True
+        self.error("too many frames; slow down", "chat_frames_rate_limited")
+        return False
 
     async def _heartbeat(self) -> None:
         """Keeps this socket's chats alive in the chat service and finds ones it lost."""
@@ -298,11 +335,13 @@ class UserChatSocket(ChatSocket):
     side = "user"
     frames = TypeAdapter(UserFrame)
 
-    async def handle(self, frame: StartFrame | TextFrame | EndFrame) -> None:
+    async def handle(self, frame: StartFrame | TextFrame | TypingFrame | EndFrame) -> None:
         if isinstance(frame, StartFrame):
             await self._start(frame)
         elif isinstance(frame, TextFrame):
             await self.ask(POST_CHAT_MESSAGE, PostMessage(sender=self.endpoint, text=frame.text))
+        elif isinstance(frame, TypingFrame):
+            await self.show_typing(None)
         else:
             await self.ask(END_CHAT, EndChat(by=self.endpoint))
 
@@ -339,18 +378,23 @@ class AgentChatSocket(ChatSocket):
             return
         self.send(as_text(snapshot))
 
-    async def handle(self, frame: AcceptFrame | AgentTextFrame | AgentEndFrame) -> None:
+    async def handle(
+        self, frame: AcceptFrame | AgentTextFrame | AgentTypingFrame | AgentEndFrame
+    ) -> None:
         if isinstance(frame, AcceptFrame):
             accept = AcceptChat(
                 chat_id=frame.chat_id,
                 agent=self.endpoint,
                 agent_id=self.caller.id,
                 agent_name=self.caller.name,
+                agent_account_id=self.caller.account_id,
             )
             await self.ask(ACCEPT_CHAT, accept)
         elif isinstance(frame, AgentTextFrame):
             line = PostMessage(sender=self.endpoint, chat_id=frame.chat_id, text=frame.text)
             await self.ask(POST_CHAT_MESSAGE, line)
+        elif isinstance(frame, AgentTypingFrame):
+            await self.show_typing(frame.chat_id)
         else:
             await self.ask(END_CHAT, EndChat(by=self.endpoint, chat_id=frame.chat_id))
 

@@ -5,6 +5,7 @@ import { h, fill, labelled } from "./lib/dom.js";
 import { lang, onLangChange, setLang, setTimeZone, t } from "./lib/i18n.js";
 import { Announcer } from "./console/announce.js";
 import { AgentChats } from "./console/chats.js";
+import { KnowledgeReport } from "./console/kb.js";
 import { LiveSocket } from "./lib/live.js";
 import { TicketQueue } from "./console/queue.js";
 
@@ -34,22 +35,24 @@ async function start(token) {
   const [info, config] = await Promise.all([api.get("/api/v1/help"), api.get("/web/config.json")]);
   setTimeZone(info.support_hours.timezone);
   const queue = new TicketQueue(api, config, document.getElementById("queue-pane"), document.getElementById("ticket-pane"));
-  const chats = new AgentChats(api);
+  const chats = new AgentChats(api, config);
   const announcer = new Announcer(api);
-  const side = new SidePane(document.getElementById("side-pane"), chats, announcer);
+  const knowledge = new KnowledgeReport(api);
+  const side = new SidePane(document.getElementById("side-pane"), chats, announcer, knowledge);
   // New tickets and replies from anywhere: the queue and an open ticket stay current.
   const stream = new LiveSocket(api.socketUrl("/api/v1/agent/stream"), (frame) => queue.onEvent(frame));
-  parts = [queue, chats, announcer, side, { stop: () => stream.close() }];
+  parts = [queue, chats, announcer, knowledge, side, { stop: () => stream.close() }];
   document.getElementById("console").hidden = false;
   notice.hidden = true;
   queue.load();
 }
 
-/** The right-hand column: chats and the announcement form, one at a time. */
+/** The right-hand column: chats, the announcement form and the knowledge base report, one at a time. */
 class SidePane {
-  constructor(root, chats, announcer) {
+  constructor(root, chats, announcer, knowledge) {
     this.chats = chats;
     this.announcer = announcer;
+    this.knowledge = knowledge;
     this.tab = "chats";
     this.tabs = h("div", { class: "hd-subtabs", role: "tablist" });
     this.body = h("div", { class: "side-body" });
@@ -61,7 +64,8 @@ class SidePane {
 
   render() {
     this.renderTabs();
-    fill(this.body, this.tab === "chats" ? this.chats.root : this.announcer.root);
+    const shown = { chats: this.chats, announce: this.announcer, kb: this.knowledge }[this.tab];
+    fill(this.body, shown.root);
   }
 
   renderTabs() {
@@ -71,6 +75,7 @@ class SidePane {
       [
         ["chats", t("chats")],
         ["announce", t("announce")],
+        ["kb", t("kb_tab")],
       ].map(([id, label]) =>
         h(
           "button",
@@ -83,6 +88,7 @@ class SidePane {
             onclick: () => {
               this.tab = id;
               this.render();
+              if (id === "kb") this.knowledge.load();
             },
           },
           label,

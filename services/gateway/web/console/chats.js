@@ -1,12 +1,17 @@
 // The agent's side of live chat: the waiting queue with Accept, and several conversations
 // at once, each with its own log and composer. Nothing is kept after a chat ends but what
 // is on this screen, and closing the console ends the agent's chats.
+import { attachControl, chatFileView, sendChatFile } from "../lib/chatfiles.js";
 import { h, fill } from "../lib/dom.js";
 import { errorText, formatTime, t } from "../lib/i18n.js";
 import { LiveSocket } from "../lib/live.js";
+import { takeFiles } from "../lib/paste.js";
+import { TypingIndicator, typingSignal } from "../lib/typing.js";
 
 export class AgentChats {
-  constructor(api) {
+  constructor(api, config) {
+    this.api = api;
+    this.config = config;
     this.waiting = [];
     this.conversations = new Map();
     this.onQueueChange = () => {};
@@ -58,7 +63,11 @@ export class AgentChats {
         break;
       }
       case "message":
+      case "file":
         this.conversations.get(frame.chat_id)?.add(frame);
+        break;
+      case "typing":
+        this.conversations.get(frame.chat_id)?.typingSeen();
         break;
       case "ended":
         this.conversations.get(frame.chat_id)?.end(frame.reason);
@@ -76,6 +85,10 @@ export class AgentChats {
 
   send(chatId, text) {
     return this.socket.send({ type: "message", chat_id: chatId, text });
+  }
+
+  typing(chatId) {
+    this.socket.send({ type: "typing", chat_id: chatId });
   }
 
   end(chatId) {
@@ -143,7 +156,18 @@ class Conversation {
     this.ended = null;
     this.title = h("h3", {});
     this.log = h("ol", { class: "hd-chat-log", "aria-live": "polite" });
-    this.input = h("input", { type: "text", name: "text", maxlength: "2000", autocomplete: "off" });
+    this.typing = new TypingIndicator();
+    const signalTyping = typingSignal(() => this.chats.typing(this.chatId));
+    this.input = h("input", {
+      type: "text",
+      name: "text",
+      maxlength: "2000",
+      autocomplete: "off",
+      oninput: () => {
+        if (this.input.value.trim()) signalTyping();
+      },
+    });
+    this.fileError = h("div", { class: "conversation-file-error", "aria-live": "assertive" });
     this.sendButton = h("button", { type: "submit", class: "hd-button hd-primary hd-small" });
     this.endButton = h("button", {
       type: "button",
@@ -162,6 +186,7 @@ class Conversation {
           if (text && this.chats.send(this.chatId, text)) this.input.value = "";
         },
       },
+      attachControl(chats.config.accept, (file) => this.shareFile(file)),
       this.input,
       this.sendButton,
     );
@@ -170,9 +195,13 @@ class Conversation {
       { class: "conversation", dataset: { chatId: this.chatId } },
       h("header", { class: "conversation-head" }, this.title, this.endButton),
       this.log,
+      this.typing.node,
+      this.fileError,
       this.composer,
       this.footer,
     );
+    // A screenshot pasted into the composer or a file dropped on the conversation is sent.
+    takeFiles(this.node, (file) => this.shareFile(file));
     this.log.append(h("li", { class: "hd-line hd-line-agent" }, h("span", { class: "hd-line-text" }, accepted.question || "")));
     this.renderChrome();
   }
@@ -191,21 +220,44 @@ class Conversation {
   }
 
   add(frame) {
+    if (frame.from === "user") this.typing.hide();
+    const content = frame.file
+      ? chatFileView(this.chats.api, this.chatId, frame.file, (error) => this.showFileError(error))
+      : h("span", { class: "hd-line-text" }, frame.text);
     this.log.append(
       h(
         "li",
         // Mirrored from the Help menu: here the agent's own lines sit on the right.
         { class: `hd-line ${frame.from === "agent" ? "hd-line-user" : "hd-line-agent"}` },
-        h("span", { class: "hd-line-text" }, frame.text),
+        content,
         h("time", { datetime: frame.at }, formatTime(frame.at)),
       ),
     );
     this.log.scrollTop = this.log.scrollHeight;
   }
 
+  typingSeen() {
+    if (!this.ended) this.typing.show(t("chat_typing", { name: this.person.name || t("chat_user") }));
+  }
+
+  async shareFile(file) {
+    if (this.ended) return;
+    fill(this.fileError);
+    try {
+      await sendChatFile(this.chats.api, this.chats.config, this.chatId, file);
+    } catch (error) {
+      this.showFileError(error);
+    }
+  }
+
+  showFileError(error) {
+    fill(this.fileError, h("p", { class: "hd-error", role: "alert" }, errorText(error.code || null, error.detail || error.message || "")));
+  }
+
   end(reason) {
     if (this.ended) return;
     this.ended = reason;
+    this.typing.hide();
     this.composer.remove();
     this.node.classList.add("ended");
     this.renderChrome();

@@ -3,6 +3,7 @@
 import { refusal } from "../lib/api.js";
 import { debounce, h, fill, labelled } from "../lib/dom.js";
 import { IMPORTANCES, STATUSES, formatDateTime, formatRelative, t } from "../lib/i18n.js";
+import { LatestOnly, STALE } from "../lib/latest.js";
 import { pager } from "../lib/pager.js";
 import { ReplyDraft } from "../lib/reply.js";
 import { thread } from "../lib/thread.js";
@@ -26,6 +27,7 @@ export class TicketQueue {
     // The status the next reply sets ("" keeps the ticket's own rule).
     this.replyStatus = "";
     this.notice = null;
+    this.loads = new LatestOnly();
     this.reload = debounce(() => this.load(), RELOAD_DELAY_MS);
     this.render();
   }
@@ -39,7 +41,11 @@ export class TicketQueue {
 
   async load() {
     try {
-      this.list = await this.api.get("/api/v1/agent/tickets", { ...this.filters, page: this.page, page_size: PAGE_SIZE });
+      const list = await this.loads.run(() =>
+        this.api.get("/api/v1/agent/tickets", { ...this.filters, page: this.page, page_size: PAGE_SIZE }),
+      );
+      if (list === STALE) return;
+      this.list = list;
       this.error = null;
     } catch (error) {
       this.error = refusal(error);

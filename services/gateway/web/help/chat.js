@@ -2,8 +2,11 @@
 // The conversation lives only in this page's memory and the socket: closing the window
 // (or the page) ends the chat, and nothing of it is saved unless the user turns it into
 // a ticket, which pre-fills the New ticket form from this copy.
+import { attachControl, chatFileView, sendChatFile } from "../lib/chatfiles.js";
 import { h, fill, labelled } from "../lib/dom.js";
 import { errorText, formatDateTime, formatTime, t } from "../lib/i18n.js";
+import { takeFiles } from "../lib/paste.js";
+import { TypingIndicator, typingSignal } from "../lib/typing.js";
 import { contactList, supportLine } from "./hours.js";
 
 const SUBJECT_MAX = 200;
@@ -89,7 +92,8 @@ function lineView(line) {
   return h(
     "li",
     { class: `hd-line hd-line-${line.from}` },
-    h("span", { class: "hd-line-text" }, line.text),
+    // A file's view is built once: its preview is this page's copy of the image.
+    line.file ? line.fileView : h("span", { class: "hd-line-text" }, line.text),
     h("time", { datetime: line.at }, formatTime(line.at)),
   );
 }
@@ -98,6 +102,8 @@ export class ChatWindow {
   constructor(desk) {
     this.desk = desk;
     this.form = { name: nameFromToken(desk.api.token), phone: "", question: "" };
+    this.typing = new TypingIndicator();
+    this.signalTyping = typingSignal(() => this.socket?.send(JSON.stringify({ type: "typing" })));
     this.reset();
     this.minimized = false;
     // A reload or a closed tab ends the chat: the browser asks first, as the manual warns.
@@ -116,11 +122,15 @@ export class ChatWindow {
         if (event.key === "Escape") this.minimize(true);
       },
     });
+    // A screenshot pasted or a file dropped anywhere in the window goes into the chat.
+    takeFiles(this.node, (file) => this.shareFile(file));
     document.body.append(this.node);
   }
 
   reset() {
     this.state = "form";
+    this.chatId = null;
+    this.typing?.hide();
     this.lines = [];
     this.position = null;
     this.agent = null;
@@ -220,6 +230,7 @@ export class ChatWindow {
     switch (frame.type) {
       case "queued":
         this.state = "queued";
+        this.chatId = frame.chat_id;
         this.position = frame.position;
         break;
       case "accepted":
@@ -228,11 +239,21 @@ export class ChatWindow {
         this.lines.push({ from: "system", text: t("chat_accepted", { agent: frame.agent_name }), at: new Date().toISOString() });
         break;
       case "message":
-        this.lines.push({ from: frame.from, text: frame.text, at: frame.at });
-        if (this.minimized && frame.from !== "user") this.unread += 1;
+      case "file": {
+        const line = { from: frame.from, text: frame.text, file: frame.file, at: frame.at };
+        if (frame.file) line.fileView = chatFileView(this.desk.api, frame.chat_id, frame.file, (error) => this.fail(error));
+        this.lines.push(line);
+        if (frame.from !== "user") {
+          this.typing.hide();
+          if (this.minimized) this.unread += 1;
+        }
         // Appended, not re-rendered: the user may be typing in the composer.
-        if (this.appendLine(this.lines[this.lines.length - 1])) return;
+        if (this.appendLine(line)) return;
         break;
+      }
+      case "typing":
+        if (frame.from === "agent") this.typing.show(t("chat_typing", { name: this.agent || t("chat_support") }));
+        return;
       case "ended":
         this.end(frame.reason);
         return;
@@ -262,8 +283,29 @@ export class ChatWindow {
     this.render();
   }
 
+  /** Send a chosen, pasted or dropped file; only a live chat takes one. */
+  async shareFile(file) {
+    if (this.state !== "live" || !this.chatId) {
+      if (this.state === "queued") this.fail({ code: "chat_not_accepted_yet" });
+      return;
+    }
+    this.clearError();
+    try {
+      await sendChatFile(this.desk.api, this.desk.config, this.chatId, file);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** A refusal (of the server, by its code, or this page's own text) above the composer. */
+  fail(error) {
+    this.error = { code: error.code || null, detail: error.detail || error.message || "" };
+    if (!this.showError()) this.render();
+  }
+
   end(reason) {
     this.state = "ended";
+    this.typing.hide();
     this.endedReason = reason;
     this.hangUp();
     this.render();
@@ -313,7 +355,7 @@ export class ChatWindow {
       `[${t("chat_question")}] ${question}`,
       ...this.lines
         .filter((line) => line.from !== "system")
-        .map((line) => `[${formatTime(line.at)}] ${who[line.from]}: ${line.text}`),
+        .map((line) => `[${formatTime(line.at)}] ${who[line.from]}: ${line.file ? t("chat_file_line", { name: line.file.filename }) : line.text}`),
     ];
     this.minimize(true);
     this.desk.open("ticket", { subject, message: lines.join("\n") });
@@ -454,6 +496,7 @@ export class ChatWindow {
         ? h(
             "form",
             { class: "hd-composer", onsubmit: (event) => this.say(event) },
+            attachControl(this.desk.config.accept, (file) => this.shareFile(file)),
             h("label", { for: "hd-chat-text", class: "hd-visually-hidden" }, t("chat_type")),
             h("input", {
               id: "hd-chat-text",
@@ -464,7 +507,10 @@ export class ChatWindow {
               placeholder: t("chat_type"),
               value: this.draftText,
               "data-autofocus": true,
-              oninput: (event) => (this.draftText = event.target.value),
+              oninput: (event) => {
+                this.draftText = event.target.value;
+                if (this.draftText.trim()) this.signalTyping();
+              },
             }),
             h("button", { type: "submit", class: "hd-button hd-primary" }, t("chat_send")),
           )
@@ -479,7 +525,7 @@ export class ChatWindow {
         ? this.newChatButton()
         : h("button", { type: "button", class: "hd-link-button hd-end-chat", onclick: () => this.end("ended_by_user") }, t("chat_end")),
     );
-    return [status, log, this.errorView(), composer, actions];
+    return [status, log, this.state === "live" ? this.typing.node : null, this.errorView(), composer, actions];
   }
 
   /** Add one line to the visible log; false when there is no log to add it to. */

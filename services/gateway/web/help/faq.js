@@ -1,10 +1,15 @@
 // FAQ: the knowledge base's chapters, search as you type, and an article's text.
 import { debounce, h, fill, highlighted } from "../lib/dom.js";
 import { lang, t } from "../lib/i18n.js";
+import { LatestOnly, STALE } from "../lib/latest.js";
 import { renderMarkdown } from "../lib/markdown.js";
+import { HelpfulVote } from "./helpful.js";
 
 // Short enough to feel instant, long enough not to search on every keystroke of a word.
 const SEARCH_DELAY_MS = 200;
+// A search with no results that stays on screen this long (or is sent with Enter) is what
+// the user looked for, not a word half typed: only then is it reported as a content gap.
+const SETTLED_MS = 1500;
 
 export class FaqSection {
   constructor(desk) {
@@ -17,9 +22,12 @@ export class FaqSection {
     this.resultsLang = null;
     this.article = null;
     this.error = null;
-    // Answers can arrive out of order; only the latest query's may be shown.
-    this.searchSeq = 0;
+    this.searches = new LatestOnly();
     this.search = debounce(() => this.runSearch(), SEARCH_DELAY_MS);
+    this.vote = null;
+    // Each query is reported once per page: repeating it adds nothing to the report.
+    this.reported = new Set();
+    this.settleTimer = null;
     // Built once: re-creating the search box (when chapters or results arrive) would take
     // the focus, and the text being typed, away from the user.
     this.searchInput = h("input", {
@@ -37,7 +45,11 @@ export class FaqSection {
       this.root,
       h(
         "form",
-        { class: "hd-search", role: "search", onsubmit: (event) => (event.preventDefault(), this.runSearch()) },
+        {
+          class: "hd-search",
+          role: "search",
+          onsubmit: (event) => (event.preventDefault(), this.runSearch({ settled: true })),
+        },
         this.searchInput,
       ),
       this.content,
@@ -66,31 +78,51 @@ export class FaqSection {
   }
 
   /** Search for what is typed; the results replace an open article unless `keepArticle`. */
-  async runSearch({ keepArticle = false } = {}) {
+  async runSearch({ keepArticle = false, settled = false, asked = true } = {}) {
     const query = this.query.trim();
-    const seq = ++this.searchSeq;
+    clearTimeout(this.settleTimer);
     if (query.length < 2) {
+      this.searches.forget();
       this.results = null;
       this.renderContent();
       return;
     }
     try {
-      const found = await this.desk.api.get("/api/v1/kb/search", { q: query, lang: lang(), limit: 8 });
-      if (seq !== this.searchSeq) return;
+      const found = await this.searches.run(() => this.desk.api.get("/api/v1/kb/search", { q: query, lang: lang(), limit: 8 }));
+      if (found === STALE) return;
       this.results = found.items;
       this.resultsLang = lang();
       this.error = null;
     } catch (error) {
-      if (seq !== this.searchSeq) return;
       this.error = this.desk.describe(error);
     }
     if (!keepArticle) this.article = null;
     this.renderContent();
+    // `asked`: the user's own search, not the same one run again in another language.
+    if (asked && this.results && !this.results.length) {
+      if (settled) this.reportMissed(query);
+      else this.settleTimer = setTimeout(() => this.reportMissed(query), SETTLED_MS);
+    }
+  }
+
+  /** Tell support that this search found nothing, if it is still what is on screen. */
+  async reportMissed(query) {
+    const key = `${lang()}:${query.toLowerCase()}`;
+    const onScreen = query === this.query.trim() && this.resultsLang === lang() && this.results?.length === 0;
+    if (!onScreen || this.reported.has(key)) return;
+    this.reported.add(key);
+    try {
+      await this.desk.api.post("/api/v1/kb/missed-searches", { q: query, lang: lang() });
+    } catch {
+      // The report is support's bookkeeping; the user loses nothing when it fails.
+      this.reported.delete(key);
+    }
   }
 
   async openArticle(slug, { focus = true } = {}) {
     try {
       this.article = await this.desk.api.get(`/api/v1/kb/articles/${encodeURIComponent(slug)}`);
+      this.vote = new HelpfulVote(this.desk, this.article.slug);
       this.error = null;
     } catch (error) {
       this.error = this.desk.describe(error);
@@ -108,7 +140,8 @@ export class FaqSection {
     // Results in the previous language are stale: ask again in the new one, behind the
     // open article if there is one. (Only then: searching again on every render closed
     // the article a result had just opened.)
-    if (this.results && this.resultsLang !== lang()) this.runSearch({ keepArticle: true });
+    if (this.results && this.resultsLang !== lang()) this.runSearch({ keepArticle: true, asked: false });
+    this.vote?.render();
     this.renderContent();
   }
 
@@ -207,7 +240,30 @@ export class FaqSection {
       ),
       h("h3", { tabindex: "-1" }, this.article.title),
       h("div", { class: "hd-article-body" }, renderMarkdown(this.article.body_markdown)),
+      this.vote.root,
+      this.relatedView(),
       this.stillNeedHelp(),
+    );
+  }
+
+  relatedView() {
+    const related = this.article.related || [];
+    if (!related.length) return null;
+    return h(
+      "nav",
+      { class: "hd-related", "aria-label": t("kb_related") },
+      h("h4", {}, t("kb_related")),
+      h(
+        "ul",
+        {},
+        related.map((ref) =>
+          h(
+            "li",
+            {},
+            h("button", { type: "button", class: "hd-link-button", onclick: () => this.openArticle(ref.slug) }, ref.title),
+          ),
+        ),
+      ),
     );
   }
 

@@ -2,6 +2,7 @@
 // a ticket's preview with its messages and a reply box, and support's messages (pop-ups).
 import { h, fill, labelled } from "../lib/dom.js";
 import { STATUSES, formatDateTime, t } from "../lib/i18n.js";
+import { LatestOnly, STALE } from "../lib/latest.js";
 import { pager } from "../lib/pager.js";
 import { ReplyDraft } from "../lib/reply.js";
 import { thread } from "../lib/thread.js";
@@ -22,6 +23,7 @@ export class HistorySection {
     this.filters = { date: "", subject: "", status: "" };
     this.page = 1;
     this.list = null;
+    this.loads = new LatestOnly();
     this.subjects = [];
     this.popups = new PopupHistory(desk, {
       openTicket: (number) => this.openTicket(number),
@@ -74,10 +76,14 @@ export class HistorySection {
     this.error = null;
     try {
       if (this.tab === "tickets") {
-        const [list, subjects] = await Promise.all([
-          this.desk.api.get("/api/v1/tickets", { ...this.filters, page: this.page, page_size: PAGE_SIZE }),
-          this.desk.api.get("/api/v1/tickets/subjects"),
-        ]);
+        const answers = await this.loads.run(() =>
+          Promise.all([
+            this.desk.api.get("/api/v1/tickets", { ...this.filters, page: this.page, page_size: PAGE_SIZE }),
+            this.desk.api.get("/api/v1/tickets/subjects"),
+          ]),
+        );
+        if (answers === STALE) return;
+        const [list, subjects] = answers;
         this.list = list;
         this.subjects = subjects;
       } else {

@@ -96,20 +96,18 @@ export class TicketSection {
     this.suggestionBox = h("div", { class: "hd-suggestions", "aria-live": "polite" });
     this.errorBox = h("div", { class: "hd-form-error", "aria-live": "assertive" });
     this.submit = h("button", { type: "submit", class: "hd-button hd-primary" });
-    fill(
-      this.root,
-      h(
-        "form",
-        { class: "hd-form", novalidate: true, onsubmit: (event) => this.send(event) },
-        this.withError("subject", labelled(t("subject"), subject)),
-        this.suggestionBox,
-        this.withError("message", labelled(t("message"), message)),
-        labelled(t("importance"), importance),
-        this.file.render(),
-        this.errorBox,
-        h("div", { class: "hd-actions" }, this.submit),
-      ),
+    const form = h(
+      "form",
+      { class: "hd-form", novalidate: true, onsubmit: (event) => this.send(event) },
+      this.withError("subject", labelled(t("subject"), subject)),
+      this.suggestionBox,
+      this.withError("message", labelled(t("message"), message)),
+      labelled(t("importance"), importance),
+      this.file.render(),
+      this.errorBox,
+      h("div", { class: "hd-actions" }, this.submit),
     );
+    fill(this.root, this.file.takeFrom(form));
     this.renderSuggestions();
     this.renderState();
   }

@@ -52,7 +52,7 @@ export class Api {
     return url.toString();
   }
 
-  async request(method, path, { query, json, form, headers = {} } = {}) {
+  async request(method, path, { query, json, form, file, headers = {} } = {}) {
     const init = { method, headers: { ...headers } };
     if (this.token) init.headers.Authorization = `Bearer ${this.token}`;
     if (json !== undefined) {
@@ -60,6 +60,10 @@ export class Api {
       init.body = JSON.stringify(json);
     } else if (form) {
       init.body = form;
+    } else if (file) {
+      // The bytes as they are: the gateway keeps a chat's file in memory, never as a form.
+      init.headers["Content-Type"] = "application/octet-stream";
+      init.body = file;
     }
     let response;
     try {
@@ -92,20 +96,41 @@ export class Api {
     return this.request("POST", path, { form, headers });
   }
 
-  /** Save an attachment as a file: fetched with the bearer token, which a plain link cannot send. */
-  async download(attachment) {
-    const response = await fetch(this.url(`/api/v1/attachments/${attachment.id}`), {
-      headers: { Authorization: `Bearer ${this.token}` },
-    });
-    if (!response.ok) throw new ApiError(response.status, response.statusText);
-    const link = document.createElement("a");
-    link.href = URL.createObjectURL(await response.blob());
-    link.download = attachment.filename;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+  /** A file's bytes as the request body (a file shared in chat). */
+  upload(path, file, query) {
+    return this.request("POST", path, { query, file });
   }
+
+  /** A file's bytes, fetched with the bearer token, which a plain link or <img> cannot send. */
+  async blob(path) {
+    let response;
+    try {
+      response = await fetch(this.url(path), { headers: { Authorization: `Bearer ${this.token}` } });
+    } catch {
+      throw new ApiError(0, "network");
+    }
+    if (!response.ok) {
+      const body = await response.json().catch(() => null);
+      throw new ApiError(response.status, explain(body && body.detail, response.statusText), body && body.code);
+    }
+    return response.blob();
+  }
+
+  /** Save a ticket's attachment as a file. */
+  async download(attachment) {
+    saveBlob(await this.blob(`/api/v1/attachments/${attachment.id}`), attachment.filename);
+  }
+}
+
+/** Offer `blob` to the user as a downloaded file named `filename`. */
+export function saveBlob(blob, filename) {
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
 }
 
 /** Any failure as a sentence for the user: a refusal translated by its code, else its text. */

@@ -1,7 +1,9 @@
-// The one attachment of a ticket or a reply: its limits shown before choosing, a size
-// check before sending (the gateway checks type and size again, by content).
+// The one attachment of a ticket or a reply: chosen, pasted or dropped; its limits shown
+// before choosing, a size check before sending (the gateway checks type and size again,
+// by content).
 import { h, uid } from "./dom.js";
 import { formatSize, t } from "./i18n.js";
+import { takeFiles } from "./paste.js";
 
 export class FilePicker {
   constructor(config) {
@@ -28,7 +30,7 @@ export class FilePicker {
       { class: "hd-field hd-file" },
       h("label", { for: inputId }, t("file")),
       this.input,
-      h("small", { class: "hd-hint", id: hintId }, t("file_limits", { mb: this.config.max_attachment_mb })),
+      h("small", { class: "hd-hint", id: hintId }, t("file_limits", { mb: this.config.max_attachment_mb }), " ", t("file_paste_hint")),
       this.status,
     );
     this.renderStatus();
@@ -44,7 +46,14 @@ export class FilePicker {
     }
     this.error = null;
     this.file = file;
+    // A pasted or dropped file shows in the input as if it had been chosen there.
+    if (file && this.input.files[0] !== file) this.keepChosen();
     this.renderStatus();
+  }
+
+  /** The whole `form` takes a pasted screenshot or a dropped file as the attachment. */
+  takeFrom(form) {
+    return takeFiles(form, (file) => this.choose(file));
   }
 
   keepChosen() {

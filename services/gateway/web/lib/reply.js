@@ -51,7 +51,7 @@ export class ReplyDraft {
       field.append(h("p", { class: "hd-error hd-field-error", role: "alert" }, t("reply_blank")));
       text.focus();
     };
-    return h(
+    const form = h(
       "form",
       {
         class: className,
@@ -71,6 +71,7 @@ export class ReplyDraft {
       extras,
       h("div", { class: "hd-actions" }, submit),
     );
+    return this.file.takeFrom(form);
   }
 
   /** Posts the reply to `url` with any `fields` more; the draft is cleared once the gateway has it. */
