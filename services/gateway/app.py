@@ -9,7 +9,17 @@ from fastapi.telemetry import TelemetryConfig
 from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from services.gateway.api import agent, chat_files, demo, health, help, popups, system, tickets
+from services.gateway.api import (
+    agent,
+    chat_files,
+    demo,
+    email_copies,
+    health,
+    help,
+    popups,
+    system,
+    tickets,
+)
 from services.gateway.api.pages import install_pages
 from services.gateway.attachments import routes as attachments
 from services.gateway.attachments.uploads import AttachmentUploads
@@ -136,6 +146,7 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
         kb_report,
         popups,
         chat_files,
+        email_copies,
     ):
         app.include_router(module.router)
     app.include_router(popups.announcements)

@@ -146,6 +146,11 @@ const WORDS = {
     popup_snoozed: "przypomnienie {when}",
     tickets_tab: "Zgłoszenia",
     popups_tab: "Wiadomości od wsparcia",
+    // E-mail copies of support's answers (Ticket history)
+    email_copies_label: "Wysyłaj mi e-mailem kopię każdej odpowiedzi wsparcia",
+    email_copies_to: "Na adres {address}, z linkiem do zgłoszenia w menu Pomoc.",
+    email_copies_on: "Kopie odpowiedzi będą wysyłane e-mailem.",
+    email_copies_off: "Kopie odpowiedzi nie będą już wysyłane.",
     // Pop-ups
     popup_for_ticket: "Dotyczy zgłoszenia {number}",
     remind_later: "Przypomnij później",
@@ -307,6 +312,7 @@ const WORDS = {
     code_message_invalid: "Wpisz treść wiadomości (do 20 000 znaków).",
     code_announcement_user_unknown: "Nie znamy takiego użytkownika w tym koncie. Sprawdź identyfikatory.",
     code_search_query_invalid: "Wpisz do wyszukiwania co najmniej jedno słowo (litery lub cyfry).",
+    code_email_address_missing: "Twoje logowanie nie zawiera adresu e-mail, więc nie możemy wysyłać kopii.",
   },
   en: {
     help: "Help",
@@ -448,6 +454,11 @@ const WORDS = {
     popup_snoozed: "reminder {when}",
     tickets_tab: "Tickets",
     popups_tab: "Messages from support",
+    // E-mail copies of support's answers (Ticket history)
+    email_copies_label: "E-mail me a copy of every answer from support",
+    email_copies_to: "To {address}, with a link to the ticket in the Help menu.",
+    email_copies_on: "Copies of answers will be e-mailed to you.",
+    email_copies_off: "Copies of answers will no longer be sent.",
     popup_for_ticket: "About ticket {number}",
     remind_later: "Remind later",
     remind_in: "Remind me in…",
@@ -604,6 +615,7 @@ const WORDS = {
     code_message_invalid: "Enter the message (up to 20,000 characters).",
     code_announcement_user_unknown: "No such user is known in this account. Check the ids.",
     code_search_query_invalid: "Type at least one word (letters or digits) to search for.",
+    code_email_address_missing: "Your sign-in carries no e-mail address, so no copies can be sent.",
   },
 };
 
