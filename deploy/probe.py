@@ -1,7 +1,7 @@
-"""Tell whether a RabbitMQ or MongoDB-wire server answers at a URL (stdlib only).
+"""Tell whether a RabbitMQ, MongoDB-wire or SMTP server answers at a URL (stdlib only).
 
 Used by the start scripts before anything is installed, so it needs no virtualenv.
-Usage: probe.py amqp|mongodb URL [--wait SECONDS]; exit 0 when it answers.
+Usage: probe.py amqp|mongodb|smtp URL [--wait SECONDS]; exit 0 when it answers.
 """
 
 import argparse
@@ -12,7 +12,7 @@ import time
 from urllib.parse import urlsplit
 
 AMQP_HEADER = b"AMQP\x00\x00\x09\x01"
-DEFAULT_PORTS = {"amqp": 5672, "mongodb": 27017}
+DEFAULT_PORTS = {"amqp": 5672, "mongodb": 27017, "smtp": 1025}
 
 
 def _address(kind: str, url: str) -> tuple[str, int]:
@@ -38,11 +38,19 @@ def _mongodb_answers(sock: socket.socket) -> bool:
     return len(header) == 16 and struct.unpack("<i", header[12:16])[0] == 1
 
 
+def _smtp_answers(sock: socket.socket) -> bool:
+    # A server greets first, with reply code 220 (RFC 5321 §4.2).
+    return sock.recv(3) == b"220"
+
+
+PROBES = {"amqp": _amqp_answers, "mongodb": _mongodb_answers, "smtp": _smtp_answers}
+
+
 def answers(kind: str, url: str) -> bool:
     try:
         with socket.create_connection(_address(kind, url), timeout=2) as sock:
             sock.settimeout(2)
-            return _amqp_answers(sock) if kind == "amqp" else _mongodb_answers(sock)
+            return PROBES[kind](sock)
     except OSError:
         return False
 

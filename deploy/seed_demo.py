@@ -52,9 +52,15 @@ DEMO_TICKETS = [
 ]
 
 
+# This demo user gets e-mail copies of answers: the local start shows them in Mailpit.
+EMAIL_COPIES_FOR = "anna"
+
+
 def token_for(client: httpx.Client, user: dict[str, str]) -> str:
-    fields = ("user_id", "name", "account_id", "role")
-    response = client.post("/api/v1/demo/token", json={key: user[key] for key in fields})
+    fields = ("user_id", "name", "account_id", "role", "email")
+    response = client.post(
+        "/api/v1/demo/token", json={key: user[key] for key in fields if user.get(key)}
+    )
     response.raise_for_status()
     token: str = response.json()["token"]
     return token
@@ -100,6 +106,15 @@ def main(gateway: str) -> None:
         for report in system.json()["services"]:
             state = "answers" if report["reachable"] else f"DOWN ({report['error']})"
             print(f"[seed] {report['service']} service {state}")
+        copies_for = next(user for user in users.json() if user["user_id"] == EMAIL_COPIES_FOR)
+        client.put(
+            "/api/v1/email-copies",
+            json={"enabled": True},
+            headers=bearer(token_for(client, copies_for)),
+        ).raise_for_status()
+        print(
+            f"[seed] e-mail copies of answers on for {copies_for['name']} ({copies_for['email']})"
+        )
         seed_tickets(client, users.json(), agent)
         print(f"[seed] demo tickets in place: {len(DEMO_TICKETS)}")
         print(f"[seed] demo users: {', '.join(user['name'] for user in users.json())}")

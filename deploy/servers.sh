@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Makes a RabbitMQ and a MongoDB-wire server answer on loopback, idempotently.
+# Makes a RabbitMQ, a MongoDB-wire and an SMTP server answer on loopback, idempotently.
 #   - a server already answering at HELPDESK_RABBITMQ_URL / HELPDESK_MONGO_URL is reused;
 #   - otherwise RabbitMQ comes from Debian's package, started detached;
 #   - otherwise secantusd-rs (crate secantus-mdb, Rust over WiredTiger: a single-node
 #     server that behaves like MongoDB, checked by tests/conformance) is started with its
 #     data under var/. Its binary is compiled once with cargo and cached.
-# Usage: deploy/servers.sh [start|stop|status|mongo-binary]
+#   - Mailpit (a local SMTP server that keeps what it receives, with a web UI and an HTTP
+#     API) takes the e-mail copies of answers when HELPDESK_SMTP_HOST is loopback (the
+#     default); one already answering there is reused. Built once with `go install`, cached.
+# Usage: deploy/servers.sh [start|stop|status|mongo-binary|mailpit-binary]
 #   mongo-binary prints the secantusd-rs executable (compiling it if needed), for tests
-#   that run a private database server they can stop and start.
+#   that run a private database server they can stop and start; mailpit-binary likewise.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,6 +21,12 @@ SECANTUS_VERSION="0.5.3-beta.196"
 SECANTUS_ROOT="$CACHE_DIR/secantus-mdb-$SECANTUS_VERSION"
 SECANTUS_BIN="$SECANTUS_ROOT/bin/secantusd-rs"
 SECANTUS_DATA="$VAR_DIR/secantus"
+MAILPIT_VERSION="v1.33.1"
+MAILPIT_BIN="$CACHE_DIR/mailpit-$MAILPIT_VERSION/bin/mailpit"
+SMTP_HOST="${HELPDESK_SMTP_HOST:-127.0.0.1}"
+SMTP_PORT="${HELPDESK_SMTP_PORT:-1025}"
+# Mailpit's web UI and API (not a setting of the help desk: only people and tests read it).
+MAILPIT_UI_PORT="${MAILPIT_UI_PORT:-8025}"
 RABBITMQ_URL="${HELPDESK_RABBITMQ_URL:-amqp://guest:guest@127.0.0.1:5672/}"
 MONGO_URL="${HELPDESK_MONGO_URL:-mongodb://127.0.0.1:27017/}"
 PROBE="python3 $ROOT/deploy/probe.py"
@@ -74,6 +83,50 @@ start_mongodb() {
   say "secantusd-rs is up at $MONGO_URL (log: $LOG_DIR/secantusd.log; stop: deploy/servers.sh stop)"
 }
 
+start_mailpit() {
+  case "$SMTP_HOST" in
+    127.0.0.1|localhost) ;;
+    *) say "HELPDESK_SMTP_HOST is $SMTP_HOST: no local Mailpit"; return ;;
+  esac
+  if $PROBE smtp "smtp://$SMTP_HOST:$SMTP_PORT"; then
+    say "an SMTP server already answers at $SMTP_HOST:$SMTP_PORT: reusing it"
+    return
+  fi
+  build_mailpit
+  mkdir -p "$LOG_DIR"
+  say "starting Mailpit $MAILPIT_VERSION: SMTP 127.0.0.1:$SMTP_PORT, UI 127.0.0.1:$MAILPIT_UI_PORT"
+  # Loopback only; any login accepted (a real relay's credentials work against it too);
+  # no reverse-DNS lookups and no update check (neither is reachable offline).
+  nohup "$MAILPIT_BIN" --smtp "127.0.0.1:$SMTP_PORT" --listen "127.0.0.1:$MAILPIT_UI_PORT" \
+    --smtp-auth-accept-any --smtp-auth-allow-insecure --smtp-disable-rdns \
+    --disable-version-check --max 5000 --database "$VAR_DIR/mailpit.db" \
+    >>"$LOG_DIR/mailpit.log" 2>&1 &
+  echo $! > "$VAR_DIR/mailpit.pid"
+  $PROBE smtp "smtp://127.0.0.1:$SMTP_PORT" --wait 30 \
+    || die "Mailpit did not answer within 30 s; see $LOG_DIR/mailpit.log"
+  say "Mailpit is up: SMTP 127.0.0.1:$SMTP_PORT, mail at http://127.0.0.1:$MAILPIT_UI_PORT/"
+}
+
+find_go() {
+  command -v go 2>/dev/null || { [ -x /usr/local/go/bin/go ] && echo /usr/local/go/bin/go; } || true
+}
+
+build_mailpit() {
+  [ -x "$MAILPIT_BIN" ] && return
+  local go
+  go=$(find_go)
+  if [ -z "$go" ]; then
+    say "installing Go from Debian's packages to build Mailpit" >&2
+    apt_install golang-go
+    go=$(find_go)
+  fi
+  say "building Mailpit $MAILPIT_VERSION once with go install (a few minutes on 2 cores);" >&2
+  say "cached at $(dirname "$MAILPIT_BIN")" >&2
+  GOBIN="$(dirname "$MAILPIT_BIN")" GOFLAGS=-buildvcs=false "$go" install \
+    "github.com/axllent/mailpit@$MAILPIT_VERSION" >&2
+  [ -x "$MAILPIT_BIN" ] || die "go install finished but $MAILPIT_BIN is missing"
+}
+
 find_cargo() {
   command -v cargo 2>/dev/null || { [ -x "$HOME/.cargo/bin/cargo" ] && echo "$HOME/.cargo/bin/cargo"; } || true
 }
@@ -98,6 +151,10 @@ build_secantus() {
 }
 
 stop_servers() {
+  if [ -f "$VAR_DIR/mailpit.pid" ]; then
+    kill "$(cat "$VAR_DIR/mailpit.pid")" 2>/dev/null && say "stopped Mailpit" || true
+    rm -f "$VAR_DIR/mailpit.pid"
+  fi
   if [ -f "$VAR_DIR/mongodb.pid" ]; then
     kill "$(cat "$VAR_DIR/mongodb.pid")" 2>/dev/null && say "stopped the MongoDB-wire server" || true
     rm -f "$VAR_DIR/mongodb.pid"
@@ -110,12 +167,14 @@ stop_servers() {
 status() {
   $PROBE amqp "$RABBITMQ_URL" && say "RabbitMQ answers at $RABBITMQ_URL" || say "RabbitMQ: down"
   $PROBE mongodb "$MONGO_URL" && say "MongoDB-wire server answers at $MONGO_URL" || say "MongoDB: down"
+  $PROBE smtp "smtp://$SMTP_HOST:$SMTP_PORT" && say "SMTP server answers at $SMTP_HOST:$SMTP_PORT" || say "SMTP: down"
 }
 
 case "${1:-start}" in
-  start) mkdir -p "$LOG_DIR"; start_rabbitmq; start_mongodb ;;
+  start) mkdir -p "$LOG_DIR"; start_rabbitmq; start_mongodb; start_mailpit ;;
   stop) stop_servers ;;
   status) status ;;
   mongo-binary) build_secantus; echo "$SECANTUS_BIN" ;;
-  *) die "usage: deploy/servers.sh [start|stop|status|mongo-binary]" ;;
+  mailpit-binary) build_mailpit; echo "$MAILPIT_BIN" ;;
+  *) die "usage: deploy/servers.sh [start|stop|status|mongo-binary|mailpit-binary]" ;;
 esac

@@ -53,4 +53,5 @@ The help desk is running (logs in $VAR_DIR/log, stop with deploy/stop.sh):
   API docs (OpenAPI)          http://127.0.0.1:$GATEWAY_PORT/docs
   Services' health            http://127.0.0.1:${HELPDESK_TICKETS_PORT:-8001}/readyz (tickets), :${HELPDESK_NOTIFICATIONS_PORT:-8002} (notifications), :${HELPDESK_CHAT_PORT:-8003} (chat)
   Services' AsyncAPI          http://127.0.0.1:${HELPDESK_TICKETS_PORT:-8001}/asyncapi
+  E-mail copies (Mailpit)     http://127.0.0.1:${MAILPIT_UI_PORT:-8025}/
 TXT

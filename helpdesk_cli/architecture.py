@@ -33,13 +33,12 @@ from shared.settings import Settings
 from shared.topology import (
     CHAT_EXCHANGE,
     CHAT_PUSH_KEYS,
-    CONSUMED_EVENTS,
     DEAD_LETTER_EXCHANGE,
     DEAD_LETTER_QUEUE,
     EVENTS_EXCHANGE,
     PUBLISHED_EVENTS,
     ServiceName,
-    event_queue,
+    consumed_queues,
 )
 
 GATEWAY = "gateway"
@@ -208,8 +207,7 @@ def _publishing() -> Iterator[Publishing]:
 
 def _event_subscriptions() -> Iterator[Subscription]:
     for service in SERVICES:
-        for kind in CONSUMED_EVENTS[service]:
-            queue = event_queue(service, kind)
+        for queue, _ in consumed_queues(service):
             yield _subscription(queue, EVENTS_EXCHANGE, (queue.routing(),), service)
 
 

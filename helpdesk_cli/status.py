@@ -19,12 +19,10 @@ from shared.rpc import status_route
 from shared.rpc_client import RpcClient
 from shared.settings import Settings
 from shared.signing import BusSigner
-from shared.topology import CONSUMED_EVENTS, DEAD_LETTER_QUEUE, ServiceName, event_queue
+from shared.topology import CONSUMED_EVENTS, DEAD_LETTER_QUEUE, ServiceName, consumed_queues
 
 EVENT_QUEUES = [
-    event_queue(consumer, event).name
-    for consumer, events in CONSUMED_EVENTS.items()
-    for event in events
+    queue.name for consumer in CONSUMED_EVENTS for queue, _ in consumed_queues(consumer)
 ]
 SERVICES: tuple[ServiceName, ...] = get_args(ServiceName)
 

@@ -29,6 +29,9 @@ class Caller(Author):
     """The signed-in person behind a request; the account always comes from the token."""
 
     account_id: str = Field(min_length=1, max_length=200)
+    # The host's `email` claim, when its token has a valid one: where copies of support's
+    # answers go if the person asked for them (shared/email_copies.py).
+    email: str | None = Field(default=None, max_length=254)
 
     @property
     def person_key(self) -> str:

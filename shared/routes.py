@@ -26,6 +26,7 @@ from shared.chat import (
     StartReply,
     StatsQuery,
 )
+from shared.email_copies import EmailCopies, EmailCopiesQuery, SetEmailCopies
 from shared.events import AttachmentRef, Popup
 from shared.knowledge import (
     ArticleOpened,
@@ -118,6 +119,8 @@ READ_POPUP = NOTIFICATIONS.route("read", PopupAction, Popup)
 POPUP_SEEN = NOTIFICATIONS.route("seen", PopupAction, Popup)
 DELETE_POPUP = NOTIFICATIONS.route("delete", PopupAction, Popup)
 ANNOUNCE = NOTIFICATIONS.route("announce", Announce, Announcement)
+EMAIL_COPIES = NOTIFICATIONS.route("email_copies", EmailCopiesQuery, EmailCopies)
+SET_EMAIL_COPIES = NOTIFICATIONS.route("set_email_copies", SetEmailCopies, EmailCopies)
 
 CHAT = ServiceRoutes("chat")
 START_CHAT = CHAT.route("start", StartChat, StartReply)

@@ -3,7 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.vocabulary import IMPORTANCES, Importance
@@ -142,6 +142,22 @@ class Settings(BaseSettings):
     stream_heartbeat_seconds: float = Field(default=25.0, gt=0)
     # How often the notifications service looks for snoozed pop-ups that are due again.
     reminder_scan_seconds: float = Field(default=1.0, gt=0)
+    # E-mail copies of support's answers: the SMTP server the notifications service sends
+    # through (Mailpit on loopback for the local start and the tests; a real relay in
+    # production, with STARTTLS and credentials).
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=1025, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    smtp_from: str = "Pomoc HotelSys <pomoc@example.com>"
+    # One SMTP conversation (connect, hello, send) gives up after this long.
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+    # A failed send waits this long before its redelivery, doubled each time (a quorum
+    # queue's delivery count) up to 60 s; past the delivery limit it is a dead letter.
+    email_retry_seconds: float = Field(default=2.0, gt=0)
+    # The page with the Help menu that a copy's link opens (the host application's page).
+    help_url: str = "http://127.0.0.1:8000/"
 
     @field_validator("sla_hours")
     @classmethod

@@ -1,6 +1,8 @@
 """The broker topology, declared once: exchanges, who sends and keeps which events, dead
 letters, RPC queues, chat pushes."""
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from faststream.rabbit import ExchangeType, QueueType, RabbitExchange, RabbitQueue
@@ -44,22 +46,40 @@ PUBLISHED_EVENTS: dict[ServiceName, tuple[type[Event[Any]], ...]] = {
     "chat": (),
 }
 
-# The events each service keeps a durable queue of (`event_queue`), which its handlers
-# consume and `helpdesk status` reports. The gateway's live pushes are not here: each of
-# its instances binds a transient queue of its own (services/gateway/realtime/push.py).
-CONSUMED_EVENTS: dict[ServiceName, tuple[type[Event[Any]], ...]] = {
+
+@dataclass(frozen=True)
+class Consumed:
+    """An event a service keeps a durable queue of; `purpose` names a second queue of the
+    same event, so slow work (sending e-mail) never holds up the first (a pop-up)."""
+
+    event: type[Event[Any]]
+    purpose: str | None = None
+
+
+# The event queues each service consumes (`event_queue`), which its handlers read and
+# `helpdesk status` reports. The gateway's live pushes are not here: each of its instances
+# binds a transient queue of its own (services/gateway/realtime/push.py).
+CONSUMED_EVENTS: dict[ServiceName, tuple[Consumed, ...]] = {
     # Its own ticket.created: links a new ticket to the articles its author had just read.
-    "tickets": (TicketCreated,),
-    "notifications": (ReplyPosted, TicketUpdated),
+    "tickets": (Consumed(TicketCreated),),
+    "notifications": (
+        Consumed(ReplyPosted),
+        Consumed(TicketUpdated),
+        Consumed(ReplyPosted, purpose="email"),
+    ),
     "chat": (),
 }
 
 
-def event_queue(consumer: ServiceName, event: type[Event[Any]]) -> RabbitQueue:
-    """The durable queue of one consuming service and event type, bound by its routing key."""
+def event_queue(
+    consumer: ServiceName, event: type[Event[Any]], purpose: str | None = None
+) -> RabbitQueue:
+    """The durable queue of one consuming service, purpose and event type, bound by its
+    routing key."""
     routing_key = event_type(event)
+    name = ".".join(part for part in (consumer, purpose, routing_key) if part)
     return RabbitQueue(
-        f"{consumer}.{routing_key}",
+        name,
         queue_type=QueueType.QUORUM,
         durable=True,
         routing_key=routing_key,
@@ -68,6 +88,12 @@ def event_queue(consumer: ServiceName, event: type[Event[Any]]) -> RabbitQueue:
             "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE.name,
         },
     )
+
+
+def consumed_queues(consumer: ServiceName) -> Iterator[tuple[RabbitQueue, type[Event[Any]]]]:
+    """Each event queue `consumer` reads, with the event it carries."""
+    for consumed in CONSUMED_EVENTS[consumer]:
+        yield event_queue(consumer, consumed.event, consumed.purpose), consumed.event
 
 
 def rpc_queue(service: ServiceName, command: str) -> RabbitQueue:

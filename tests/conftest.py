@@ -24,6 +24,7 @@ from shared.people import Caller
 from shared.settings import Settings
 from shared.topology import EVENTS_EXCHANGE
 from tests.support.events import DurableWatch, EventLog
+from tests.support.mailpit import Mailbox
 from tests.support.system import (
     TEST_BUS_KEY,
     TEST_JWT_SECRET,
@@ -57,6 +58,9 @@ def base_settings() -> Settings:
         pytest.fail(f"RabbitMQ does not answer at {settings.rabbitmq_url}: {SERVER_HINT}")
     if not answers("mongodb", settings.mongo_url):
         pytest.fail(f"no MongoDB-wire server answers at {settings.mongo_url}: {SERVER_HINT}")
+    smtp = f"smtp://{settings.smtp_host}:{settings.smtp_port}"
+    if not answers("smtp", smtp):
+        pytest.fail(f"no SMTP server (Mailpit) answers at {smtp}: {SERVER_HINT}")
     return settings
 
 
@@ -87,6 +91,11 @@ def system(
         "HELPDESK_RATE_LIMITS": "off",
         "HELPDESK_RPC_TIMEOUT_SECONDS": "4.0",
         "HELPDESK_LOG_LEVEL": "INFO",
+        # The shared Mailpit; a failed send is tried again within a test's patience.
+        "HELPDESK_SMTP_HOST": base_settings.smtp_host,
+        "HELPDESK_SMTP_PORT": str(base_settings.smtp_port),
+        "HELPDESK_EMAIL_RETRY_SECONDS": "0.5",
+        "HELPDESK_HELP_URL": "https://hotel.example/app/?view=dashboard",
     }
     probe = HelpDesk(env, base_settings, {}, log_dir)
     services = {name: probe.spawn(name) for name in ("tickets", "notifications", "chat", "gateway")}
@@ -115,6 +124,14 @@ def token() -> Callable[..., str]:
 async def gateway(system: HelpDesk) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(base_url=system.gateway_url, timeout=30) as client:
         yield client
+
+
+@pytest.fixture
+async def mailbox() -> AsyncIterator[Mailbox]:
+    """The shared Mailpit's mail, through its HTTP API."""
+    box = Mailbox()
+    yield box
+    await box.close()
 
 
 @pytest.fixture

@@ -12,11 +12,10 @@ from shared.routes import SERVICE_ROUTES
 from shared.topology import (
     CHAT_EXCHANGE,
     CHAT_PUSH_KEYS,
-    CONSUMED_EVENTS,
     EVENTS_EXCHANGE,
     PUBLISHED_EVENTS,
     ServiceName,
-    event_queue,
+    consumed_queues,
 )
 from tests.support.system import HelpDesk
 
@@ -89,7 +88,7 @@ def test_every_queue_a_service_consumes_is_listed_with_its_request_or_event(
     documents: dict[str, Document], service: ServiceName
 ) -> None:
     requests = {route.queue.name: route.request.__name__ for route in SERVICE_ROUTES[service].all}
-    events = {event_queue(service, kind).name: kind.__name__ for kind in CONSUMED_EVENTS[service]}
+    events = {queue.name: kind.__name__ for queue, kind in consumed_queues(service)}
     assert _receives(documents[service]) == requests | events
 
 

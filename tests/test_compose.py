@@ -35,3 +35,12 @@ def test_the_database_requires_a_login_and_the_services_use_one() -> None:
 
 def test_the_broker_management_ui_is_not_published() -> None:
     assert "ports" not in compose()["services"]["rabbitmq"]
+
+
+def test_mailpit_runs_only_in_the_dev_profile_and_its_ui_on_loopback() -> None:
+    services = compose()["services"]
+    mailpit = services["mailpit"]
+    assert mailpit["profiles"] == ["dev"]
+    assert all(port.startswith("127.0.0.1:") for port in mailpit["ports"])
+    # Its SMTP port is reached inside the compose network only, as the default SMTP host.
+    assert compose()["x-helpdesk-env"]["HELPDESK_SMTP_HOST"] == "${HELPDESK_SMTP_HOST:-mailpit}"

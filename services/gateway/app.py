@@ -13,6 +13,7 @@ from services.gateway.api import (
     agent,
     chat_files,
     demo,
+    email_copies,
     health,
     help,
     popups,
@@ -147,6 +148,7 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
         kb_report,
         popups,
         chat_files,
+        email_copies,
     ):
         app.include_router(module.router)
     app.include_router(popups.announcements)

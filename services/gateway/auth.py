@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import jwt
+from email_validator import EmailNotValidError, validate_email
 from jwt.types import Options
 from pydantic import ValidationError
 
@@ -65,6 +66,7 @@ class TokenVerifier:
                 name=claims["name"],
                 account_id=str(claims["account_id"]),
                 role=claims["role"],
+                email=_email(claims.get("email")),
             )
         except ValidationError:
             raise InvalidToken("invalid token: claims name, account_id or role are wrong") from None
@@ -98,6 +100,7 @@ class TokenVerifier:
             lifetime=lifetime,
             max_lifetime=self.max_lifetime,
             audience=self.audience,
+            extra={"email": caller.email} if caller.email else None,
         )
 
 
@@ -106,3 +109,19 @@ def _seconds(claim: object) -> float:
     if isinstance(claim, bool) or not isinstance(claim, int | float) or not math.isfinite(claim):
         raise InvalidToken("invalid token: exp and iat must be numbers of seconds")
     return float(claim)
+
+
+def _email(claim: object) -> str | None:
+    """The `email` claim as an address to send to, or None.
+
+    A malformed one does not make the token invalid: the host vouches for who the person
+    is, and the address only matters for e-mail copies, which then are not offered.
+    Syntax only (no DNS lookup on a request's path); the normalised form, so a later token
+    with the same address in other letter case is not a change.
+    """
+    if not isinstance(claim, str) or len(claim) > 254:
+        return None
+    try:
+        return validate_email(claim, check_deliverability=False).normalized
+    except EmailNotValidError:
+        return None

@@ -5,6 +5,11 @@ from faststream.rabbit import RabbitBroker
 from opentelemetry.sdk.trace import TracerProvider
 
 from services.notifications.handlers import build_router
+from services.notifications.mail.compose import Letterhead
+from services.notifications.mail.handlers import build_mail_router
+from services.notifications.mail.service import EmailCopyService
+from services.notifications.mail.smtp import SmtpMailer
+from services.notifications.mail.store import EmailStore
 from services.notifications.service import PopupService
 from services.notifications.store import PopupStore
 from shared.background import BackgroundWork, PeriodicJob
@@ -29,13 +34,20 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
         middlewares=[CorrelationMiddleware],
         reconnect_interval=settings.broker_reconnect_seconds,
     )
-    store = PopupStore(connect_database(settings, tracer_provider))
+    database = connect_database(settings, tracer_provider)
+    store = PopupStore(database)
     signer = BusSigner(settings.effective_bus_key)
     publish = event_publisher(broker, "notifications", settings.publish_timeout_seconds, signer)
     popup_relay = OutboxRelay(store.popups, publish)
     announcement_relay = OutboxRelay(store.announcements, publish)
     service = PopupService(store, popup_relay.wake, announcement_relay.wake)
     broker.include_router(build_router(service))
+    email_copies = EmailCopyService(
+        EmailStore(database),
+        SmtpMailer(settings),
+        Letterhead(sender=settings.smtp_from, help_url=settings.help_url),
+    )
+    broker.include_router(build_mail_router(email_copies, settings.email_retry_seconds))
 
     # Remind later, durably: a snooze stores its due time in the pop-up (flagged, indexed), and
     # this scan turns due ones into `popup.reminded` through the pop-up's outbox.

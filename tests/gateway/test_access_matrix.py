@@ -47,6 +47,8 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/popups/{number}/read"): "user",
     ("POST", "/api/v1/popups/{number}/seen"): "user",
     ("DELETE", "/api/v1/popups/{number}"): "user",
+    ("GET", "/api/v1/email-copies"): "user",
+    ("PUT", "/api/v1/email-copies"): "user",
     ("GET", "/api/v1/agent/system"): "agent",
     ("GET", "/api/v1/agent/tickets"): "agent",
     ("PATCH", "/api/v1/agent/tickets/{number}"): "agent",

@@ -72,5 +72,9 @@ class Account:
 
     account_id: str
 
-    def user(self, user_id: str | None = None, name: str = "Anna Kowalska") -> dict[str, str]:
-        return bearer(make_token("user", self.account_id, user_id, name))
+    def user(
+        self, user_id: str | None = None, name: str = "Anna Kowalska", email: str | None = None
+    ) -> dict[str, str]:
+        """A user's headers; `email` puts that claim in the token, as hosts may."""
+        claims = {"email": email} if email else {}
+        return bearer(make_token("user", self.account_id, user_id, name, **claims))

@@ -14,6 +14,8 @@ class DemoTokenRequest(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     account_id: str = Field(min_length=1, max_length=200)
     role: Role = "user"
+    # As a host's token carries it: the address e-mail copies of answers go to.
+    email: str | None = Field(default=None, max_length=254)
 
 
 class Token(BaseModel):
@@ -26,6 +28,7 @@ class DemoUser(BaseModel):
     account_id: str
     account_name: str
     role: Role
+    email: str | None = None
 
 
 # Two hotels with two staff each, and two support agents: enough to show that history is
@@ -37,6 +40,7 @@ DEMO_USERS = [
         account_id="hotel-baltyk",
         account_name="Hotel Bałtyk",
         role="user",
+        email="anna.kowalska@hotel-baltyk.example",
     ),
     DemoUser(
         user_id="piotr",
@@ -44,6 +48,7 @@ DEMO_USERS = [
         account_id="hotel-baltyk",
         account_name="Hotel Bałtyk",
         role="user",
+        email="piotr.nowak@hotel-baltyk.example",
     ),
     DemoUser(
         user_id="maria",
@@ -51,6 +56,7 @@ DEMO_USERS = [
         account_id="pensjonat-tatry",
         account_name="Pensjonat Tatry",
         role="user",
+        email="maria.wisniewska@pensjonat-tatry.example",
     ),
     DemoUser(
         user_id="jan",
@@ -90,5 +96,11 @@ async def demo_users(settings: AppSettings) -> list[DemoUser]:
 @router.post("/token", responses={404: {"description": "not in demo mode"}})
 async def demo_token(body: DemoTokenRequest, settings: AppSettings, verifier: Verifier) -> Token:
     _require_demo(settings)
-    caller = Caller(id=body.user_id, name=body.name, account_id=body.account_id, role=body.role)
+    caller = Caller(
+        id=body.user_id,
+        name=body.name,
+        account_id=body.account_id,
+        role=body.role,
+        email=body.email,
+    )
     return Token(token=verifier.issue(caller))

@@ -22,7 +22,13 @@ async function signIn(user) {
   const response = await fetch("/api/v1/demo/token", {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ user_id: user.user_id, name: user.name, account_id: user.account_id, role: user.role }),
+    body: JSON.stringify({
+      user_id: user.user_id,
+      name: user.name,
+      account_id: user.account_id,
+      role: user.role,
+      email: user.email,
+    }),
   });
   const { token } = await response.json();
   if (attempt !== signInCount) return;

@@ -20,6 +20,9 @@ const SECTIONS = [
 ];
 // The history table and a ticket's thread need room; the other sections read better narrow.
 const WIDE_SECTIONS = new Set(["history"]);
+// An e-mail copy of an answer links to the host's page with this parameter: it opens the
+// ticket (services/notifications/mail/compose.py, TICKET_PARAMETER).
+const TICKET_LINK_PARAMETER = "helpdesk_ticket";
 
 class HelpDesk {
   constructor(options) {
@@ -55,6 +58,18 @@ class HelpDesk {
     this.chatWindow = new ChatWindow(this);
     this.popups = new PopupCenter(this);
     this.popups.start();
+    // At every sign-in, not only when the history opens: a token with a new address moves
+    // the copies there before the next answer is sent.
+    this.sections.history.emailCopies.load();
+    this.openLinkedTicket();
+  }
+
+  /** The ticket an e-mail copy's link names, opened once per page (not again per sign-in). */
+  openLinkedTicket() {
+    if (this.linkFollowed) return;
+    this.linkFollowed = true;
+    const number = new URLSearchParams(window.location.search).get(TICKET_LINK_PARAMETER);
+    if (number) this.open("history", { ticket: number });
   }
 
   setToken(token) {

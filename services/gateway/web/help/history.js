@@ -7,6 +7,7 @@ import { pager } from "../lib/pager.js";
 import { ReplyDraft } from "../lib/reply.js";
 import { ticketRating } from "../lib/rating.js";
 import { thread } from "../lib/thread.js";
+import { EmailCopiesSwitch } from "./email-copies.js";
 import { PopupHistory } from "./popup-history.js";
 
 const PAGE_SIZE = 10;
@@ -34,6 +35,7 @@ export class HistorySection {
       openTicket: (number) => this.openTicket(number),
       redraw: ({ reload }) => (reload ? this.reload() : this.render()),
     });
+    this.emailCopies = new EmailCopiesSwitch(desk);
     this.ticket = null;
     this.error = null;
     this.stale = true;
@@ -64,6 +66,7 @@ export class HistorySection {
 
   shown() {
     if (this.stale && !this.showsOne()) this.reload();
+    this.emailCopies.load();
   }
 
   /** A pushed change (a reply, a new status): refresh what is on screen. */
@@ -151,7 +154,9 @@ export class HistorySection {
       ),
       this.error ? h("p", { class: "hd-error", role: "alert" }, this.error) : null,
       this.tab === "tickets" ? [this.filterForm(), this.table()] : this.popups.view(),
+      this.emailCopies.root,
     );
+    this.emailCopies.render();
   }
 
   get preview() {

@@ -87,6 +87,10 @@ export class Api {
     return this.request("POST", path, { json });
   }
 
+  put(path, json) {
+    return this.request("PUT", path, { json });
+  }
+
   /** A multipart form (a ticket or a reply with its one file). */
   send(path, form, headers) {
     return this.request("POST", path, { form, headers });

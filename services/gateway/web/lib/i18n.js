@@ -146,6 +146,11 @@ const WORDS = {
     popup_snoozed: "przypomnienie {when}",
     tickets_tab: "Zgłoszenia",
     popups_tab: "Wiadomości od wsparcia",
+    // E-mail copies of support's answers (Ticket history)
+    email_copies_label: "Wysyłaj mi e-mailem kopię każdej odpowiedzi wsparcia",
+    email_copies_to: "Na adres {address}, z linkiem do zgłoszenia w menu Pomoc.",
+    email_copies_on: "Kopie odpowiedzi będą wysyłane e-mailem.",
+    email_copies_off: "Kopie odpowiedzi nie będą już wysyłane.",
     // Pop-ups
     popup_for_ticket: "Dotyczy zgłoszenia {number}",
     remind_later: "Przypomnij później",
@@ -352,6 +357,7 @@ const WORDS = {
     code_period_invalid: "Okres kończy się przed swoim początkiem.",
     code_period_too_long: "Raport obejmuje najwyżej 366 dni.",
     code_search_query_invalid: "Wpisz do wyszukiwania co najmniej jedno słowo (litery lub cyfry).",
+    code_email_address_missing: "Twoje logowanie nie zawiera adresu e-mail, więc nie możemy wysyłać kopii.",
   },
   en: {
     help: "Help",
@@ -493,6 +499,11 @@ const WORDS = {
     popup_snoozed: "reminder {when}",
     tickets_tab: "Tickets",
     popups_tab: "Messages from support",
+    // E-mail copies of support's answers (Ticket history)
+    email_copies_label: "E-mail me a copy of every answer from support",
+    email_copies_to: "To {address}, with a link to the ticket in the Help menu.",
+    email_copies_on: "Copies of answers will be e-mailed to you.",
+    email_copies_off: "Copies of answers will no longer be sent.",
     popup_for_ticket: "About ticket {number}",
     remind_later: "Remind later",
     remind_in: "Remind me in…",
@@ -694,6 +705,7 @@ const WORDS = {
     code_period_invalid: "The period ends before it starts.",
     code_period_too_long: "A report covers at most 366 days.",
     code_search_query_invalid: "Type at least one word (letters or digits) to search for.",
+    code_email_address_missing: "Your sign-in carries no e-mail address, so no copies can be sent.",
   },
 };
 
