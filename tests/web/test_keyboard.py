@@ -79,3 +79,16 @@ def test_every_section_is_reachable_and_usable_with_the_keyboard_alone(
     press_key(page, Keys.ESCAPE)
     page.wait_gone(".hd-panel")
     assert active(page) == help_button
+
+
+def test_escape_closes_the_menu_when_a_redraw_took_the_focus_away(
+    page: Browser, web_account: WebAccount
+) -> None:
+    page.sign_in(web_account.token)
+    page.open_help("history")
+    page.find(".hd-history")
+    # What a redraw of the focused control does: the focus falls to the page's body.
+    page.driver.execute_script("document.activeElement.blur()")
+    press_key(page, Keys.ESCAPE)
+    page.wait_gone(".hd-panel")
+    assert active(page).get_attribute("class") == "hd-help-button"

@@ -2,7 +2,7 @@
 // pop-ups. Each section keeps its own state and re-renders itself on a language change.
 import { Api, ApiError } from "../lib/api.js";
 import { BackgroundAlerts } from "./alerts.js";
-import { h, fill } from "../lib/dom.js";
+import { h, fill, nothingFocused } from "../lib/dom.js";
 import { errorText, lang, onLangChange, setLang, setTimeZone, t } from "../lib/i18n.js";
 import { ChatWindow, ChatSection } from "./chat.js";
 import { HoursSection, supportLine } from "./hours.js";
@@ -32,6 +32,13 @@ class HelpDesk {
     this.config = null;
     this.current = "home";
     this.sections = {};
+    // Escape closes the menu from inside it, and also when a redraw has taken the focus
+    // from under the person (it is then on the page's body) while they look at the menu;
+    // a key meant for the host page's own controls or for a pop-up is left alone.
+    document.addEventListener("keydown", (event) => {
+      if (event.key !== "Escape" || event.defaultPrevented || !this.panel || this.panel.hidden) return;
+      if (this.panel.contains(document.activeElement) || nothingFocused()) this.close();
+    });
     this.button = this.buildButton();
     this.panel = null;
     this.previousFocus = null;
@@ -154,9 +161,6 @@ class HelpDesk {
         role: "dialog",
         "aria-labelledby": "hd-panel-title",
         hidden: true,
-        onkeydown: (event) => {
-          if (event.key === "Escape" && !event.defaultPrevented) this.close();
-        },
       },
       h(
         "header",

@@ -4,7 +4,7 @@
 // takes the focus only when nothing else has it and no key was pressed a moment ago, or when
 // the user presses F2 or clicks it.
 import { ApiError } from "../lib/api.js";
-import { debounce, h, fill } from "../lib/dom.js";
+import { debounce, h, fill, nothingFocused } from "../lib/dom.js";
 import { formatDateTime, lang, t } from "../lib/i18n.js";
 import { LiveSocket } from "../lib/live.js";
 import { ticketRating } from "../lib/rating.js";
@@ -451,10 +451,6 @@ export function popupHeading(popup) {
 /** No control has the focus: a key now would only scroll the page. Any focused element counts
  * (Space and Enter act on checkboxes and buttons too), an iframe's above all: its keys never
  * reach this page, so its typing could not be told apart from a pause. */
-function nothingFocused() {
-  const element = document.activeElement;
-  return !element || element === document.body || element === document.documentElement;
-}
 
 function showable(popup) {
   if (popup.deleted) return false;

@@ -80,3 +80,9 @@ export function highlighted(text, ranges = []) {
   nodes.push(text.slice(at));
   return nodes.filter((node) => node !== "");
 }
+
+/** Whether the focus is on no control at all (the page's body). */
+export function nothingFocused() {
+  const element = document.activeElement;
+  return !element || element === document.body || element === document.documentElement;
+}
