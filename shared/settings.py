@@ -69,9 +69,11 @@ class Settings(BaseSettings):
     # Where the FastStream services serve /healthz and /readyz (0.0.0.0 inside containers).
     service_host: str = "127.0.0.1"
     gateway_port: int = 8000
-    # How uvicorn serves the gateway's WebSockets (services/gateway/serving.py). Defaults:
-    # the lowest memory per idle socket of the three implementations, measured in
-    # docs/performance.md ("Idle sockets", issue #17).
+    # How uvicorn serves the gateway's WebSockets (services/gateway/serving.py). Measured
+    # with 15,000 idle sockets (docs/performance.md, issue #17): websockets-sansio 33 KiB
+    # a socket, the legacy websockets 41 KiB (a keepalive task per socket; deprecated in
+    # uvicorn), wsproto 31 KiB in one run, within the spread of runs: sansio stays the
+    # default for its C-accelerated frame parsing until more runs show wsproto's gain.
     gateway_ws: Literal["websockets", "websockets-sansio", "wsproto"] = "websockets-sansio"
     # Off: deflate costs a compressor and decompressor per socket, and pop-ups are small.
     gateway_ws_per_message_deflate: bool = False
