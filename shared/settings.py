@@ -72,8 +72,8 @@ class Settings(BaseSettings):
     # How uvicorn serves the gateway's WebSockets (services/gateway/serving.py). Measured
     # with 15,000 idle sockets (docs/performance.md, issue #17): websockets-sansio 33 KiB
     # a socket, the legacy websockets 41 KiB (a keepalive task per socket; deprecated in
-    # uvicorn), wsproto 31 KiB in one run, within the spread of runs: sansio stays the
-    # default for its C-accelerated frame parsing until more runs show wsproto's gain.
+    # uvicorn), wsproto 31 KiB: sansio stays the default until the whole suite (chat,
+    # browser tests) has run on wsproto, whose frames are parsed in pure Python.
     gateway_ws: Literal["websockets", "websockets-sansio", "wsproto"] = "websockets-sansio"
     # Off: deflate costs a compressor and decompressor per socket, and pop-ups are small.
     gateway_ws_per_message_deflate: bool = False
