@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -68,6 +69,23 @@ class Settings(BaseSettings):
     # Where the FastStream services serve /healthz and /readyz (0.0.0.0 inside containers).
     service_host: str = "127.0.0.1"
     gateway_port: int = 8000
+    # How uvicorn serves the gateway's WebSockets (services/gateway/serving.py). Measured
+    # with 15,000 idle sockets (docs/performance.md, issue #17): websockets-sansio 33 KiB
+    # a socket, the legacy websockets 41 KiB (a keepalive task per socket; deprecated in
+    # uvicorn), wsproto 31 KiB: sansio stays the default until the whole suite (chat,
+    # browser tests) has run on wsproto, whose frames are parsed in pure Python.
+    gateway_ws: Literal["websockets", "websockets-sansio", "wsproto"] = "websockets-sansio"
+    # Off: deflate costs a compressor and decompressor per socket, and pop-ups are small.
+    gateway_ws_per_message_deflate: bool = False
+    # The largest frame a client may send, refused (1009) before it is read. A valid frame
+    # is at most a 2,000-character chat line in JSON: 12 KB even if every character is a
+    # 6-byte escape, so less would refuse valid messages.
+    gateway_ws_max_frame_bytes: int = Field(default=16 * 1024, ge=12 * 1024, le=1024 * 1024)
+    # Incoming frames uvicorn's `websockets` implementation buffers before the app reads.
+    gateway_ws_max_queue: int = Field(default=32, ge=1)
+    # WebSocket pings, and how long a pong may take (0: none): they find a vanished peer
+    # that the stream's heartbeat frames alone would only find at the TCP timeout.
+    gateway_ws_ping_seconds: float = Field(default=20.0, ge=0)
     jwt_secret: str | None = None
     jwks_url: str | None = None
     # The gateway fetches the JWKS this often in the background (and early, at most once

@@ -1,21 +1,19 @@
 """`python -m services.gateway` starts the gateway."""
 
+import sys
+from contextlib import suppress
+
 import uvicorn
 
 from services.gateway.app import create_app
-from services.gateway.realtime.sockets import MAX_FRAME_BYTES
+from services.gateway.serving import uvicorn_config
 from shared.settings import get_settings
 
 settings = get_settings()
-uvicorn.run(
-    create_app(settings),
-    host=settings.gateway_host,
-    port=settings.gateway_port,
-    log_config=None,
-    # Per-message deflate costs ~40 KB per idle socket (DESIGN.md, measured); pop-ups are small.
-    ws_per_message_deflate=False,
-    # A 16 MB frame would be read whole before any check of ours could refuse it.
-    ws_max_size=MAX_FRAME_BYTES,
-    timeout_graceful_shutdown=15,
-    proxy_headers=True,
-)
+server = uvicorn.Server(uvicorn_config(create_app(settings), settings))
+# As `uvicorn.run`: uvicorn raises the Ctrl+C it caught again once it has shut down, and a
+# start that failed (port taken, lifespan error) is exit status 3.
+with suppress(KeyboardInterrupt):
+    server.run()
+if not server.started:
+    sys.exit(3)

@@ -23,10 +23,6 @@ CLOSE_FORBIDDEN = 4403
 CLOSE_TRY_LATER = 1013
 # The person already has as many sockets of this kind open as the gateway allows (cf. 429).
 CLOSE_TOO_MANY = 4429
-# The largest frame a client may send, enforced by the server before it reads a frame
-# (uvicorn's ws_max_size; 1009 "message too big" past it). The largest valid frame is a
-# 2,000-character chat line in JSON, at most 8 KB even in 4-byte UTF-8: twice that.
-MAX_FRAME_BYTES = 16 * 1024
 # Frames waiting for one slow socket; past this the socket is closed, not the gateway.
 OUTBOX_LIMIT = 256
 
