@@ -65,7 +65,10 @@ async def test_the_pop_up_announcing_the_resolution_says_so(
     await resolve(gateway, number, agent)
 
     async def popups() -> list[dict[str, Any]]:
-        listed = await gateway.get("/api/v1/popups", params={"state": "all"}, headers=anna)
+        # This ticket's only: announcements to everyone from other tests are Anna's too.
+        listed = await gateway.get(
+            "/api/v1/popups", params={"state": "all", "ticket_number": number}, headers=anna
+        )
         items: list[dict[str, Any]] = listed.json()["items"]
         return items
 

@@ -12,6 +12,7 @@ from tests.support.web import (
     Browser,
     WebAccount,
     active,
+    delete_active_popups,
     look,
     press_key,
     tab_to,
@@ -33,6 +34,8 @@ def resolve(account: WebAccount, number: str, agent_headers: dict[str, str]) -> 
 def test_the_user_rates_a_resolved_ticket_in_its_pop_up_with_the_keyboard(
     page: Browser, web_account: WebAccount, agent_headers: dict[str, str]
 ) -> None:
+    # Announcements to everyone from other tests would pop up first: they go beforehand.
+    delete_active_popups(web_account.gateway_url, web_account.token)
     number = web_account.create_ticket("Nie drukuje się paragon", "Drukarka fiskalna milczy.")
     resolve(web_account, number, agent_headers)
     page.sign_in(web_account.token, keep_popups=True)
