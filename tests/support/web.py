@@ -23,7 +23,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from tests.support.system import bearer, make_token
 
@@ -98,6 +98,15 @@ class Browser:
             return bool(field.get_attribute("value") == text)
 
         self.wait(typed)
+
+    def select(self, css: str, value: str) -> None:
+        """Choose `value` in a select, again if the client redrew it meanwhile."""
+
+        def chosen(driver: WebDriver) -> bool:
+            Select(self.find(css)).select_by_value(value)
+            return bool(self.find(css).get_attribute("value") == value)
+
+        self.wait(chosen)
 
     def all(self, css: str) -> list[WebElement]:
         return [e for e in self.driver.find_elements(By.CSS_SELECTOR, css) if e.is_displayed()]

@@ -129,7 +129,7 @@ def test_the_user_rates_a_chat_once_it_ends_and_the_agent_sees_ratings_in_the_co
     page.wait_text(".hd-popup .hd-rating-status", "3/5")
 
     page.switch_to(console_tab)
-    Select(page.find(".queue-filters select[name=queue_status]")).select_by_value("resolved")
+    page.select(".queue-filters select[name=queue_status]", "resolved")
     page.type_into(".queue-filters input[name=queue_account_id]", web_account.account_id)
     page.click(f'.queue-item[data-number="{number}"]')
     rated = page.wait_text(".ticket-ratings", r"★★★☆☆ 3/5")
