@@ -138,6 +138,12 @@ class Browser:
         text: str = self.wait(matches, within)
         return text
 
+    def wait_settled(self, css: str) -> None:
+        """Until the `css` region is no longer busy (aria-busy): what arrives late, such as
+        the articles suggested for a subject, moves what is below it, as a person sees it
+        settle before clicking further down."""
+        self.wait(lambda driver: driver.find_elements(By.CSS_SELECTOR, f"{css}[aria-busy=false]"))
+
     def wait_gone(self, css: str) -> None:
         self.wait(lambda driver: not self.all(css))
 

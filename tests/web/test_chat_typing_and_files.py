@@ -108,6 +108,7 @@ def test_a_screenshot_pasted_into_the_new_ticket_form_goes_with_the_ticket(
     page.open_help("ticket")
     page.type_into("input[name=subject]", "Błąd w raporcie kasowym")
     page.type_into("textarea[name=message]", "Zrzut ekranu wklejam poniżej.")
+    page.wait_settled(".hd-suggestions")
     paste_file(page, "textarea[name=message]", png_bytes(), "image.png", "image/png")
     chip = page.wait_text(".hd-ticket .hd-file-chip", r"zrzut-ekranu-[\d-]+\.png")
     # A pasted file is no text: the message is as the user wrote it.

@@ -1,5 +1,6 @@
 """New ticket walked as the manual tells it: the fields, one file, and every refusal."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,7 @@ def fill_ticket(page: Browser, subject: str, message: str) -> None:
     page.open_help("ticket")
     page.find("input[name=subject]").send_keys(subject)
     page.find("textarea[name=message]").send_keys(message)
+    page.wait_settled(".hd-suggestions")
 
 
 def test_only_spaces_in_subject_or_message_are_refused_with_a_clear_message(
@@ -82,8 +84,7 @@ def test_a_too_large_file_keeps_the_file_chosen_before_and_says_so_in_view(
     page.sign_in(web_account.token)
     phone(page)
     fill_ticket(page, "Błąd przy wystawianiu faktury", "W załączniku zrzut ekranu.")
-    # The articles suggested for the subject show first, as a person sees them before
-    # going on to the file: arriving later they push the form down (the error with it).
+    # With the suggestions shown the form is longer than the phone's screen.
     page.find(".hd-suggestions .hd-suggestions-title")
     choose_file(page, png_file)
     page.wait_text(".hd-file-chip", "zrzut-ekranu.png")
@@ -129,6 +130,7 @@ def test_a_file_the_server_refuses_is_explained_next_to_it_in_the_users_language
     page.sign_in(web_account.token)
     fill_ticket(page, "Plik z błędem", "Proszę zobaczyć plik.")
     choose_file(page, path)
+    page.wait_text(".hd-file-chip", re.escape(name))
     page.press("Wyślij wiadomość")
     look(page)
     error = page.wait_text(".hd-file .hd-file-error", polish)

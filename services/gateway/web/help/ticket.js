@@ -18,6 +18,9 @@ export class TicketSection {
     this.file = new FilePicker(desk.config);
     this.suggestions = [];
     this.suggestSeq = 0;
+    // From a keystroke in the subject until its suggestions are shown: the box says so
+    // (aria-busy) to screen readers, and everything below it may still move.
+    this.suggesting = false;
     this.sent = null;
     this.error = null;
     // Fields refused before sending (only spaces): { subject: "subject_blank", ... }.
@@ -46,10 +49,12 @@ export class TicketSection {
         if (seq !== this.suggestSeq) return;
         this.suggestions = found.items;
       } catch {
+        if (seq !== this.suggestSeq) return;
         // Suggestions are a courtesy: without them the form works the same.
         this.suggestions = [];
       }
     }
+    this.suggesting = false;
     this.renderSuggestions();
   }
 
@@ -70,6 +75,8 @@ export class TicketSection {
       oninput: (event) => {
         this.draft.subject = event.target.value;
         this.clearInvalid("subject");
+        this.suggesting = true;
+        this.suggestionBox.setAttribute("aria-busy", "true");
         this.suggest();
       },
     });
@@ -135,6 +142,7 @@ export class TicketSection {
 
   renderSuggestions() {
     if (!this.suggestionBox) return;
+    this.suggestionBox.setAttribute("aria-busy", String(this.suggesting));
     if (!this.suggestions.length) {
       fill(this.suggestionBox);
       return;
@@ -239,6 +247,7 @@ export class TicketSection {
     this.key = idempotencyKey();
     this.file.reset();
     this.suggestions = [];
+    this.suggesting = false;
     this.sent = null;
     this.render();
     this.root.querySelector("input")?.focus();
