@@ -193,12 +193,16 @@ export class TicketQueue {
                 "span",
                 { class: "queue-meta" },
                 h("span", {}, `${row.author.name} · ${row.account_id}`),
-                h("span", { class: row.assignee ? "queue-assignee" : "queue-assignee none" }, assigneeName(row.assignee)),
                 row.sla_due_at
                   ? h("span", { class: overdue ? "sla overdue" : "sla", title: formatDateTime(row.sla_due_at) }, `${t("sla")} ${overdue ? t("sla_overdue") : formatRelative(row.sla_due_at)}`)
                   : null,
               ),
-              tagLabels(row.tags),
+              h(
+                "span",
+                { class: "queue-triage" },
+                h("span", { class: row.assignee ? "queue-assignee" : "queue-assignee none" }, assigneeName(row.assignee)),
+                tagLabels(row.tags),
+              ),
             ),
           );
         }),
