@@ -1,7 +1,6 @@
 """Changing a ticket: replies, and support's changes (status, subject, importance, assignee,
-tags). Each is decided
-from the ticket as read and written with its event, unless the ticket changed meanwhile:
-then it is read and decided again."""
+tags). Each is decided from the ticket as read and written with its events, unless the
+ticket changed meanwhile: then it is read and decided again."""
 
 import uuid
 from collections.abc import Awaitable, Callable
