@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from shared.clock import utcnow
 from shared.people import Author
+from shared.triage import Assignee, TriageChanges
 from shared.vocabulary import Importance, TicketStatus
 
 PayloadT = TypeVar("PayloadT", bound=BaseModel)
@@ -91,6 +92,23 @@ class TicketUpdatedPayload(BaseModel):
 
 class TicketUpdated(Event[TicketUpdatedPayload]):
     type: Literal["ticket.updated"] = "ticket.updated"
+
+
+class TicketTriagedPayload(BaseModel):
+    """Support's view of a ticket changed (assignee, importance, tags): for agents only,
+    never pushed to users (their `ticket.updated` carries what they see)."""
+
+    number: str
+    account_id: str
+    assignee: Assignee | None
+    importance: Importance
+    tags: list[str]
+    changes: TriageChanges
+    changed_by: Author
+
+
+class TicketTriaged(Event[TicketTriagedPayload]):
+    type: Literal["ticket.triaged"] = "ticket.triaged"
 
 
 class Popup(BaseModel):

@@ -59,6 +59,7 @@ from shared.ratings import (
 from shared.rpc import ReplyT, RequestT, RpcRoute, status_route
 from shared.tickets import (
     AgentQueueQuery,
+    AgentTicketDetail,
     AttachmentQuery,
     CreateTicket,
     GetTicket,
@@ -72,6 +73,7 @@ from shared.tickets import (
     UpdateTicket,
 )
 from shared.topology import ServiceName
+from shared.triage import AgentDirectory, AgentsQuery, TagsQuery
 
 
 class ServiceRoutes:
@@ -97,7 +99,11 @@ GET_TICKET = TICKETS.route("get", GetTicket, TicketDetail)
 TICKET_HISTORY = TICKETS.route("history", HistoryQuery, HistoryPage)
 HISTORY_SUBJECTS = TICKETS.route("subjects", SubjectsQuery, list[str])
 AGENT_QUEUE = TICKETS.route("queue", AgentQueueQuery, QueuePage)
-UPDATE_TICKET = TICKETS.route("update", UpdateTicket, TicketDetail)
+UPDATE_TICKET = TICKETS.route("update", UpdateTicket, AgentTicketDetail)
+AGENT_TICKET = TICKETS.route("agent_get", GetTicket, AgentTicketDetail)
+# The agents seen (to assign tickets to) and the tags in use (suggestions).
+AGENT_DIRECTORY = TICKETS.route("agents", AgentsQuery, AgentDirectory)
+TICKET_TAGS = TICKETS.route("tags", TagsQuery, list[str])
 ATTACHMENT_ACCESS = TICKETS.route("attachment", AttachmentQuery, AttachmentRef)
 RATE_TICKET = TICKETS.route("rate", RateTicket, TicketRating)
 TICKET_RATING = TICKETS.route("rating", TicketRatingQuery, TicketRatingState)

@@ -20,6 +20,7 @@ from shared.pages import Page
 from shared.people import Author, Caller
 from shared.ratings import TicketRating
 from shared.text import MultiLine, OneLine
+from shared.triage import Assignee, AssigneeChange, QueueView, Tag, TagChanges
 from shared.vocabulary import Importance, TicketStatus
 
 SUBJECT_MAX = 200
@@ -146,20 +147,37 @@ class SubjectsQuery(BaseModel):
 
 
 class AgentQueueQuery(BaseModel):
+    """The agents' queue: most urgent first, narrowed by any of its filters."""
+
     caller: Caller
     status: TicketStatus | None = None
     importance: Importance | None = None
     account_id: str | None = None
-    text: str | None = Field(default=None, max_length=SUBJECT_MAX)
+    # Words in the subject or messages, analysed like the history's search.
+    text: SearchText | None = None
+    view: QueueView = "all"
+    # One agent's tickets (the "all" view only: "mine" and "unassigned" name their own).
+    assignee_id: str | None = Field(default=None, min_length=1, max_length=200)
+    tag: Tag | None = None
+    # Created on these calendar days (support time zone), both included.
+    created_from: CalendarDay | None = None
+    created_to: CalendarDay | None = None
     page: int = Field(default=1, ge=1, le=PAGE_MAX)
     page_size: int = Field(default=20, ge=1, le=PAGE_SIZE_MAX)
 
 
 class UpdateTicket(BaseModel):
+    """Support's change of a ticket: what users see (status, subject, importance) and
+    support's own view (assignee, tags), decided and written as one."""
+
     caller: Caller
     number: str
     status: TicketStatus | None = None
     subject: Subject | None = None
+    importance: Importance | None = None
+    assign: AssigneeChange | None = None
+    add_tags: TagChanges = []
+    remove_tags: TagChanges = []
 
 
 class AttachmentQuery(BaseModel):
@@ -197,6 +215,13 @@ class TicketDetail(Ticket):
     ratings: list[TicketRating] = []
 
 
+class AgentTicketDetail(TicketDetail):
+    """The ticket as support sees it: also who handles it and its tags (never a user)."""
+
+    assignee: Assignee | None = None
+    tags: list[str] = []
+
+
 class HistoryRow(BaseModel):
     ordinal: int
     number: str
@@ -223,6 +248,8 @@ class QueueRow(BaseModel):
     created_at: datetime
     updated_at: datetime
     sla_due_at: datetime | None
+    assignee: Assignee | None = None
+    tags: list[str] = []
 
 
 class QueuePage(Page[QueueRow]):

@@ -153,6 +153,7 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
         app.include_router(module.router)
     app.include_router(popups.announcements)
     app.include_router(ratings.reports)
+    app.include_router(agent.directory)
     # Innermost (added first): CORS, added by the pages, answers around its refusals, so
     # a host page on another origin can read a 401 or a 413.
     app.add_middleware(

@@ -101,6 +101,21 @@ def next_sla_due(
     return previous_due
 
 
+def sla_due_after_importance(
+    status: TicketStatus,
+    importance: Importance,
+    previous_due: datetime | None,
+    now: datetime,
+    policy: SlaPolicy,
+) -> datetime | None:
+    """The SLA clock once support changes a ticket's importance: a tighter target brings
+    a running deadline nearer (counted from now), a looser one never pushes it back."""
+    if status not in WAITING_ON_SUPPORT:
+        return previous_due
+    due = policy.due_at(importance, now)
+    return min(previous_due, due) if previous_due else due
+
+
 def reader_key(reader: Caller) -> str:
     """Whose read marks: a person of an account (user ids are unique only per hotel)."""
     return reader.person_key

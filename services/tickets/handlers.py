@@ -15,7 +15,9 @@ from shared.ratings import (
     TicketRatingState,
 )
 from shared.routes import (
+    AGENT_DIRECTORY,
     AGENT_QUEUE,
+    AGENT_TICKET,
     ATTACHMENT_ACCESS,
     CREATE_TICKET,
     GET_TICKET,
@@ -26,11 +28,13 @@ from shared.routes import (
     RATINGS_REPORT,
     TICKET_HISTORY,
     TICKET_RATING,
+    TICKET_TAGS,
     UPDATE_TICKET,
 )
 from shared.rpc import answers
 from shared.tickets import (
     AgentQueueQuery,
+    AgentTicketDetail,
     AttachmentQuery,
     CreateTicket,
     GetTicket,
@@ -43,6 +47,7 @@ from shared.tickets import (
     TicketDetail,
     UpdateTicket,
 )
+from shared.triage import AgentDirectory, AgentsQuery, TagsQuery
 
 
 def build_router(service: TicketService) -> RabbitRouter:
@@ -73,8 +78,20 @@ def build_router(service: TicketService) -> RabbitRouter:
         return await service.queue(query)
 
     @answers(router, UPDATE_TICKET)
-    async def update_ticket(command: UpdateTicket) -> TicketDetail:
+    async def update_ticket(command: UpdateTicket) -> AgentTicketDetail:
         return await service.update(command)
+
+    @answers(router, AGENT_TICKET)
+    async def agent_ticket(query: GetTicket) -> AgentTicketDetail:
+        return await service.get_for_agent(query)
+
+    @answers(router, AGENT_DIRECTORY)
+    async def agent_directory(query: AgentsQuery) -> AgentDirectory:
+        return await service.agent_directory(query)
+
+    @answers(router, TICKET_TAGS)
+    async def ticket_tags(query: TagsQuery) -> list[str]:
+        return await service.tags(query)
 
     @answers(router, ATTACHMENT_ACCESS)
     async def attachment_access(query: AttachmentQuery) -> AttachmentRef:

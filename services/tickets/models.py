@@ -2,6 +2,7 @@
 from BSON documents (field names as stored, dates as BSON dates)."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 from pydantic import BaseModel
@@ -9,6 +10,7 @@ from pydantic import BaseModel
 from shared.events import AttachmentRef
 from shared.people import Author, Caller
 from shared.tickets import Message
+from shared.triage import Assignee
 from shared.vocabulary import Importance, TicketStatus
 
 
@@ -57,6 +59,9 @@ class TicketSummary(BaseModel):
     # None while the SLA clock is stopped (the user has the ball, or the ticket is closed).
     sla_due_at: datetime | None = None
     last_support_reply_at: datetime | None = None
+    # Support's own view; tickets stored before assignment read as nobody's, untagged.
+    assignee: Assignee | None = None
+    tags: list[str] = []
 
 
 class StoredTicket(TicketSummary):
@@ -82,3 +87,20 @@ class KeyReservation(BaseModel):
     key: str
     number: str | None = None
     reserved_at: datetime
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """The agents' queue narrowed: each filter as the store matches it (None: any)."""
+
+    statuses: tuple[TicketStatus, ...]
+    importance: Importance | None = None
+    account_id: str | None = None
+    # The search's terms: for each word, the ones any of which a ticket must have.
+    words: tuple[tuple[str, ...], ...] = ()
+    # An agent's id; `unassigned` asks for nobody's tickets instead.
+    assignee_id: str | None = None
+    unassigned: bool = False
+    tag: str | None = None
+    # Created in [from, to).
+    created: tuple[datetime, datetime] | None = None

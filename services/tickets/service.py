@@ -5,6 +5,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from services.tickets import domain
+from services.tickets.agent_directory import AgentsSeen
 from services.tickets.attachments import ORPHAN_GRACE, TicketAttachments
 from services.tickets.creation import TicketCreation
 from services.tickets.ratings import Ratings
@@ -25,6 +26,7 @@ from shared.ratings import (
 )
 from shared.tickets import (
     AgentQueueQuery,
+    AgentTicketDetail,
     AttachmentQuery,
     CreateTicket,
     GetTicket,
@@ -37,6 +39,7 @@ from shared.tickets import (
     TicketDetail,
     UpdateTicket,
 )
+from shared.triage import AgentDirectory, AgentsQuery, TagsQuery
 
 
 class TicketService:
@@ -51,8 +54,11 @@ class TicketService:
         self.sla = sla
         self.attachments = TicketAttachments(store, clock)
         self.creation = TicketCreation(store, sla, self.attachments, events_written, clock)
-        self.updates = TicketUpdates(store, sla, self.attachments, events_written, clock)
-        self.reading = TicketReading(store, sla.calendar, clock)
+        self.agents = AgentsSeen(store.agents, clock)
+        self.updates = TicketUpdates(
+            store, sla, self.attachments, events_written, clock, self.agents
+        )
+        self.reading = TicketReading(store, sla.calendar, clock, self.agents)
         self.ratings = Ratings(store, store.ratings, clock)
 
     async def create(self, command: CreateTicket) -> TicketDetail:
@@ -61,11 +67,20 @@ class TicketService:
     async def reply(self, command: PostReply) -> Message:
         return await self.updates.reply(command)
 
-    async def update(self, command: UpdateTicket) -> TicketDetail:
+    async def update(self, command: UpdateTicket) -> AgentTicketDetail:
         return await self.updates.update(command)
 
     async def get(self, query: GetTicket) -> TicketDetail:
         return await self.reading.get(query)
+
+    async def get_for_agent(self, query: GetTicket) -> AgentTicketDetail:
+        return await self.reading.get_for_agent(query)
+
+    async def agent_directory(self, query: AgentsQuery) -> AgentDirectory:
+        return await self.agents.directory(query)
+
+    async def tags(self, query: TagsQuery) -> list[str]:
+        return await self.reading.tags(query)
 
     async def history(self, query: HistoryQuery) -> HistoryPage:
         return await self.reading.history(query)

@@ -4,7 +4,7 @@ One document per ticket, its messages embedded: a reply, the ticket's new status
 event announcing it are one single-document update (no multi-document transactions).
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from typing import Any
@@ -14,8 +14,15 @@ from motor.motor_asyncio import AsyncIOMotorCollection, AsyncIOMotorDatabase
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.errors import DocumentTooLarge, DuplicateKeyError, WriteError
 
+from services.tickets.agent_store import AgentStore
 from services.tickets.knowledge.store import KnowledgeStore
-from services.tickets.models import KeyReservation, StoredMessage, StoredTicket, TicketSummary
+from services.tickets.models import (
+    KeyReservation,
+    QueueFilters,
+    StoredMessage,
+    StoredTicket,
+    TicketSummary,
+)
 from services.tickets.rating_store import RatingStore
 from services.tickets.search import SEARCH_VERSION, ticket_terms
 from shared.attachments import AttachmentStore
@@ -24,6 +31,7 @@ from shared.database import database_answers, declare_indexes, find_page
 from shared.events import Event
 from shared.outbox import OUTBOX_INDEX, pushing_events, with_events
 from shared.pages import Total
+from shared.triage import TAG_SUGGESTIONS_MAX
 from shared.versioned import update_versioned
 from shared.vocabulary import TicketStatus
 
@@ -40,6 +48,8 @@ HISTORY_ORDER = [("updated_at", DESCENDING), ("_id", DESCENDING)]
 # Most urgent first.
 QUEUE_ORDER = [("sla_due_at", ASCENDING), ("_id", ASCENDING)]
 ACCOUNT = ("account_id", ASCENDING)
+ASSIGNEE_ID = "assignee.id"
+TAGS = "tags"
 # Written with every change of status: whether a resolution began, stands or ended.
 RESOLUTION_FIELDS = ("resolutions", "resolved_at")
 # The server's refusals of a document over its limit (BSONObjectTooLarge and kin); pymongo
@@ -66,7 +76,9 @@ def _too_large_refused() -> Iterator[None]:
 # Every screen's query is served by an index that also gives its order: the history by
 # account with each combination of its equality filters (the date filter is a range on
 # the sort key), and the agents' queue by status (one or several) then SLA due time. The
-# queue's other filters (importance, account, text) narrow those rows. The history's
+# queue's views by assignee ("mine", "unassigned": a null id) and its tag filter have
+# their own, and its search looks one term up like the history's, most urgent first; the
+# queue's other filters (importance, account, creation days) narrow those rows. The history's
 # search looks one term up in the account's tickets (a multikey index: one entry per
 # term), newest first; its other words and filters narrow those rows. The backfill finds
 # the tickets whose terms are missing or of an older analysis by their version.
@@ -77,6 +89,9 @@ INDEXES: list[list[tuple[str, int]]] = [
     [ACCOUNT, ("status", ASCENDING), ("subject", ASCENDING), *HISTORY_ORDER],
     [ACCOUNT, (SEARCH_TERMS, ASCENDING), *HISTORY_ORDER],
     [("status", ASCENDING), *QUEUE_ORDER],
+    [(ASSIGNEE_ID, ASCENDING), ("status", ASCENDING), *QUEUE_ORDER],
+    [(TAGS, ASCENDING), ("status", ASCENDING), *QUEUE_ORDER],
+    [(SEARCH_TERMS, ASCENDING), *QUEUE_ORDER],
     [(SEARCH_VERSION_FIELD, ASCENDING)],
 ]
 
@@ -90,6 +105,7 @@ class TicketStore:
         self.attachments = AttachmentStore(database)
         self.ratings = RatingStore(database)
         self.knowledge = KnowledgeStore(database)
+        self.agents = AgentStore(database)
         self.numbers = Counter(database["counters"], TICKET_COUNTER)
 
     async def ensure_indexes(self) -> None:
@@ -98,6 +114,7 @@ class TicketStore:
         await self.attachments.ensure_indexes()
         await self.ratings.ensure_indexes()
         await self.knowledge.ensure_indexes()
+        await self.agents.ensure_indexes()
         await self.numbers.create()
 
     async def answers(self) -> bool:
@@ -145,7 +162,7 @@ class TicketStore:
         document = await self.tickets.find_one({"_id": number}, {SEARCH_TERMS: 0})
         return StoredTicket.model_validate(document) if document else None
 
-    async def append_reply(self, replied: StoredTicket, event: Event[Any]) -> StoredTicket | None:
+    async def append_reply(self, replied: StoredTicket, *events: Event[Any]) -> StoredTicket | None:
         """Write a reply: `replied` is the ticket as decided from the one read (its version),
         the reply its last message. The ticket as written; None if it changed meanwhile
         (decide again)."""
@@ -163,24 +180,33 @@ class TicketStore:
                 **search_fields(replied),
             },
         }
-        return await self._write_versioned(replied, update, event)
+        return await self._write_versioned(replied, update, *events)
 
-    async def update(self, updated: StoredTicket, event: Event[Any]) -> StoredTicket | None:
-        """Write a change of status or subject decided from the ticket read (its version).
-        The ticket as written; None if it changed meanwhile (decide again)."""
+    async def update(self, updated: StoredTicket, *events: Event[Any]) -> StoredTicket | None:
+        """Write support's change of a ticket (status, subject, importance, assignee, tags)
+        decided from the ticket read (its version). The ticket as written; None if it
+        changed meanwhile (decide again)."""
         fields = _fields(
-            updated, "status", "subject", "updated_at", "sla_due_at", *RESOLUTION_FIELDS
+            updated,
+            "status",
+            "subject",
+            "importance",
+            "assignee",
+            TAGS,
+            "updated_at",
+            "sla_due_at",
+            *RESOLUTION_FIELDS,
         )
         # A new subject is searched for, the old one no longer (unless the thread has it).
         update = {"$set": {**fields, **search_fields(updated)}}
-        return await self._write_versioned(updated, update, event)
+        return await self._write_versioned(updated, update, *events)
 
     async def _write_versioned(
-        self, ticket: StoredTicket, update: dict[str, Any], event: Event[Any]
+        self, ticket: StoredTicket, update: dict[str, Any], *events: Event[Any]
     ) -> StoredTicket | None:
         with _too_large_refused():
             written = await update_versioned(
-                self.tickets, ticket.number, ticket.version, pushing_events(update, event)
+                self.tickets, ticket.number, ticket.version, pushing_events(update, *events)
             )
         return ticket.model_copy(update={"version": ticket.version + 1}) if written else None
 
@@ -234,18 +260,10 @@ class TicketStore:
         return await self._page(query, HISTORY_ORDER, skip, limit)
 
     async def page_queue(
-        self,
-        statuses: Iterable[TicketStatus],
-        importance: str | None,
-        account_id: str | None,
-        text: str | None,
-        skip: int,
-        limit: int,
+        self, filters: QueueFilters, skip: int, limit: int
     ) -> tuple[list[TicketSummary], Total]:
         """One page of the agents' queue, most urgent first, and how many match."""
-        return await self._page(
-            queue_query(statuses, importance, account_id, text), QUEUE_ORDER, skip, limit
-        )
+        return await self._page(queue_query(filters), QUEUE_ORDER, skip, limit)
 
     async def _page(
         self, query: dict[str, Any], order: list[tuple[str, int]], skip: int, limit: int
@@ -256,6 +274,14 @@ class TicketStore:
     async def subjects(self, account_id: str) -> list[str]:
         values: list[str] = await self.tickets.distinct("subject", {"account_id": account_id})
         return sorted(values, key=str.casefold)
+
+    async def tags(self, prefix: str) -> list[str]:
+        """Tags given to tickets, those starting with `prefix` (alphabetical, a few)."""
+        # An anchored regex is a range of the tags index; "^" alone: every tagged ticket.
+        query = {TAGS: {"$regex": f"^{_literal(prefix)}"}}
+        values: list[str] = await self.tickets.distinct(TAGS, query)
+        # A ticket found by one tag brings its others along: keep only those that match.
+        return sorted(tag for tag in values if tag.startswith(prefix))[:TAG_SUGGESTIONS_MAX]
 
     async def backfill_search_terms(self) -> int:
         """Give the tickets stored without terms (before search, or by an older analysis)
@@ -350,22 +376,26 @@ def history_query(
     return query
 
 
-def queue_query(
-    statuses: Iterable[TicketStatus],
-    importance: str | None,
-    account_id: str | None,
-    text: str | None,
-) -> dict[str, Any]:
-    query: dict[str, Any] = {"status": {"$in": sorted(statuses)}}
-    if importance:
-        query["importance"] = importance
-    if account_id:
-        query["account_id"] = account_id
-    if text:
-        query["subject"] = {"$regex": _literal(text), "$options": "i"}
+def queue_query(filters: QueueFilters) -> dict[str, Any]:
+    query: dict[str, Any] = {"status": {"$in": sorted(filters.statuses)}}
+    if filters.importance:
+        query["importance"] = filters.importance
+    if filters.account_id:
+        query["account_id"] = filters.account_id
+    if filters.unassigned:
+        # Null also matches tickets stored before assignment, which have no assignee field.
+        query[ASSIGNEE_ID] = None
+    elif filters.assignee_id:
+        query[ASSIGNEE_ID] = filters.assignee_id
+    if filters.tag:
+        query[TAGS] = filters.tag
+    if filters.created:
+        query["created_at"] = {"$gte": filters.created[0], "$lt": filters.created[1]}
+    if filters.words:
+        query["$and"] = [{SEARCH_TERMS: {"$in": list(terms)}} for terms in filters.words]
     return query
 
 
 def _literal(text: str) -> str:
-    """Escape regex metacharacters: agents search subjects for text, not patterns."""
+    """Escape regex metacharacters: a tag's prefix is text, not a pattern."""
     return "".join(f"\\{char}" if char in r".^$*+?{}[]\|()" else char for char in text)

@@ -1,15 +1,17 @@
-"""Changing a ticket: replies, and support's changes of status or subject. Each is decided
-from the ticket as read and written with its event, unless the ticket changed meanwhile:
-then it is read and decided again."""
+"""Changing a ticket: replies, and support's changes (status, subject, importance, assignee,
+tags). Each is decided from the ticket as read and written with its events, unless the
+ticket changed meanwhile: then it is read and decided again."""
 
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from services.tickets import domain
+from services.tickets import domain, triage
+from services.tickets.agent_directory import AgentsSeen
 from services.tickets.models import StoredMessage, StoredTicket
-from services.tickets.reading import ticket_detail, visible_ticket
+from services.tickets.reading import agent_ticket_detail, visible_ticket
 from services.tickets.store import TicketTooLarge, stored_size
 from services.tickets.writing import TicketWriting
 from shared.events import (
@@ -17,22 +19,35 @@ from shared.events import (
     ReplyPosted,
     ReplyPostedPayload,
     TicketChanges,
+    TicketTriaged,
+    TicketTriagedPayload,
     TicketUpdated,
     TicketUpdatedPayload,
 )
 from shared.logging import correlation_id
 from shared.people import Caller
-from shared.tickets import Message, PostReply, TicketDetail, UpdateTicket
+from shared.tickets import AgentTicketDetail, Message, PostReply, UpdateTicket
+from shared.triage import TriageChanges
 from shared.versioned import retry_on_conflict
 from shared.vocabulary import TicketStatus
 
-# The ticket as decided from the one read, and the event announcing it; None: no change.
-Decision = tuple[StoredTicket, Event[Any]] | None
-# The store's write of one kind of change; None if the ticket changed meanwhile.
-Write = Callable[[StoredTicket, Event[Any]], Awaitable[StoredTicket | None]]
+# The ticket as decided from the one read, and the events announcing it; None: no change.
+Decision = tuple[StoredTicket, list[Event[Any]]] | None
 
 
+class Write(Protocol):
+    """The store's write of one kind of change; None if the ticket changed meanwhile."""
+
+    def __call__(
+        self, ticket: StoredTicket, /, *events: Event[Any]
+    ) -> Awaitable[StoredTicket | None]: ...
+
+
+@dataclass
 class TicketUpdates(TicketWriting):
+    # Who a ticket can be assigned to.
+    agents: AgentsSeen
+
     async def reply(self, command: PostReply) -> Message:
         caller = command.caller
         idem = f"{caller.person_key}:{command.idempotency_key or uuid.uuid4().hex}"
@@ -71,7 +86,7 @@ class TicketUpdates(TicketWriting):
                     ),
                 }
             )
-            return replied, _reply_posted(ticket, message, status)
+            return replied, [_reply_posted(ticket, message, status)]
 
         ticket = await self._change(command.number, caller, add_reply, self.store.append_reply)
         stored = _reply_with_key(ticket, caller, idem, legacy)
@@ -81,43 +96,70 @@ class TicketUpdates(TicketWriting):
             await self.store.mark_read(ticket.number, domain.reader_key(caller), self.clock())
         return stored.view()
 
-    async def update(self, command: UpdateTicket) -> TicketDetail:
+    async def update(self, command: UpdateTicket) -> AgentTicketDetail:
+        """What users see (status, subject, importance) and support's own view (assignee,
+        tags) in one write: `ticket.updated` tells the user, `ticket.triaged` the agents."""
+        await self.agents.seen(command.caller)
+        wanted = await self._triage(command)
+
         async def apply(ticket: StoredTicket) -> Decision:
             changes = TicketChanges(
                 status=command.status if command.status != ticket.status else None,
                 subject=command.subject if command.subject != ticket.subject else None,
             )
-            if changes.status is None and changes.subject is None:
+            triaged = triage.decide(ticket, wanted)
+            if changes.status is None and changes.subject is None and triaged is None:
                 return None
             now = self.clock()
-            status: TicketStatus = changes.status or ticket.status
-            updated = ticket.model_copy(
-                update={
-                    **_resolution(ticket, status, now),
-                    "status": status,
-                    "subject": changes.subject or ticket.subject,
-                    "updated_at": now,
-                    "sla_due_at": self._next_due(ticket, status, now, restart=False),
-                }
-            )
-            event = TicketUpdated(
-                correlation_id=correlation_id.get(),
-                payload=TicketUpdatedPayload(
-                    number=ticket.number,
-                    account_id=ticket.account_id,
-                    ticket_owner_id=ticket.author.id,
-                    subject=updated.subject,
-                    status=status,
-                    changes=changes,
-                    changed_by=command.caller.as_author(),
-                ),
-            )
-            return updated, event
+            updated = self._changed(ticket, changes, triaged[0] if triaged else {}, now)
+            events: list[Event[Any]] = []
+            if changes.status or changes.subject:
+                events.append(_ticket_updated(updated, changes, command))
+            if triaged:
+                events.append(_ticket_triaged(updated, triaged[1], command))
+            return updated, events
 
         ticket = await self._change(command.number, command.caller, apply, self.store.update)
-        detail = ticket_detail(ticket, None)
+        detail = agent_ticket_detail(ticket)
         detail.ratings = await self.store.ratings.ticket_ratings(ticket.number)
         return detail
+
+    async def _triage(self, command: UpdateTicket) -> triage.Triage:
+        """Support's request, its assignee looked up in the directory (before any write)."""
+        agent_id = command.assign.agent_id if command.assign else None
+        return triage.Triage(
+            importance=command.importance,
+            assign=command.assign is not None,
+            assignee=await self.agents.assignee(agent_id) if agent_id else None,
+            add_tags=command.add_tags,
+            remove_tags=command.remove_tags,
+        )
+
+    def _changed(
+        self,
+        ticket: StoredTicket,
+        changes: TicketChanges,
+        triaged: dict[str, Any],
+        now: datetime,
+    ) -> StoredTicket:
+        """The ticket after the change. Its update time is what users see change: status,
+        subject, importance; support's assignee and tags alone leave it."""
+        status: TicketStatus = changes.status or ticket.status
+        importance = triaged.get("importance", ticket.importance)
+        due = self._next_due(ticket, status, now, restart=False)
+        if importance != ticket.importance:
+            due = domain.sla_due_after_importance(status, importance, due, now, self.sla)
+        seen_by_user = changes.status or changes.subject or "importance" in triaged
+        return ticket.model_copy(
+            update={
+                **_resolution(ticket, status, now),
+                **triaged,
+                "status": status,
+                "subject": changes.subject or ticket.subject,
+                "updated_at": now if seen_by_user else ticket.updated_at,
+                "sla_due_at": due,
+            }
+        )
 
     async def _change(
         self,
@@ -134,9 +176,9 @@ class TicketUpdates(TicketWriting):
             decision = await decide(ticket)
             if decision is None:
                 return ticket
-            changed, event = decision
+            changed, events = decision
             try:
-                written = await write(changed, event)
+                written = await write(changed, *events)
             except TicketTooLarge:
                 # Past the thread's bounds something else made the document this large:
                 # still the client's request the ticket cannot take, not our failure.
@@ -155,6 +197,40 @@ class TicketUpdates(TicketWriting):
         return domain.next_sla_due(
             status, ticket.importance, ticket.sla_due_at, now, self.sla, restart
         )
+
+
+def _ticket_updated(
+    updated: StoredTicket, changes: TicketChanges, command: UpdateTicket
+) -> TicketUpdated:
+    return TicketUpdated(
+        correlation_id=correlation_id.get(),
+        payload=TicketUpdatedPayload(
+            number=updated.number,
+            account_id=updated.account_id,
+            ticket_owner_id=updated.author.id,
+            subject=updated.subject,
+            status=updated.status,
+            changes=changes,
+            changed_by=command.caller.as_author(),
+        ),
+    )
+
+
+def _ticket_triaged(
+    updated: StoredTicket, changes: TriageChanges, command: UpdateTicket
+) -> TicketTriaged:
+    return TicketTriaged(
+        correlation_id=correlation_id.get(),
+        payload=TicketTriagedPayload(
+            number=updated.number,
+            account_id=updated.account_id,
+            assignee=updated.assignee,
+            importance=updated.importance,
+            tags=updated.tags,
+            changes=changes,
+            changed_by=command.caller.as_author(),
+        ),
+    )
 
 
 def _resolution(ticket: StoredTicket, status: TicketStatus, now: datetime) -> dict[str, Any]:

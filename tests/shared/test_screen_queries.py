@@ -1,6 +1,7 @@
 """Every query a screen or a background loop runs is served by an index: MongoDB's own plan
 (explain) shows an index scan and no collection scan."""
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from itertools import product
 from typing import Any
@@ -18,12 +19,15 @@ from services.notifications.store import (
 )
 from services.tickets.domain import WAITING_ON_SUPPORT
 from services.tickets.knowledge.store import votes_query, week_query
+from services.tickets.models import QueueFilters
 from services.tickets.rating_store import LATEST_FIRST, comments_query, period_query
 from services.tickets.search import query_terms
 from services.tickets.store import (
+    ASSIGNEE_ID,
     HISTORY_ORDER,
     QUEUE_ORDER,
     SEARCH_TERMS,
+    TAGS,
     history_query,
     outdated_search_query,
     queue_query,
@@ -56,11 +60,15 @@ async def test_history_with_every_filter_combination_and_the_agent_queue_use_an_
     for status, subject, day in product([None, "new"], [None, "x"], [None, DAY]):
         query = history_query(account.account_id, status, subject, day)
         await assert_indexed(tickets, query, HISTORY_ORDER)
-    for statuses, importance, account_id, text in product(
-        [WAITING_ON_SUPPORT, ["resolved"]], [None, "high"], [None, "hotel"], [None, "faktura"]
+    for statuses, importance, account_id, created in product(
+        [tuple(WAITING_ON_SUPPORT), ("resolved",)], [None, "high"], [None, "hotel"], [None, DAY]
     ):
-        query = queue_query(statuses, importance, account_id, text)
-        await assert_indexed(tickets, query, QUEUE_ORDER)
+        filters = QueueFilters(statuses, importance, account_id, created=created)
+        await assert_indexed(tickets, queue_query(filters), QUEUE_ORDER)
+    # The views by assignee, the tag filter and the search, alone and with the others.
+    for narrowing, importance in product(QUEUE_NARROWINGS, [None, "high"]):
+        filters = QueueFilters(tuple(WAITING_ON_SUPPORT), importance, **narrowing)
+        await assert_indexed(tickets, queue_query(filters), QUEUE_ORDER)
     await assert_indexed(tickets, {PENDING_FLAG: True})
     await assert_indexed(tickets, outdated_search_query())
 
@@ -85,6 +93,56 @@ async def test_history_search_looks_its_terms_up_in_the_multikey_index(
     for status, subject, day in product([None, "new"], [None, "Temat 1"], [None, DAY]):
         query = history_query(account.account_id, status, subject, day, query_terms("a b"))
         await assert_indexed(tickets, query, HISTORY_ORDER)
+
+
+async def test_the_agent_queue_finds_a_view_a_tag_or_a_word_through_its_own_index(
+    gateway: httpx.AsyncClient, account: Account, agent: dict[str, str], database: Any
+) -> None:
+    """Most tickets are nobody's, untagged, without the word: each filter's index reads
+    only the few that match, most urgent first."""
+    numbers = []
+    for n in range(30):
+        created = await gateway.post(
+            "/api/v1/tickets",
+            data={"subject": f"Temat {n}", "message": "Drukarka" if n % 10 else "Faktura"},
+            headers=account.user(),
+        )
+        numbers.append(created.json()["number"])
+    agent_id = (await gateway.get("/api/v1/agent/agents", headers=agent)).json()["me"]
+    tag = f"tag{uuid.uuid4().hex[:8]}"
+    for number in numbers[:2]:
+        await gateway.patch(
+            f"/api/v1/agent/tickets/{number}",
+            json={"assignee_id": agent_id, "add_tags": [tag]},
+            headers=agent,
+        )
+    tickets = database["tickets"]
+    statuses = tuple(WAITING_ON_SUPPORT)
+    for filters, field in [
+        (QueueFilters(statuses, assignee_id=agent_id), ASSIGNEE_ID),
+        (QueueFilters(statuses, tag=tag), TAGS),
+        (
+            QueueFilters(statuses, account_id=account.account_id, words=_words("faktury")),
+            SEARCH_TERMS,
+        ),
+    ]:
+        plan = await tickets.find(queue_query(filters)).sort(QUEUE_ORDER).limit(20).explain()
+        assert field in index_fields(plan), plan
+        assert "COLLSCAN" not in plan_stages(plan)
+
+
+def _words(text: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(map(tuple, query_terms(text)))
+
+
+QUEUE_NARROWINGS: list[dict[str, Any]] = [
+    {"unassigned": True},
+    {"assignee_id": "agent-1"},
+    {"tag": "vip"},
+    {"words": _words("faktura")},
+    {"words": _words("faktura drukarka"), "unassigned": True, "account_id": "hotel"},
+    {"tag": "vip", "assignee_id": "agent-1", "created": DAY},
+]
 
 
 def index_fields(plan: Any) -> set[str]:

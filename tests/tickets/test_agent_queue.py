@@ -56,7 +56,7 @@ async def test_queue_filters_by_status_importance_account_and_text(
     assert [row["number"] for row in resolved] == [second]
     high = await queue(gateway, agent, account_id=account.account_id, importance="high")
     assert [row["number"] for row in high] == [first]
-    # Text search is literal and case-insensitive, even with regex metacharacters.
+    # The search looks for words, in any case; punctuation around them is no pattern.
     text = await queue(gateway, agent, q="[EKSPORCIE]")
     assert [row["number"] for row in text] == [first]
 

@@ -74,12 +74,13 @@ def without_outbox(document: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in document.items() if not key.startswith("outbox")}
 
 
-# What the code now adds to the document: the terms the history search finds it by.
-SEARCH_FIELDS = {SEARCH_TERMS, SEARCH_VERSION_FIELD}
+# What the code now adds to the document: the terms the history search finds it by, and
+# support's own view (who handles it, its tags), none on a ticket stored before.
+ADDED_FIELDS = {SEARCH_TERMS, SEARCH_VERSION_FIELD, "assignee", "tags"}
 
 
-def without_search(document: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in document.items() if key not in SEARCH_FIELDS}
+def without_added(document: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in document.items() if key not in ADDED_FIELDS}
 
 
 def test_a_ticket_document_of_the_code_before_reads_and_maps_back_to_the_same_fields() -> None:
@@ -90,8 +91,9 @@ def test_a_ticket_document_of_the_code_before_reads_and_maps_back_to_the_same_fi
     assert ticket.messages[0].attachment is not None
     assert ticket.messages[0].attachment.filename == "ekran.png"
     stored = ticket_document(ticket)
-    assert without_search(stored) == without_outbox(document)
+    assert without_added(stored) == without_outbox(document)
     assert stored[SEARCH_VERSION_FIELD] == SEARCH_VERSION
+    assert (stored["assignee"], stored["tags"]) == (None, [])
     assert {"hd", "000001", "faktur", "wystaw"} <= set(stored[SEARCH_TERMS])
 
 
@@ -106,7 +108,7 @@ def test_a_new_ticket_has_the_fields_and_dates_the_code_before_stored() -> None:
     ticket, event = new_ticket(command, "HD-000002", AT, SLA, creation_key="person:key-2")
     document = ticket_document(ticket)
 
-    assert document.keys() == without_outbox(stored_before("HD-000002")).keys() | SEARCH_FIELDS
+    assert document.keys() == without_outbox(stored_before("HD-000002")).keys() | ADDED_FIELDS
     assert document["_id"] == document["number"] == event.payload.number == "HD-000002"
     assert document["messages"][0].keys() == stored_before("x")["messages"][0].keys()
     # Dates stay datetimes, so BSON stores dates (never text).

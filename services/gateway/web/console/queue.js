@@ -1,5 +1,6 @@
-// The agents' ticket queue (soonest SLA first, with filters) and the open ticket: its
-// messages, a reply with one file, a new status, a re-assigned subject.
+// The agents' ticket queue (soonest SLA first; views by assignee, filters, a search of
+// subjects and messages) and the open ticket: its messages, a reply with one file, a new
+// status, a re-assigned subject, its assignee, importance and tags.
 import { refusal } from "../lib/api.js";
 import { debounce, h, fill, labelled } from "../lib/dom.js";
 import { IMPORTANCES, STATUSES, formatDateTime, formatRelative, t } from "../lib/i18n.js";
@@ -9,17 +10,22 @@ import { starsText } from "../lib/rating.js";
 import { ReplyDraft } from "../lib/reply.js";
 import { thread } from "../lib/thread.js";
 import { statusBadge } from "../help/history.js";
+import { agentOptions, assigneeName, tagLabels, tagSuggestions, triageForms } from "./triage.js";
 
 const PAGE_SIZE = 25;
 // Pushes come in bursts (a reply also updates the ticket): one reload for the burst.
 const RELOAD_DELAY_MS = 300;
+// The queue's views by assignee.
+const VIEWS = ["all", "mine", "unassigned"];
 
 export class TicketQueue {
   constructor(api, config, queueRoot, ticketRoot) {
     this.api = api;
     this.queueRoot = queueRoot;
     this.ticketRoot = ticketRoot;
-    this.filters = { status: "", importance: "", account_id: "", q: "" };
+    this.filters = { view: "all", status: "", importance: "", account_id: "", assignee_id: "", tag: "", created_from: "", created_to: "", q: "" };
+    // The agents seen (whom a ticket can be assigned to) and the caller's own id.
+    this.directory = { items: [], me: null };
     this.page = 1;
     this.list = null;
     this.ticket = null;
@@ -34,13 +40,22 @@ export class TicketQueue {
   }
 
   onEvent(frame) {
-    if (!["ticket.created", "reply.posted", "ticket.updated"].includes(frame.type)) return;
+    if (!["ticket.created", "reply.posted", "ticket.updated", "ticket.triaged"].includes(frame.type)) return;
     this.reload();
     const number = frame.data?.number || frame.data?.ticket_number;
     if (this.ticket && number === this.ticket.number) this.open(number, { quiet: true });
   }
 
+  async loadAgents() {
+    try {
+      this.directory = await this.api.get("/api/v1/agent/agents");
+    } catch {
+      // Without the list the views and filters still work; assigning waits for the next load.
+    }
+  }
+
   async load() {
+    if (!this.directory.me) await this.loadAgents();
     try {
       const list = await this.loads.run(() =>
         this.api.get("/api/v1/agent/tickets", { ...this.filters, page: this.page, page_size: PAGE_SIZE }),
@@ -61,7 +76,7 @@ export class TicketQueue {
       this.notice = null;
     }
     try {
-      this.ticket = await this.api.get(`/api/v1/tickets/${encodeURIComponent(number)}`);
+      [this.ticket] = await Promise.all([this.api.get(`/api/v1/agent/tickets/${encodeURIComponent(number)}`), this.loadAgents()]);
     } catch (error) {
       this.notice = { error: true, text: refusal(error) };
     }
@@ -81,11 +96,14 @@ export class TicketQueue {
       node.name = `queue_${name}`;
       node.addEventListener(node.tagName === "INPUT" ? "input" : "change", () => {
         this.filters[name] = node.value;
+        // One agent's tickets are a filter of the "all" view.
+        if (name === "assignee_id" && node.value) this.filters.view = "all";
         this.page = 1;
         this.reload();
       });
       return node;
     };
+    const tag = control("tag", h("input", { type: "text", value: this.filters.tag, autocomplete: "off", maxlength: "30" }));
     const options = (values, prefix) => [
       h("option", { value: "" }, t("all")),
       values.map((value) => h("option", { value, selected: value === this.filters[prefix] }, t(`${prefix}_${value}`))),
@@ -96,13 +114,18 @@ export class TicketQueue {
       labelled(t("status"), control("status", h("select", {}, options(STATUSES, "status")))),
       labelled(t("importance"), control("importance", h("select", {}, options(IMPORTANCES, "importance")))),
       labelled(t("queue_account_filter"), control("account_id", h("input", { type: "text", value: this.filters.account_id, autocomplete: "off" }))),
-      labelled(t("text"), control("q", h("input", { type: "search", value: this.filters.q, placeholder: t("text_placeholder") }))),
+      labelled(t("queue_assignee_filter"), control("assignee_id", h("select", {}, h("option", { value: "" }, t("all")), agentOptions(this.directory, this.filters.assignee_id)))),
+      h("div", {}, labelled(t("tag"), tag), tagSuggestions(this.api, tag)),
+      labelled(t("created_from"), control("created_from", h("input", { type: "date", value: this.filters.created_from }))),
+      labelled(t("created_to"), control("created_to", h("input", { type: "date", value: this.filters.created_to }))),
+      h("div", { class: "queue-search" }, labelled(t("search"), control("q", h("input", { type: "search", value: this.filters.q, placeholder: t("queue_search_placeholder") })))),
     );
     const focused = this.queueRoot.contains(document.activeElement) && document.activeElement.name;
     fill(
       this.queueRoot,
       h("h2", { id: "queue-title" }, t("queue")),
       h("p", { class: "hd-muted" }, t("queue_hint")),
+      this.views(),
       filters,
       this.error ? h("p", { class: "hd-error", role: "alert" }, this.error) : null,
       this.queueList(),
@@ -113,6 +136,28 @@ export class TicketQueue {
       refocus.focus();
       if (refocus.type === "text" || refocus.type === "search") refocus.setSelectionRange(refocus.value.length, refocus.value.length);
     }
+  }
+
+  /** All, mine, unassigned: one pressed at a time. */
+  views() {
+    const choose = (view) => {
+      this.filters.view = view;
+      if (view !== "all") this.filters.assignee_id = "";
+      this.page = 1;
+      this.renderQueue();
+      this.load();
+    };
+    return h(
+      "div",
+      { class: "queue-views", role: "group", "aria-label": t("queue_views") },
+      VIEWS.map((view) =>
+        h(
+          "button",
+          { type: "button", class: "hd-button hd-secondary hd-small", "aria-pressed": String(this.filters.view === view), dataset: { view }, onclick: () => choose(view) },
+          t(`view_${view}`),
+        ),
+      ),
+    );
   }
 
   queueList() {
@@ -152,6 +197,12 @@ export class TicketQueue {
                   ? h("span", { class: overdue ? "sla overdue" : "sla", title: formatDateTime(row.sla_due_at) }, `${t("sla")} ${overdue ? t("sla_overdue") : formatRelative(row.sla_due_at)}`)
                   : null,
               ),
+              h(
+                "span",
+                { class: "queue-triage" },
+                h("span", { class: row.assignee ? "queue-assignee" : "queue-assignee none" }, assigneeName(row.assignee)),
+                tagLabels(row.tags),
+              ),
             ),
           );
         }),
@@ -188,6 +239,7 @@ export class TicketQueue {
         ticket.sla_due_at ? ` · ${t("sla")}: ${formatDateTime(ticket.sla_due_at)}` : "",
       ),
       ratingsView(ticket.ratings || []),
+      triageForms(this.api, ticket, this.directory, (change) => this.patch(change)),
       this.changeForms(ticket),
       thread(this.api, ticket.messages, (error) => this.say(true, refusal(error))),
       this.notice ? h("p", { class: this.notice.error ? "hd-error" : "hd-success", role: "status" }, this.notice.text) : null,
