@@ -24,7 +24,7 @@ from typing import Any
 
 from motor.motor_asyncio import AsyncIOMotorCollection
 from pydantic import BaseModel
-from pymongo import IndexModel
+from pymongo import IndexModel, UpdateOne
 from pymongo.errors import PyMongoError
 
 from shared.events import Event
@@ -95,35 +95,50 @@ class OutboxRelay:
         documents = [document async for document in cursor]
         if len(documents) == BATCH:
             self._wake.set()
-        # Documents are relayed side by side, so broker confirms and database writes of a
-        # batch overlap instead of costing one round trip after another; within one
-        # document the events keep their order.
-        results = await asyncio.gather(*map(self._relay, documents), return_exceptions=True)
+        # Documents are published side by side, so broker confirms overlap instead of
+        # costing one round trip after another; within one document the events keep their
+        # order. What was confirmed leaves the outbox in one database write per round.
+        results = await asyncio.gather(*map(self._publish, documents), return_exceptions=True)
+        published = {
+            document["_id"]: result
+            for document, result in zip(documents, results, strict=True)
+            if isinstance(result, list)
+        }
+        if published:
+            await self._remove(published)
         for result in results:
             if isinstance(result, BaseException):
                 raise result
-        return sum(result for result in results if isinstance(result, int))
+        return sum(len(event_ids) for event_ids in published.values())
 
-    async def _relay(self, document: dict[str, Any]) -> int:
+    async def _publish(self, document: dict[str, Any]) -> list[str]:
         published = []
         for entry in document.get(OUTBOX_FIELD, []):
             event = {key: value for key, value in entry.items() if key != TRACEPARENT}
             with continued_trace(entry.get(TRACEPARENT)):
                 await self.publish(event)
             published.append(event["event_id"])
-        await self._remove(document["_id"], published)
-        return len(published)
+        return published
 
-    async def _remove(self, document_id: Any, published: list[str]) -> None:
-        """Take the published events out, keeping any that a concurrent write added: the
-        flag is cleared only while the outbox is empty, in one atomic update."""
-        await self.collection.update_one(
-            {"_id": document_id},
-            {"$pull": {OUTBOX_FIELD: {"event_id": {"$in": published}}}},
-        )
-        await self.collection.update_one(
-            {"_id": document_id, OUTBOX_FIELD: {"$size": 0}}, {"$set": {PENDING_FLAG: False}}
-        )
+    async def _remove(self, published: dict[Any, list[str]]) -> None:
+        """Take the published events out, keeping any that a concurrent write added: a
+        document's flag is cleared only while its outbox is empty, each step atomic. One
+        ordered bulk write for the round: the pull of a document precedes its flag check."""
+        writes = []
+        for document_id, event_ids in published.items():
+            writes.append(
+                UpdateOne(
+                    {"_id": document_id},
+                    {"$pull": {OUTBOX_FIELD: {"event_id": {"$in": event_ids}}}},
+                )
+            )
+            writes.append(
+                UpdateOne(
+                    {"_id": document_id, OUTBOX_FIELD: {"$size": 0}},
+                    {"$set": {PENDING_FLAG: False}},
+                )
+            )
+        await self.collection.bulk_write(writes, ordered=True)
 
     async def _run(self) -> None:
         backoff = SCAN_SECONDS

@@ -4,11 +4,13 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from motor.motor_asyncio import AsyncIOMotorDatabase
+from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorDatabase
+from pymongo import monitoring
 
 from shared.events import TicketCreated, TicketCreatedPayload
 from shared.outbox import OUTBOX_FIELD, PENDING_FLAG, OutboxRelay, pushing_events, with_events
 from shared.people import Author
+from tests.support.system import HelpDesk
 
 
 def created(number: str) -> TicketCreated:
@@ -49,3 +51,50 @@ async def test_an_event_written_while_the_relay_publishes_stays_and_leaves_next_
     document = await collection.find_one({"_id": "HD-1"})
     assert (document[OUTBOX_FIELD], document[PENDING_FLAG]) == ([], False)
     assert published == [str(first.event_id), str(second.event_id)]
+
+
+class Writes(monitoring.CommandListener):
+    """The write commands a client sends, by name."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if event.command_name in {"update", "delete", "insert"}:
+            self.names.append(event.command_name)
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
+
+
+async def test_a_round_takes_every_published_event_out_in_one_database_write(
+    system: HelpDesk,
+) -> None:
+    writes = Writes()
+    client: AsyncIOMotorClient[Any] = AsyncIOMotorClient(
+        system.settings.mongo_url, tz_aware=True, event_listeners=[writes]
+    )
+    try:
+        collection = client[system.env["HELPDESK_MONGO_DB"]][f"relay_{uuid.uuid4().hex[:8]}"]
+        numbers = [f"HD-{index}" for index in range(20)]
+        await collection.insert_many(
+            [with_events({"_id": number}, created(number)) for number in numbers]
+        )
+        published: list[str] = []
+
+        async def publish(event: dict[str, Any]) -> None:
+            published.append(event["event_id"])
+
+        writes.names.clear()
+        assert await OutboxRelay(collection, publish).relay_pending() == len(numbers)
+        # Before: two updates for each document (its events out, then its flag).
+        assert writes.names == ["update"]
+        assert len(published) == len(numbers)
+        left = await collection.count_documents({PENDING_FLAG: True})
+        assert left == 0
+        assert await collection.count_documents({OUTBOX_FIELD: {"$size": 0}}) == len(numbers)
+    finally:
+        client.close()
