@@ -9,6 +9,7 @@ from services.tickets.attachments import ORPHAN_GRACE, TicketAttachments
 from services.tickets.creation import TicketCreation
 from services.tickets.ratings import Ratings
 from services.tickets.reading import TicketReading
+from services.tickets.reports import TicketsReporting
 from services.tickets.store import TicketStore
 from services.tickets.updates import TicketUpdates
 from shared.clock import Clock, stored_utcnow
@@ -23,6 +24,7 @@ from shared.ratings import (
     TicketRatingQuery,
     TicketRatingState,
 )
+from shared.reports import TicketsReport, TicketsReportQuery
 from shared.tickets import (
     AgentQueueQuery,
     AttachmentQuery,
@@ -54,6 +56,7 @@ class TicketService:
         self.updates = TicketUpdates(store, sla, self.attachments, events_written, clock)
         self.reading = TicketReading(store, sla.calendar, clock)
         self.ratings = Ratings(store, store.ratings, clock)
+        self.reporting = TicketsReporting(store.reports, sla.calendar, clock)
 
     async def create(self, command: CreateTicket) -> TicketDetail:
         return await self.creation.create(command)
@@ -90,6 +93,9 @@ class TicketService:
 
     async def ratings_report(self, query: RatingsReportQuery) -> RatingsReport:
         return await self.ratings.report(query)
+
+    async def tickets_report(self, query: TicketsReportQuery) -> TicketsReport:
+        return await self.reporting.report(query)
 
     async def backfill_search_terms(self) -> int:
         return await self.store.backfill_search_terms()
