@@ -5,8 +5,8 @@ import { h, fill, labelled } from "../lib/dom.js";
 import { formatDateTime, t } from "../lib/i18n.js";
 import { LatestOnly, STALE } from "../lib/latest.js";
 import { starsText } from "../lib/rating.js";
+import { periodFields, periodQuery } from "./period.js";
 
-const PERIODS = [7, 30, 90, 365];
 const KINDS = ["", "ticket", "chat"];
 
 export class RatingsReport {
@@ -40,9 +40,8 @@ export class RatingsReport {
   }
 
   query() {
-    const { days, from, to, kind, account_id } = this.filters;
-    const period = days === "custom" ? { from, to } : { from: dayBefore(Number(days) - 1) };
-    return { ...period, kind, account_id: account_id.trim() };
+    const { kind, account_id } = this.filters;
+    return { ...periodQuery(this.filters), kind, account_id: account_id.trim() };
   }
 
   render() {
@@ -75,22 +74,6 @@ export class RatingsReport {
       });
       return control;
     };
-    const period = bind(
-      "days",
-      h(
-        "select",
-        {},
-        PERIODS.map((days) => h("option", { value: String(days) }, t("ratings_days", { n: days }))),
-        h("option", { value: "custom" }, t("ratings_custom")),
-      ),
-    );
-    const custom =
-      this.filters.days === "custom"
-        ? [
-            labelled(t("ratings_from"), bind("from", h("input", { type: "date", required: true }))),
-            labelled(t("ratings_to"), bind("to", h("input", { type: "date", required: true }))),
-          ]
-        : [];
     const kind = bind(
       "kind",
       h("select", {}, KINDS.map((value) => h("option", { value }, t(`ratings_kind_${value || "all"}`)))),
@@ -105,8 +88,7 @@ export class RatingsReport {
           this.load();
         },
       },
-      labelled(t("ratings_period"), period),
-      custom,
+      periodFields(this.filters, bind),
       labelled(t("ratings_kind"), kind),
       labelled(t("ratings_account"), account),
       h("button", { type: "submit", class: "hd-button hd-secondary hd-small" }, t("ratings_show")),
@@ -195,12 +177,4 @@ function reportView(report) {
 
 function average(value) {
   return value === null || value === undefined ? "–" : value.toFixed(2);
-}
-
-/** The calendar day `days` before today, as YYYY-MM-DD in the browser's time zone. */
-function dayBefore(days) {
-  const day = new Date();
-  day.setDate(day.getDate() - days);
-  const pad = (number) => String(number).padStart(2, "0");
-  return `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}`;
 }
