@@ -22,7 +22,7 @@ from shared.vocabulary import IMPORTANCES
 @dataclass(frozen=True)
 class Percentiles:
     """The median and 90th percentile of a group's times, in milliseconds as the store
-    subtracts dates; none when the group measured nothing."""
+    measures them; none when the group measured nothing."""
 
     median: float | None = None
     p90: float | None = None

@@ -75,7 +75,7 @@ class ReportStore:
                     "day": 1,
                     "importance": 1,
                     "account_id": 1,
-                    "first_response": {"$subtract": ["$first_reply_at", "$created_at"]},
+                    "first_response": _milliseconds("$created_at", "$first_reply_at"),
                     "breached": {"$cond": [_breached(now), 1, 0]},
                 }
             },
@@ -123,7 +123,7 @@ class ReportStore:
                     "day": _day("$done_at", time_zone),
                     "importance": 1,
                     "account_id": 1,
-                    "resolution": {"$subtract": ["$done_at", "$created_at"]},
+                    "resolution": _milliseconds("$created_at", "$done_at"),
                 }
             },
             _facet(
@@ -156,6 +156,12 @@ class ReportStore:
 
 def _within(period: tuple[datetime, datetime]) -> dict[str, datetime]:
     return {"$gte": period[0], "$lt": period[1]}
+
+
+def _milliseconds(start: str, end: str) -> dict[str, Any]:
+    """From one time to another, none when the second is none. (`$dateDiff` rather than
+    `$subtract` of dates: the same on MongoDB, and the local server knows only the former.)"""
+    return {"$dateDiff": {"startDate": start, "endDate": end, "unit": "millisecond"}}
 
 
 def _day(date_field: str, time_zone: str) -> dict[str, Any]:

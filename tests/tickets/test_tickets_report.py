@@ -331,8 +331,8 @@ async def test_a_tickets_answer_resolution_and_closing_are_counted_from_now_on(
     [
         ({"from": "2026-03-02", "to": "2026-03-01"}, "period_invalid"),
         ({"from": "2025-01-01", "to": "2026-01-02"}, "period_too_long"),
-        ({"from": "2026-02-30"}, "day_invalid"),
-        ({"to": "yesterday"}, "day_invalid"),
+        ({"from": "2026-02-30"}, "date_invalid"),
+        ({"to": "yesterday"}, "date_invalid"),
     ],
 )
 async def test_a_period_the_report_does_not_cover_is_refused(

@@ -15,7 +15,7 @@ router = APIRouter(prefix="/api/v1/agent/reports", tags=["agent"])
 
 INVALID_PERIOD: dict[int | str, dict[str, Any]] = {
     422: {
-        "description": "a day that is not YYYY-MM-DD (day_invalid), a period that ends "
+        "description": "a day that is not YYYY-MM-DD (date_invalid), a period that ends "
         "before it starts (period_invalid) or is longer than 366 days (period_too_long)"
     }
 }
