@@ -6,9 +6,7 @@ import csv
 import io
 import math
 import random
-import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,10 +15,9 @@ import httpx
 import pytest
 from motor.motor_asyncio import AsyncIOMotorDatabase
 
-from services.tickets.models import StoredMessage, StoredTicket
 from services.tickets.store import TicketStore
-from shared.people import Author
-from shared.vocabulary import IMPORTANCES, Importance
+from shared.vocabulary import IMPORTANCES
+from tests.support.reports import Known
 from tests.support.system import Account
 from tests.support.tickets import new_ticket
 
@@ -31,64 +28,6 @@ FIRST_DAY, LAST_DAY = date(2021, 3, 22), date(2021, 4, 4)
 REPORT = "/api/v1/agent/reports/tickets"
 # The seeded tickets' accounts; one named as a spreadsheet would run it as a formula.
 FORMULA_ACCOUNT = '=SUM(1,2) "hotel", Kraków'
-
-
-@dataclass
-class Known:
-    """A ticket of known times, as the test decides them."""
-
-    account_id: str
-    importance: Importance
-    created_at: datetime
-    replies: list[tuple[str, datetime]] = field(default_factory=list)
-    resolved_at: datetime | None = None
-    closed_at: datetime | None = None
-    first_response_due_at: datetime | None = None
-
-    def stored(self) -> StoredTicket:
-        author = Author(role="user", id="anna", name="Anna")
-        messages = [self._message(author, self.created_at)] + [
-            self._message(Author(role=role, id=role, name=role.title()), at)
-            for role, at in self.replies
-        ]
-        status = (
-            "closed" if self.closed_at else "resolved" if self.resolved_at else "awaiting_reply"
-        )
-        return StoredTicket(
-            number=f"RPT-{uuid.uuid4().hex[:12]}",
-            account_id=self.account_id,
-            author=author,
-            subject="Raport",
-            importance=self.importance,
-            # Out of the agents' queue (and its order): the report reads none of it.
-            status=status or "awaiting_reply",
-            created_at=self.created_at,
-            updated_at=self.created_at,
-            messages=messages,
-            version=1,
-            resolutions=1 if self.resolved_at else 0,
-            resolved_at=self.resolved_at,
-            closed_at=self.closed_at,
-            first_response_due_at=self.first_response_due_at,
-        )
-
-    @staticmethod
-    def _message(author: Author, at: datetime) -> StoredMessage:
-        return StoredMessage(id=uuid.uuid4().hex, author=author, body="…", created_at=at)
-
-    @property
-    def first_reply_at(self) -> datetime | None:
-        return min((at for role, at in self.replies if role == "agent"), default=None)
-
-    @property
-    def done_at(self) -> datetime | None:
-        return self.resolved_at or self.closed_at
-
-    def breached(self, now: datetime) -> bool:
-        due, reply = self.first_response_due_at, self.first_reply_at
-        if due is None:
-            return False
-        return reply > due if reply else due < now
 
 
 def known_tickets(accounts: list[str], count: int) -> list[Known]:

@@ -141,7 +141,7 @@ export class TicketsReport {
       importances.figure,
       h("h3", {}, t("reports_per_account")),
       report.accounts.length
-        ? h("div", { class: "report-scroll" }, figuresTable(report.accounts, t("account"), (row) => row.account_id, "report-accounts"))
+        ? scrollable(t("reports_per_account"), figuresTable(report.accounts, t("account"), (row) => row.account_id, "report-accounts"))
         : h("p", { class: "hd-muted" }, t("reports_no_accounts")),
       report.accounts_total > report.accounts.length
         ? h("p", { class: "hd-muted" }, t("ratings_more_accounts", { shown: report.accounts.length, total: report.accounts_total }))
@@ -183,9 +183,14 @@ function chartFigure(title, name, table) {
     { class: `report-chart ${name}` },
     caption,
     h("div", { class: "report-canvas" }, canvas),
-    h("details", {}, h("summary", {}, t("reports_table")), h("div", { class: "report-scroll" }, table)),
+    h("details", {}, h("summary", {}, t("reports_table")), scrollable(title, table)),
   );
   return { figure, canvas };
+}
+
+/** A wide table in the narrow pane scrolls sideways, also from the keyboard. */
+function scrollable(label, table) {
+  return h("div", { class: "report-scroll", tabindex: "0", role: "region", "aria-label": label }, table);
 }
 
 function dayTable(days) {
