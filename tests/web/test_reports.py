@@ -61,12 +61,12 @@ def test_the_agent_picks_a_period_reads_the_figures_and_charts_and_downloads_csv
 
     page.click('.hd-subtab[data-tab="reports"]')
     page.wait_text(".tickets-report h2", "Raport zgłoszeń")
-    page.select(".report-filters select[name=reports_days]", "custom")
-    page.set_value(".report-filters input[name=reports_from]", FROM)
-    page.set_value(".report-filters input[name=reports_to]", TO)
-    page.press("Pokaż", ".report-filters")
+    page.select(".tickets-filters select[name=tickets_days]", "custom")
+    page.set_value(".tickets-filters input[name=tickets_from]", FROM)
+    page.set_value(".tickets-filters input[name=tickets_to]", TO)
+    page.press("Pokaż", ".tickets-filters")
     page.wait_text(".report-period", f"{FROM} . {TO}")
-    page.wait_settled(".report-results")
+    page.wait_settled(".tickets-results")
 
     figures = page.driver.execute_script(
         """return Object.fromEntries([...document.querySelectorAll(".report-figures dd")]
@@ -103,7 +103,7 @@ def test_the_agent_picks_a_period_reads_the_figures_and_charts_and_downloads_csv
     assert axe_violations(page, ".tickets-report") == []
     look(page, "tickets-report")
 
-    page.press("Pobierz CSV", ".report-results")
+    page.press("Pobierz CSV", ".tickets-results")
     saved = downloads / f"tickets-report-{FROM}-{TO}.csv"
     page.wait(lambda driver: saved.exists() and saved.stat().st_size > 0)
     served = httpx.get(

@@ -3,44 +3,28 @@
 // first-response SLA breaches, per importance and per account; as charts, with the same
 // figures in tables (what a screen reader reads), and as a CSV download.
 import { refusal, saveBlob } from "../lib/api.js";
-import { h, fill } from "../lib/dom.js";
+import { h } from "../lib/dom.js";
 import { formatHours, t } from "../lib/i18n.js";
-import { LatestOnly, STALE } from "../lib/latest.js";
 import { barChart } from "./charts.js";
-import { periodFields, periodQuery } from "./period.js";
+import { PeriodReport } from "./period.js";
 
 const REPORT = "/api/v1/agent/reports/tickets";
 const COLORS = { opened: "#2563eb", resolved: "#15803d", breaches: "#b91c1c" };
 
-export class TicketsReport {
+export class TicketsReport extends PeriodReport {
   constructor(api) {
-    this.api = api;
-    this.filters = { days: "30", from: "", to: "" };
-    this.report = null;
-    this.error = null;
-    this.loading = false;
+    super(api, "tickets", REPORT);
     this.charts = [];
-    // Only the latest request is shown: an earlier one answering late must not replace it.
-    this.latest = new LatestOnly();
-    this.root = h("div", { class: "tickets-report" });
-    this.form = this.filterForm();
     this.notice = h("p", { class: "hd-error", role: "alert", hidden: true });
-    this.results = h("div", { class: "report-results", "aria-live": "polite" });
     this.render();
   }
 
-  async load() {
-    this.loading = true;
-    this.renderResults();
-    try {
-      const report = await this.latest.run(() => this.api.get(REPORT, periodQuery(this.filters)));
-      if (report === STALE) return;
-      [this.report, this.error] = [report, null];
-    } catch (error) {
-      this.error = refusal(error);
-    }
-    this.loading = false;
-    this.renderResults();
+  title() {
+    return t("reports_title");
+  }
+
+  hint() {
+    return t("reports_hint");
   }
 
   /** The figures on screen as a CSV file (the same period, asked again with the token). */
@@ -56,64 +40,13 @@ export class TicketsReport {
     }
   }
 
-  render() {
-    // The words of the form change with the language: built again, with what was chosen.
-    const form = this.filterForm();
-    this.form.replaceWith(form);
-    this.form = form;
-    fill(
-      this.root,
-      h("h2", {}, t("reports_title")),
-      h("p", { class: "hd-muted" }, t("reports_hint")),
-      this.form,
-      this.notice,
-      this.results,
-    );
-    this.renderResults();
-  }
-
-  /** The tab is opened: the report is read the first time, then at the agent's asking. */
-  show() {
-    if (!this.report && !this.loading) this.load();
-  }
-
-  filterForm() {
-    const bind = (key, control) => {
-      control.name = `reports_${key}`;
-      control.value = this.filters[key];
-      control.addEventListener("change", () => {
-        this.filters[key] = control.value;
-        if (key === "days") this.render();
-      });
-      return control;
-    };
-    return h(
-      "form",
-      {
-        class: "report-filters",
-        onsubmit: (event) => {
-          event.preventDefault();
-          this.load();
-        },
-      },
-      periodFields(this.filters, bind),
-      h("button", { type: "submit", class: "hd-button hd-secondary hd-small" }, t("ratings_show")),
-    );
-  }
-
   renderResults() {
+    // A chart keeps its canvas and listeners until destroyed: the old ones go first.
     for (const chart of this.charts.splice(0)) chart.destroy();
-    if (this.error) {
-      fill(this.results, h("p", { class: "hd-error", role: "alert" }, this.error));
-    } else if (!this.report) {
-      fill(this.results, h("p", { class: "hd-muted" }, t("loading")));
-    } else {
-      fill(this.results, this.reportView(this.report));
-    }
-    this.results.setAttribute("aria-busy", String(this.loading));
+    super.renderResults();
   }
 
-  reportView(report) {
+  view(report) {
     const days = chartFigure(t("reports_per_day"), "report-days", dayTable(report.days));
     const importances = chartFigure(
       t("reports_per_importance"),
@@ -137,6 +70,7 @@ export class TicketsReport {
         { type: "button", class: "hd-button hd-secondary hd-small report-csv", onclick: () => this.download() },
         t("reports_csv"),
       ),
+      this.notice,
       days.figure,
       importances.figure,
       h("h3", {}, t("reports_per_account")),
