@@ -7,6 +7,7 @@ from fastapi import APIRouter, Response
 
 from services.gateway.api.report_period import Period
 from services.gateway.deps import CurrentAgent, Rpc
+from services.gateway.openapi import refusal
 from services.gateway.report_csv import filename, report_csv
 from shared.reports import TicketsReport, TicketsReportQuery
 from shared.routes import TICKETS_REPORT
@@ -14,10 +15,10 @@ from shared.routes import TICKETS_REPORT
 router = APIRouter(prefix="/api/v1/agent/reports", tags=["agent"])
 
 INVALID_PERIOD: dict[int | str, dict[str, Any]] = {
-    422: {
-        "description": "a day that is not YYYY-MM-DD (date_invalid), a period that ends "
-        "before it starts (period_invalid) or is longer than 366 days (period_too_long)"
-    }
+    422: refusal(
+        "a day that is not YYYY-MM-DD (date_invalid), a period that ends before it starts "
+        "(period_invalid) or is longer than 366 days (period_too_long)"
+    )
 }
 
 
