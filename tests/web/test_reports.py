@@ -103,6 +103,13 @@ def test_the_agent_picks_a_period_reads_the_figures_and_charts_and_downloads_csv
     assert axe_violations(page, ".tickets-report") == []
     look(page, "tickets-report")
 
+    # In English the same figures, with the language's decimal point.
+    page.click(".hd-lang")
+    page.wait_text(".tickets-report h2", "^Tickets report$")
+    page.wait_text(".report-figures", r"First reply\n1\.0 h / 3\.0 h")
+    page.click(".hd-lang")
+    page.wait_text(".tickets-report h2", "^Raport zgłoszeń$")
+
     page.press("Pobierz CSV", ".tickets-results")
     saved = downloads / f"tickets-report-{FROM}-{TO}.csv"
     page.wait(lambda driver: saved.exists() and saved.stat().st_size > 0)

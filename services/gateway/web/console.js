@@ -28,7 +28,7 @@ function renderChrome() {
 langButton.addEventListener("click", () => setLang(lang() === "pl" ? "en" : "pl"));
 onLangChange(() => {
   renderChrome();
-  for (const part of parts) part.render();
+  for (const part of parts) part.render?.();
 });
 
 async function start(token) {
