@@ -1,6 +1,8 @@
 """The agents' tickets report: a period's tickets opened and resolved, response and
 resolution times and SLA breaches, counted by the database (services/tickets/report_store.py)."""
 
+import asyncio
+
 from services.tickets import report_rules
 from services.tickets.report_store import ReportStore
 from shared.clock import Clock
@@ -20,8 +22,11 @@ class TicketsReporting:
             raise Forbidden("this needs a support agent's account", code="agent_only")
         bounds = report_rules.period(query.first_day, query.last_day, self.calendar.tz)
         time_zone = self.calendar.tz_name
-        opened = await self.store.opened(bounds, time_zone, self.clock())
-        resolved = await self.store.resolved(bounds, time_zone)
+        # Two reads of their own indexes: side by side, the report takes the longer one.
+        opened, resolved = await asyncio.gather(
+            self.store.opened(bounds, time_zone, self.clock()),
+            self.store.resolved(bounds, time_zone),
+        )
         return report_rules.report(
             query.first_day, query.last_day, bounds, time_zone, opened, resolved
         )
