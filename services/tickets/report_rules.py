@@ -6,9 +6,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from services.tickets.rating_rules import ensure_report_period
+from shared.errors import InvalidRequest
 from shared.reports import (
     REPORT_ACCOUNTS_MAX,
+    REPORT_DAYS_MAX,
     AccountFigures,
     DayFigures,
     Durations,
@@ -63,10 +64,13 @@ class Groups(Generic[T]):
 
 def period(first_day: date, last_day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
     """Midnight of the first day to midnight after the last where support works, in UTC;
-    refused when it ends before it starts or is longer than a report covers."""
-    since, until = _midnight(first_day, tz), _midnight(last_day + timedelta(days=1), tz)
-    ensure_report_period(since, until)
-    return since, until
+    refused when it ends before it starts or is longer than a report covers. Counted in
+    days, not hours: a year from one October to the next has two autumn clock changes."""
+    if last_day < first_day:
+        raise InvalidRequest("the period ends before it starts", "period_invalid")
+    if len(days_of(first_day, last_day)) > REPORT_DAYS_MAX:
+        raise InvalidRequest(f"a report covers at most {REPORT_DAYS_MAX} days", "period_too_long")
+    return _midnight(first_day, tz), _midnight(last_day + timedelta(days=1), tz)
 
 
 def _midnight(day: date, tz: ZoneInfo) -> datetime:

@@ -288,6 +288,9 @@ async def test_a_year_and_a_day_is_covered_and_the_default_is_the_last_30_days(
 ) -> None:
     leap_year = await report(gateway, agent, **{"from": "2024-01-01", "to": "2024-12-31"})
     assert len(leap_year["days"]) == 366
+    # 366 days and one hour: the clocks went back twice (two Octobers), forward once.
+    two_autumns = await report(gateway, agent, **{"from": "2025-10-26", "to": "2026-10-26"})
+    assert len(two_autumns["days"]) == 366
     default = await report(gateway, agent)
     today = datetime.now(WARSAW).date()
     assert (default["first_day"], default["last_day"]) == (
