@@ -25,7 +25,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def report_csv(report: TicketsReport) -> str:
-    out = io.StringIO()
+    # A byte order mark first: without it Excel reads UTF-8 as the system's code page, and
+    # an account "Kraków" arrives as "KrakÃ³w"; other readers skip it (utf-8-sig).
+    out = io.StringIO("\ufeff")
+    out.seek(0, io.SEEK_END)
     # Every cell quoted: the lines read the same in any spreadsheet's locale.
     writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(COLUMNS)

@@ -117,7 +117,7 @@ def test_the_agent_picks_a_period_reads_the_figures_and_charts_and_downloads_csv
         f"{system.gateway_url}{REPORT}.csv", params={"from": FROM, "to": TO}, headers=agent_headers
     )
     assert saved.read_bytes() == served.content
-    rows = list(csv.DictReader(io.StringIO(served.text)))
+    rows = list(csv.DictReader(io.StringIO(served.content.decode("utf-8-sig"))))
     assert [
         (row["key"], row["opened"], row["sla_breaches"])
         for row in rows
