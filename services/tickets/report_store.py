@@ -29,7 +29,7 @@ GROUPINGS: dict[str, Any] = {
     "accounts": "$account_id",
 }
 # MongoDB 7 knows only the approximate method (a t-digest, close to the exact value): a
-# report of medians needs no more, and the database keeps the work of sorting every time.
+# report of medians needs no more, and the times never travel to the service to be sorted.
 MEDIAN_AND_P90 = {"p": [0.5, 0.9], "method": "approximate"}
 # The first reply by support: the earliest agent's message after the ticket's own text.
 FIRST_REPLY_AT = {
