@@ -56,6 +56,7 @@ from shared.ratings import (
     TicketRatingQuery,
     TicketRatingState,
 )
+from shared.reports import TicketsReport, TicketsReportQuery
 from shared.rpc import ReplyT, RequestT, RpcRoute, status_route
 from shared.tickets import (
     AgentQueueQuery,
@@ -109,6 +110,7 @@ RATE_TICKET = TICKETS.route("rate", RateTicket, TicketRating)
 TICKET_RATING = TICKETS.route("rating", TicketRatingQuery, TicketRatingState)
 RATE_CHAT = TICKETS.route("rate_chat", RateChat, ChatRating)
 RATINGS_REPORT = TICKETS.route("ratings_report", RatingsReportQuery, RatingsReport)
+TICKETS_REPORT = TICKETS.route("tickets_report", TicketsReportQuery, TicketsReport)
 # The knowledge base's use lives with the tickets: "opened an article, then wrote a ticket
 # anyway" is linked where tickets are created (services/tickets/knowledge/).
 KB_VOTE = TICKETS.route("kb_vote", CastVote, Vote)

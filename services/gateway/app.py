@@ -18,6 +18,7 @@ from services.gateway.api import (
     help,
     popups,
     ratings,
+    reports,
     system,
     tickets,
 )
@@ -142,6 +143,7 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
         system,
         tickets,
         ratings,
+        reports,
         attachments,
         agent,
         kb,

@@ -47,6 +47,7 @@ def new_ticket(
         created_at=now,
         updated_at=now,
         sla_due_at=sla_due_at,
+        first_response_due_at=sla_due_at,
         messages=[first],
         last_support_reply_at=None,
         creation_key=creation_key,

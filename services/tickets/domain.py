@@ -67,6 +67,14 @@ def resolution_after(
     return resolutions, None
 
 
+def closed_after(new: TicketStatus, closed_at: datetime | None, now: datetime) -> datetime | None:
+    """When the ticket was closed, after a change of status: closing keeps the first time
+    (a closed ticket set closed again is no new closing), anything else reopens it."""
+    if new != "closed":
+        return None
+    return closed_at or now
+
+
 def ensure_room_in_thread(messages: int, thread_bytes: int, reply_bytes: int) -> None:
     """A thread holds at most THREAD_MAX messages and THREAD_BYTES_MAX bytes as stored;
     then a new ticket carries on."""

@@ -14,6 +14,7 @@ from shared.ratings import (
     TicketRatingQuery,
     TicketRatingState,
 )
+from shared.reports import TicketsReport, TicketsReportQuery
 from shared.routes import (
     AGENT_DIRECTORY,
     AGENT_QUEUE,
@@ -29,6 +30,7 @@ from shared.routes import (
     TICKET_HISTORY,
     TICKET_RATING,
     TICKET_TAGS,
+    TICKETS_REPORT,
     UPDATE_TICKET,
 )
 from shared.rpc import answers
@@ -112,5 +114,9 @@ def build_router(service: TicketService) -> RabbitRouter:
     @answers(router, RATINGS_REPORT)
     async def ratings_report(query: RatingsReportQuery) -> RatingsReport:
         return await service.ratings_report(query)
+
+    @answers(router, TICKETS_REPORT)
+    async def tickets_report(query: TicketsReportQuery) -> TicketsReport:
+        return await service.tickets_report(query)
 
     return router

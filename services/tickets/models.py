@@ -79,6 +79,11 @@ class StoredTicket(TicketSummary):
     # before ratings read as never resolved.
     resolutions: int = 0
     resolved_at: datetime | None = None
+    # When support closed it (none once reopened), for the report's tickets closed without
+    # being resolved; and its first-response target as set at creation, which the SLA clock
+    # (`sla_due_at`) moves on. Both kept since the tickets report: none on older tickets.
+    closed_at: datetime | None = None
+    first_response_due_at: datetime | None = None
 
 
 class KeyReservation(BaseModel):

@@ -10,6 +10,7 @@ from services.tickets.attachments import ORPHAN_GRACE, TicketAttachments
 from services.tickets.creation import TicketCreation
 from services.tickets.ratings import Ratings
 from services.tickets.reading import TicketReading
+from services.tickets.reports import TicketsReporting
 from services.tickets.store import TicketStore
 from services.tickets.updates import TicketUpdates
 from shared.clock import Clock, stored_utcnow
@@ -24,6 +25,7 @@ from shared.ratings import (
     TicketRatingQuery,
     TicketRatingState,
 )
+from shared.reports import TicketsReport, TicketsReportQuery
 from shared.tickets import (
     AgentQueueQuery,
     AgentTicketDetail,
@@ -60,6 +62,7 @@ class TicketService:
         )
         self.reading = TicketReading(store, sla.calendar, clock, self.agents)
         self.ratings = Ratings(store, store.ratings, clock)
+        self.reporting = TicketsReporting(store.reports, sla.calendar, clock)
 
     async def create(self, command: CreateTicket) -> TicketDetail:
         return await self.creation.create(command)
@@ -105,6 +108,9 @@ class TicketService:
 
     async def ratings_report(self, query: RatingsReportQuery) -> RatingsReport:
         return await self.ratings.report(query)
+
+    async def tickets_report(self, query: TicketsReportQuery) -> TicketsReport:
+        return await self.reporting.report(query)
 
     async def backfill_search_terms(self) -> int:
         return await self.store.backfill_search_terms()

@@ -24,6 +24,7 @@ from services.tickets.models import (
     TicketSummary,
 )
 from services.tickets.rating_store import RatingStore
+from services.tickets.report_store import REPORT_INDEXES, ReportStore
 from services.tickets.search import SEARCH_VERSION, ticket_terms
 from shared.attachments import AttachmentStore
 from shared.counters import Counter
@@ -51,7 +52,7 @@ ACCOUNT = ("account_id", ASCENDING)
 ASSIGNEE_ID = "assignee.id"
 TAGS = "tags"
 # Written with every change of status: whether a resolution began, stands or ended.
-RESOLUTION_FIELDS = ("resolutions", "resolved_at")
+RESOLUTION_FIELDS = ("resolutions", "resolved_at", "closed_at")
 # The server's refusals of a document over its limit (BSONObjectTooLarge and kin); pymongo
 # itself raises DocumentTooLarge before sending one far over it.
 TOO_LARGE_CODES = frozenset({10334, 17419, 17420})
@@ -104,13 +105,16 @@ class TicketStore:
         self.reads: AsyncIOMotorCollection[Any] = database["ticket_reads"]
         self.attachments = AttachmentStore(database)
         self.ratings = RatingStore(database)
+        self.reports = ReportStore(database)
         self.knowledge = KnowledgeStore(database)
         self.agents = AgentStore(database)
         self.numbers = Counter(database["counters"], TICKET_COUNTER)
 
     async def ensure_indexes(self) -> None:
         """Indexes, and the ticket counter: created once, before anyone asks for a number."""
-        await declare_indexes(self.tickets, [*map(IndexModel, INDEXES), OUTBOX_INDEX])
+        await declare_indexes(
+            self.tickets, [*map(IndexModel, INDEXES), *REPORT_INDEXES, OUTBOX_INDEX]
+        )
         await self.attachments.ensure_indexes()
         await self.ratings.ensure_indexes()
         await self.knowledge.ensure_indexes()

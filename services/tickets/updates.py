@@ -234,11 +234,12 @@ def _ticket_triaged(
 
 
 def _resolution(ticket: StoredTicket, status: TicketStatus, now: datetime) -> dict[str, Any]:
-    """The ticket's resolution fields once it is in `status`."""
+    """The ticket's resolution fields (closing included) once it is in `status`."""
     resolutions, resolved_at = domain.resolution_after(
         ticket.status, status, ticket.resolutions, ticket.resolved_at, now
     )
-    return {"resolutions": resolutions, "resolved_at": resolved_at}
+    closed_at = domain.closed_after(status, ticket.closed_at, now)
+    return {"resolutions": resolutions, "resolved_at": resolved_at, "closed_at": closed_at}
 
 
 def _reply_posted(ticket: StoredTicket, reply: StoredMessage, status: TicketStatus) -> ReplyPosted:

@@ -526,6 +526,95 @@ async def test_a_group_sums_ones_and_a_field_then_sorts_by_both_and_limits(
     ]
 
 
+async def test_the_tickets_report_expressions(things: AsyncIOMotorCollection[Any]) -> None:
+    # The tickets report (services/tickets/report_store.py): times between dates, the first
+    # of some array elements, days in a time zone, percentiles, four groupings at once.
+    created = datetime(2021, 3, 27, 23, 30, tzinfo=UTC)  # 28 March in Warsaw, summer time
+    messages = [
+        {"role": "user", "at": created},
+        {"role": "agent", "at": created + timedelta(hours=3)},
+        {"role": "agent", "at": created + timedelta(hours=2)},
+    ]
+    await things.insert_many(
+        [
+            {"g": "a", "n": n, "created_at": created, "messages": messages[: 1 + n % 3]}
+            for n in range(1, 11)
+        ]
+    )
+    first_agent_at = {
+        "$min": {
+            "$map": {
+                "input": {
+                    "$filter": {
+                        "input": {"$slice": ["$messages", 1, 500]},
+                        "as": "m",
+                        "cond": {"$eq": ["$$m.role", "agent"]},
+                    }
+                },
+                "as": "m",
+                "in": "$$m.at",
+            }
+        }
+    }
+    percentiles = {"p": [0.5, 0.9], "method": "approximate"}
+    pipeline: list[dict[str, Any]] = [
+        {"$match": {"g": "a"}},
+        {
+            "$project": {
+                "n": 1,
+                "day": {
+                    "$dateToString": {
+                        "format": "%Y-%m-%d",
+                        "date": "$created_at",
+                        "timezone": "Europe/Warsaw",
+                    }
+                },
+                "first": first_agent_at,
+                "due": {"$ifNull": ["$missing", None]},
+            }
+        },
+        {
+            "$project": {
+                "n": 1,
+                "day": 1,
+                "since": {
+                    "$dateDiff": {"startDate": created, "endDate": "$first", "unit": "millisecond"}
+                },
+                # Dates order above null: `$lt` of a null and a date holds, `$gt` does not.
+                "null_below": {"$lt": ["$due", created]},
+                "none": {"$cond": [{"$eq": ["$first", None]}, 1, 0]},
+            }
+        },
+        {
+            "$facet": {
+                "all": [
+                    {
+                        "$group": {
+                            "_id": None,
+                            "count": {"$sum": 1},
+                            "none": {"$sum": "$none"},
+                            "p": {"$percentile": {"input": "$n", **percentiles}},
+                            # Nones (no reply) are left out: three of 2 h, four of 3 h.
+                            "since": {"$percentile": {"input": "$since", **percentiles}},
+                        }
+                    }
+                ],
+                "days": [{"$group": {"_id": "$day", "count": {"$sum": 1}}}],
+                "checks": [{"$group": {"_id": "$null_below", "count": {"$sum": 1}}}],
+            }
+        },
+    ]
+    [facets] = await things.aggregate(pipeline).to_list(length=1)
+    [total] = facets["all"]
+    # n % 3 == 0: no reply at all (3, 6, 9); == 1: one by an agent after 3 h; == 2: the
+    # earliest of two is after 2 h.
+    assert (total["count"], total["none"]) == (10, 3)
+    assert total["p"] == [5, 9]
+    assert total["since"] == [3 * 3600 * 1000, 3 * 3600 * 1000]
+    assert facets["days"] == [{"_id": "2021-03-28", "count": 10}]
+    assert facets["checks"] == [{"_id": True, "count": 10}]
+
+
 # GridFS
 
 

@@ -58,6 +58,8 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/agent/tickets/{number}/replies"): "agent",
     ("POST", "/api/v1/agent/announcements"): "agent",
     ("GET", "/api/v1/agent/ratings"): "agent",
+    ("GET", "/api/v1/agent/reports/tickets"): "agent",
+    ("GET", "/api/v1/agent/reports/tickets.csv"): "agent",
     ("GET", "/api/v1/agent/kb/report"): "agent",
 }
 NOT_OWNED = ("/api/v1/kb/", "/api/v1/chat/")

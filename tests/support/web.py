@@ -194,7 +194,8 @@ class Browser:
     def set_value(self, css: str, value: str) -> None:
         """Set a field the way a picker would (date inputs ignore typing in some locales)."""
         self.driver.execute_script(
-            "const [el, v] = arguments; el.value = v; el.dispatchEvent(new Event('input'));",
+            "const [el, v] = arguments; el.value = v;"
+            " el.dispatchEvent(new Event('input')); el.dispatchEvent(new Event('change'));",
             self.find(css),
             value,
         )

@@ -151,3 +151,15 @@ def test_keys_from_before_the_upgrade_count_only_on_the_callers_own_account() ->
     assert domain.legacy_person_key(caller("hotel-a"), "form-1") == "anna:form-1"
     assert domain.owns_legacy_keys("hotel-a", caller("hotel-a"))
     assert not domain.owns_legacy_keys("hotel-a", caller("hotel-b"))
+
+
+def test_closing_keeps_the_first_time_it_was_closed_and_reopening_forgets_it() -> None:
+    before, now = (
+        datetime(2026, 12, 1, 9, tzinfo=ZoneInfo("UTC")),
+        datetime(2026, 12, 2, 9, tzinfo=ZoneInfo("UTC")),
+    )
+
+    assert domain.closed_after("closed", None, now) == now
+    assert domain.closed_after("closed", before, now) == before
+    for status in ("new", "in_progress", "awaiting_reply", "resolved"):
+        assert domain.closed_after(status, before, now) is None

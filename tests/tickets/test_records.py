@@ -75,8 +75,16 @@ def without_outbox(document: dict[str, Any]) -> dict[str, Any]:
 
 
 # What the code now adds to the document: the terms the history search finds it by, and
-# support's own view (who handles it, its tags), none on a ticket stored before.
-ADDED_FIELDS = {SEARCH_TERMS, SEARCH_VERSION_FIELD, "assignee", "tags"}
+# support's own view (who handles it, its tags) and the times the tickets report reads,
+# none on a ticket stored before.
+ADDED_FIELDS = {
+    SEARCH_TERMS,
+    SEARCH_VERSION_FIELD,
+    "assignee",
+    "tags",
+    "closed_at",
+    "first_response_due_at",
+}
 
 
 def without_added(document: dict[str, Any]) -> dict[str, Any]:
@@ -92,6 +100,7 @@ def test_a_ticket_document_of_the_code_before_reads_and_maps_back_to_the_same_fi
     assert ticket.messages[0].attachment.filename == "ekran.png"
     stored = ticket_document(ticket)
     assert without_added(stored) == without_outbox(document)
+    assert (stored["closed_at"], stored["first_response_due_at"]) == (None, None)
     assert stored[SEARCH_VERSION_FIELD] == SEARCH_VERSION
     assert (stored["assignee"], stored["tags"]) == (None, [])
     assert {"hd", "000001", "faktur", "wystaw"} <= set(stored[SEARCH_TERMS])
@@ -109,6 +118,9 @@ def test_a_new_ticket_has_the_fields_and_dates_the_code_before_stored() -> None:
     document = ticket_document(ticket)
 
     assert document.keys() == without_outbox(stored_before("HD-000002")).keys() | ADDED_FIELDS
+    # The first-response target as set at creation; the SLA clock moves on from it.
+    assert document["first_response_due_at"] == document["sla_due_at"]
+    assert document["closed_at"] is None
     assert document["_id"] == document["number"] == event.payload.number == "HD-000002"
     assert document["messages"][0].keys() == stored_before("x")["messages"][0].keys()
     # Dates stay datetimes, so BSON stores dates (never text).

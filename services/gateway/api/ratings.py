@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from services.gateway.api.report_period import Period
 from services.gateway.deps import Calendar, CurrentAgent, CurrentHotelUser, CurrentUser, Rpc
 from services.gateway.openapi import refusal
 from shared.ratings import (
@@ -22,13 +23,10 @@ from shared.ratings import (
 )
 from shared.routes import RATE_TICKET, RATINGS_REPORT, TICKET_RATING
 from shared.support_hours import SupportCalendar
-from shared.tickets import CalendarDay
 
 router = APIRouter(prefix="/api/v1/tickets", tags=["ratings"])
 reports = APIRouter(prefix="/api/v1/agent/ratings", tags=["agent"])
 
-# The report's period when none is named: the last 30 days, today included.
-DEFAULT_REPORT_DAYS = 30
 ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "no such ticket in your account"},
     422: {"description": "invalid field"},
@@ -65,22 +63,15 @@ async def ratings_report(
     agent: CurrentAgent,
     rpc: Rpc,
     calendar: Calendar,
-    first_day: Annotated[
-        CalendarDay | None, Query(alias="from", description="first day (support time zone)")
-    ] = None,
-    last_day: Annotated[
-        CalendarDay | None, Query(alias="to", description="last day, included; default today")
-    ] = None,
+    period: Period,
     kind: RatingKind | None = None,
     account_id: Annotated[str | None, Query(max_length=200)] = None,
 ) -> RatingsReport:
     """Ratings given in the period: average, count, stars, per account, recent comments."""
-    last = last_day or datetime.now(calendar.tz).date()
-    first = first_day or last - timedelta(days=DEFAULT_REPORT_DAYS - 1)
     query = RatingsReportQuery(
         caller=agent,
-        since=_day_start(first, calendar),
-        until=_day_start(last + timedelta(days=1), calendar),
+        since=_day_start(period.first, calendar),
+        until=_day_start(period.last + timedelta(days=1), calendar),
         kind=kind,
         account_id=account_id or None,
     )

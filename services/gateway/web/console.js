@@ -9,6 +9,7 @@ import { KnowledgeReport } from "./console/kb.js";
 import { LiveSocket } from "./lib/live.js";
 import { TicketQueue } from "./console/queue.js";
 import { RatingsReport } from "./console/ratings.js";
+import { TicketsReport } from "./console/reports.js";
 
 const STORAGE_KEY = "helpdesk.console-agent";
 const signInBox = document.getElementById("sign-in");
@@ -27,7 +28,7 @@ function renderChrome() {
 langButton.addEventListener("click", () => setLang(lang() === "pl" ? "en" : "pl"));
 onLangChange(() => {
   renderChrome();
-  for (const part of parts) part.render();
+  for (const part of parts) part.render?.();
 });
 
 async function start(token) {
@@ -40,17 +41,18 @@ async function start(token) {
   const announcer = new Announcer(api);
   const knowledge = new KnowledgeReport(api);
   const ratings = new RatingsReport(api);
-  const side = new SidePane(document.getElementById("side-pane"), { chats, announce: announcer, kb: knowledge, ratings });
+  const reports = new TicketsReport(api);
+  const side = new SidePane(document.getElementById("side-pane"), { chats, announce: announcer, kb: knowledge, ratings, reports });
   // New tickets and replies from anywhere: the queue and an open ticket stay current.
   const stream = new LiveSocket(api.socketUrl("/api/v1/agent/stream"), (frame) => queue.onEvent(frame));
-  parts = [queue, chats, announcer, knowledge, ratings, side, { stop: () => stream.close() }];
+  parts = [queue, chats, announcer, knowledge, ratings, reports, side, { stop: () => stream.close() }];
   document.getElementById("console").hidden = false;
   notice.hidden = true;
   queue.load();
 }
 
-/** The right-hand column: chats, the announcement form, the knowledge base report and the
- * ratings report, one at a time. */
+/** The right-hand column: chats, the announcement form, the knowledge base report, the
+ * ratings report and the tickets report, one at a time. */
 class SidePane {
   constructor(root, tabs) {
     this.parts = tabs;
@@ -80,6 +82,7 @@ class SidePane {
         ["announce", t("announce")],
         ["kb", t("kb_tab")],
         ["ratings", t("ratings")],
+        ["reports", t("reports")],
       ].map(([id, label]) =>
         h(
           "button",

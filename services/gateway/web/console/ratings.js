@@ -1,127 +1,42 @@
 // The ratings report: what users said of resolved tickets and ended chats in a period —
 // the average, how many, each star's share, each account, and the latest comments.
-import { refusal } from "../lib/api.js";
-import { h, fill, labelled } from "../lib/dom.js";
+import { h, labelled } from "../lib/dom.js";
 import { formatDateTime, t } from "../lib/i18n.js";
-import { LatestOnly, STALE } from "../lib/latest.js";
 import { starsText } from "../lib/rating.js";
+import { PeriodReport } from "./period.js";
 
-const PERIODS = [7, 30, 90, 365];
 const KINDS = ["", "ticket", "chat"];
 
-export class RatingsReport {
+export class RatingsReport extends PeriodReport {
   constructor(api) {
-    this.api = api;
-    this.filters = { days: "30", from: "", to: "", kind: "", account_id: "" };
-    this.report = null;
-    this.error = null;
-    this.loading = false;
-    // Only the latest request is shown: an earlier one answering late must not replace it.
-    this.latest = new LatestOnly();
-    this.root = h("div", { class: "ratings-report" });
-    this.form = this.filterForm();
-    this.results = h("div", { class: "ratings-results", "aria-live": "polite" });
+    super(api, "ratings", "/api/v1/agent/ratings", { kind: "", account_id: "" });
     this.render();
   }
 
-  /** The report for the chosen filters; the figures re-render, the form keeps the focus. */
-  async load() {
-    this.loading = true;
-    this.renderResults();
-    try {
-      const report = await this.latest.run(() => this.api.get("/api/v1/agent/ratings", this.query()));
-      if (report === STALE) return;
-      [this.report, this.error] = [report, null];
-    } catch (error) {
-      this.error = refusal(error);
-    }
-    this.loading = false;
-    this.renderResults();
+  title() {
+    return t("ratings_title");
+  }
+
+  hint() {
+    return t("ratings_hint");
   }
 
   query() {
-    const { days, from, to, kind, account_id } = this.filters;
-    const period = days === "custom" ? { from, to } : { from: dayBefore(Number(days) - 1) };
-    return { ...period, kind, account_id: account_id.trim() };
+    const { kind, account_id } = this.filters;
+    return { ...super.query(), kind, account_id: account_id.trim() };
   }
 
-  render() {
-    // The words of the form change with the language: built again, with what was chosen.
-    const form = this.filterForm();
-    this.form.replaceWith(form);
-    this.form = form;
-    fill(
-      this.root,
-      h("h2", {}, t("ratings_title")),
-      h("p", { class: "hd-muted" }, t("ratings_hint")),
-      this.form,
-      this.results,
-    );
-    this.renderResults();
-  }
-
-  /** The tab is opened: the report is read the first time, then at the agent's asking. */
-  show() {
-    if (!this.report && !this.loading) this.load();
-  }
-
-  filterForm() {
-    const bind = (key, control) => {
-      control.name = `ratings_${key}`;
-      control.value = this.filters[key];
-      control.addEventListener("change", () => {
-        this.filters[key] = control.value;
-        if (key === "days") this.render();
-      });
-      return control;
-    };
-    const period = bind(
-      "days",
-      h(
-        "select",
-        {},
-        PERIODS.map((days) => h("option", { value: String(days) }, t("ratings_days", { n: days }))),
-        h("option", { value: "custom" }, t("ratings_custom")),
-      ),
-    );
-    const custom =
-      this.filters.days === "custom"
-        ? [
-            labelled(t("ratings_from"), bind("from", h("input", { type: "date", required: true }))),
-            labelled(t("ratings_to"), bind("to", h("input", { type: "date", required: true }))),
-          ]
-        : [];
+  moreFields(bind) {
     const kind = bind(
       "kind",
       h("select", {}, KINDS.map((value) => h("option", { value }, t(`ratings_kind_${value || "all"}`)))),
     );
     const account = bind("account_id", h("input", { type: "text", maxlength: "200", autocomplete: "off" }));
-    return h(
-      "form",
-      {
-        class: "ratings-filters",
-        onsubmit: (event) => {
-          event.preventDefault();
-          this.load();
-        },
-      },
-      labelled(t("ratings_period"), period),
-      custom,
-      labelled(t("ratings_kind"), kind),
-      labelled(t("ratings_account"), account),
-      h("button", { type: "submit", class: "hd-button hd-secondary hd-small" }, t("ratings_show")),
-    );
+    return [labelled(t("ratings_kind"), kind), labelled(t("ratings_account"), account)];
   }
 
-  renderResults() {
-    if (this.error) {
-      fill(this.results, h("p", { class: "hd-error", role: "alert" }, this.error));
-    } else if (!this.report) {
-      fill(this.results, h("p", { class: "hd-muted" }, t("loading")));
-    } else {
-      fill(this.results, reportView(this.report));
-    }
-    this.results.setAttribute("aria-busy", String(this.loading));
+  view(report) {
+    return reportView(report);
   }
 }
 
@@ -195,12 +110,4 @@ function reportView(report) {
 
 function average(value) {
   return value === null || value === undefined ? "–" : value.toFixed(2);
-}
-
-/** The calendar day `days` before today, as YYYY-MM-DD in the browser's time zone. */
-function dayBefore(days) {
-  const day = new Date();
-  day.setDate(day.getDate() - days);
-  const pad = (number) => String(number).padStart(2, "0");
-  return `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}`;
 }

@@ -102,10 +102,10 @@ export class Api {
   }
 
   /** A file's bytes, fetched with the bearer token, which a plain link or <img> cannot send. */
-  async blob(path) {
+  async blob(path, query) {
     let response;
     try {
-      response = await fetch(this.url(path), { headers: { Authorization: `Bearer ${this.token}` } });
+      response = await fetch(this.url(path, query), { headers: { Authorization: `Bearer ${this.token}` } });
     } catch {
       throw new ApiError(0, "network");
     }

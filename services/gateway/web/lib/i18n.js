@@ -324,6 +324,25 @@ const WORDS = {
     ticket_ratings: "Ocena klienta",
     rating_resolution: "rozwiązanie {n}",
     ratings: "Oceny",
+    reports: "Raporty",
+    reports_title: "Raport zgłoszeń",
+    reports_hint:
+      "Zgłoszenia otwarte i rozwiązane, czas do pierwszej odpowiedzi wsparcia i do rozwiązania (mediana / 90. percentyl) oraz przekroczenia SLA pierwszej odpowiedzi.",
+    reports_period_shown: "Okres: {from} – {to} (dni w strefie czasowej wsparcia)",
+    reports_opened: "Otwarte",
+    reports_resolved: "Rozwiązane",
+    reports_first_response: "Pierwsza odpowiedź",
+    reports_resolution: "Rozwiązanie",
+    reports_breaches: "Przekroczenia SLA",
+    reports_times: "{median} / {p90}",
+    reports_per_day: "Otwarte i rozwiązane dziennie",
+    reports_per_importance: "Według ważności",
+    reports_per_account: "Według kont",
+    reports_no_accounts: "Brak zgłoszeń w tym okresie.",
+    reports_day: "Dzień",
+    reports_table: "Dane wykresu w tabeli",
+    reports_csv: "Pobierz CSV",
+    reports_chart_unavailable: "Nie udało się narysować wykresu; dane są w tabeli poniżej.",
     ratings_title: "Raport ocen",
     ratings_hint: "Oceny zgłoszeń po rozwiązaniu i czatów po zakończeniu.",
     ratings_period: "Okres",
@@ -700,6 +719,25 @@ const WORDS = {
     ticket_ratings: "Customer rating",
     rating_resolution: "resolution {n}",
     ratings: "Ratings",
+    reports: "Reports",
+    reports_title: "Tickets report",
+    reports_hint:
+      "Tickets opened and resolved, time to support's first reply and to resolution (median / 90th percentile), and first-response SLA breaches.",
+    reports_period_shown: "Period: {from} – {to} (days in support's time zone)",
+    reports_opened: "Opened",
+    reports_resolved: "Resolved",
+    reports_first_response: "First reply",
+    reports_resolution: "Resolution",
+    reports_breaches: "SLA breaches",
+    reports_times: "{median} / {p90}",
+    reports_per_day: "Opened and resolved per day",
+    reports_per_importance: "By importance",
+    reports_per_account: "By account",
+    reports_no_accounts: "No tickets in this period.",
+    reports_day: "Day",
+    reports_table: "The chart's figures as a table",
+    reports_csv: "Download CSV",
+    reports_chart_unavailable: "The chart could not be drawn; its figures are in the table below.",
     ratings_title: "Ratings report",
     ratings_hint: "Tickets rated once resolved and chats rated once ended.",
     ratings_period: "Period",
@@ -855,6 +893,15 @@ export function formatRelative(iso) {
   if (Math.abs(minutes) < 60) return format.format(minutes, "minute");
   if (Math.abs(minutes) < 48 * 60) return format.format(Math.round(minutes / 60), "hour");
   return format.format(Math.round(minutes / 1440), "day");
+}
+
+/** A time taken, in minutes under an hour, else hours: "45 min", "2,5 h" in Polish. */
+export function formatHours(seconds) {
+  if (seconds === null || seconds === undefined) return "–";
+  const number = (value, digits) =>
+    new Intl.NumberFormat(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+  if (seconds < 3600) return `${number(Math.round(seconds / 60), 0)} min`;
+  return `${number(seconds / 3600, 1)} h`;
 }
 
 /** A file size with the language's decimal sign: "25,7 MB" in Polish, "25.7 MB" in English. */
