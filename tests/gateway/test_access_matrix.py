@@ -56,6 +56,8 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/agent/announcements"): "agent",
     ("GET", "/api/v1/agent/ratings"): "agent",
     ("GET", "/api/v1/agent/kb/report"): "agent",
+    ("GET", "/api/v1/agent/availability"): "agent",
+    ("PUT", "/api/v1/agent/availability"): "agent",
 }
 NOT_OWNED = ("/api/v1/kb/", "/api/v1/chat/")
 SAMPLE_PATH_VALUES = {
