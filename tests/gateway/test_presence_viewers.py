@@ -1,7 +1,7 @@
 """Who has which ticket open, from the reports of every gateway instance: the table alone."""
 
 from services.gateway.realtime.viewers import TicketViewers
-from shared.presence import Colleague, Viewing, ViewersReport
+from shared.presence import Colleague, ViewersReport, Viewing
 
 ANNA = Colleague(id="anna", name="Anna")
 EWA = Colleague(id="ewa", name="Ewa")

@@ -1,0 +1,58 @@
+"""Agent availability end to end: an agent away is offered no chat and cannot take one."""
+
+import uuid
+from collections.abc import Callable
+
+import httpx
+
+from tests.support.sockets import ConnectChat, Frame, stays_quiet
+from tests.support.system import bearer, make_token
+
+
+def offers(marker: str) -> Callable[[Frame], bool]:
+    return lambda frame: any(item["name"] == marker for item in frame["items"])
+
+
+async def test_an_agent_away_is_not_offered_chats_and_must_go_online_to_take_one(
+    gateway: httpx.AsyncClient, connect: ConnectChat
+) -> None:
+    marker = f"Gość {uuid.uuid4().hex[:8]}"
+    ewa_token = make_token("agent", "support", f"ewa-{uuid.uuid4().hex[:8]}", "Ewa")
+    ewa = bearer(ewa_token)
+    away = await gateway.put("/api/v1/agent/availability", json={"status": "away"}, headers=ewa)
+    assert away.status_code == 200, away.text
+    assert away.json()["status"] == "away"
+
+    away_console = await connect(agent=True, token=ewa_token)
+    first = await away_console.expect("queue")
+    assert (first["availability"], first["items"]) == ("away", [])
+    online_console = await connect(agent=True)
+    user = await connect()
+    await user.start(name=marker)
+    offered = await online_console.expect("queue", where=offers(marker))
+    assert offered["availability"] == "online"
+    assert offered["agents_online"] >= 1
+    (chat_id,) = [item["chat_id"] for item in offered["items"] if item["name"] == marker]
+    await stays_quiet(away_console, "queue", where=offers(marker))
+
+    await away_console.send(type="accept", chat_id=chat_id)
+    refused = await away_console.expect("error")
+    assert refused["code"] == "chat_agent_away"
+
+    back = await gateway.put("/api/v1/agent/availability", json={"status": "online"}, headers=ewa)
+    assert back.json()["status"] == "online"
+    await away_console.expect("queue", where=offers(marker))
+    await away_console.send(type="accept", chat_id=chat_id)
+    accepted = await user.expect("accepted")
+    assert accepted["agent_name"] == "Ewa"
+    assert (await gateway.get("/api/v1/agent/availability", headers=ewa)).json()["status"] == (
+        "online"
+    )
+
+
+async def test_a_status_other_than_online_or_away_is_refused(gateway: httpx.AsyncClient) -> None:
+    agent = bearer(make_token("agent", "support"))
+    response = await gateway.put(
+        "/api/v1/agent/availability", json={"status": "busy"}, headers=agent
+    )
+    assert response.status_code == 422
