@@ -41,7 +41,8 @@ EndReason = Literal[
     "service_restarted",
 ]
 # Why a chat could not join the queue: it is full, or the caller's account has its share.
-BusyReason = Literal["queue_full", "account_queue_full"]
+# `no_agent_online`: support is open, but every agent is away or has no console open.
+BusyReason = Literal["queue_full", "account_queue_full", "no_agent_online"]
 # What an agent chose in the console; chats are offered only to agents online.
 Availability = Literal["online", "away"]
 

@@ -158,6 +158,9 @@ class Settings(BaseSettings):
     chat_heartbeat_seconds: float = Field(default=20.0, gt=0)
     # Pop-up sockets send a frame this often: proxies close connections idle for ~60 s.
     stream_heartbeat_seconds: float = Field(default=25.0, gt=0)
+    # Users may start a chat only while an agent is online (a real desk's "nobody is
+    # available"); off: whenever support is open, as before agents had a status.
+    chat_needs_agent_online: bool = True
     # Each gateway instance re-tells the others which tickets its agents have open this
     # often; a console on an instance that died stops being shown after three periods.
     presence_refresh_seconds: float = Field(default=15.0, gt=0)

@@ -6,7 +6,8 @@ from collections.abc import Callable
 import httpx
 
 from tests.support.sockets import ConnectChat, Frame, stays_quiet
-from tests.support.system import bearer, make_token
+from tests.support.system import HelpDesk, bearer, make_token
+from tests.support.waiting import eventually
 
 
 def offers(marker: str) -> Callable[[Frame], bool]:
@@ -56,3 +57,41 @@ async def test_a_status_other_than_online_or_away_is_refused(gateway: httpx.Asyn
         "/api/v1/agent/availability", json={"status": "busy"}, headers=agent
     )
     assert response.status_code == 422
+
+
+async def test_users_see_chat_unavailable_while_no_agent_is_online(
+    system: HelpDesk, connect: ConnectChat
+) -> None:
+    """On a gateway that asks for an agent online (the default; the test session's does not)."""
+    gateway = system.spawn("gateway", HELPDESK_CHAT_NEEDS_AGENT_ONLINE="on").start()
+    ola_token = make_token("agent", "support", f"ola-{uuid.uuid4().hex[:8]}", "Ola")
+    ola = bearer(ola_token)
+    try:
+        async with httpx.AsyncClient(base_url=gateway.url, timeout=30) as client:
+
+            async def chat_is(available: bool, reason: str | None = None) -> bool:
+                info = (await client.get("/api/v1/help")).json()
+                return (info["chat_available"], info["chat_unavailable_reason"]) == (
+                    available,
+                    reason,
+                )
+
+            console = await connect(agent=True, token=ola_token, gateway_url=gateway.url)
+            await console.expect("queue", where=lambda frame: frame["agents_online"] >= 1)
+            await eventually(lambda: chat_is(True), within=10)
+
+            # Ola goes away; with no other agent online, users are told nobody is there.
+            await client.put("/api/v1/agent/availability", json={"status": "away"}, headers=ola)
+            await eventually(lambda: chat_is(False, "no_agent_online"), within=10)
+            user = await connect(gateway_url=gateway.url)
+            await user.start()
+            busy = await user.expect("busy")
+            assert busy["reason"] == "no_agent_online"
+
+            await client.put("/api/v1/agent/availability", json={"status": "online"}, headers=ola)
+            await eventually(lambda: chat_is(True), within=10)
+            # Her console closes: nobody is online once more.
+            await console.close()
+            await eventually(lambda: chat_is(False, "no_agent_online"), within=10)
+    finally:
+        gateway.stop()

@@ -178,6 +178,21 @@ class ChatSockets:
         # Agents online, as the chat service last broadcast; None until it has.
         self.agents_online: int | None = None
 
+    async def agent_online(self) -> bool:
+        """Whether a user may be offered a chat: an agent is online, or that is not asked.
+
+        Known from the chat service's broadcasts; asked once if none has come yet. If the
+        service cannot say, chat is not refused here: starting one tells the truth.
+        """
+        if not self.settings.chat_needs_agent_online:
+            return True
+        if self.agents_online is None:
+            try:
+                self.agents_online = (await self.rpc.call(CHAT_QUEUE, ListQueue())).agents_online
+            except HelpdeskError:
+                return True
+        return self.agents_online > 0
+
     def bind(self, push: PushConsumer) -> None:
         push.bind(CHAT_EXCHANGE, chat_gateway_key(self.gateway_id), self._on_notices)
         push.bind(CHAT_EXCHANGE, CHAT_QUEUE_KEY, self._on_queue)
@@ -412,6 +427,9 @@ class UserChatSocket(ChatSocket):
                 next_open=calendar.next_open(now), contacts=self.hub.settings.contacts
             )
             self.send(as_text(offline))
+            return
+        if not await self.hub.agent_online():
+            self.send(as_text(_BusyFrame(reason="no_agent_online")))
             return
         command = StartChat(
             endpoint=self.endpoint,
