@@ -140,3 +140,33 @@ def test_an_agent_away_is_offered_no_chat_and_the_one_online_hears_it_in_the_bac
         timeout=30,
     ).json()
     assert status["status"] == "online"
+
+
+def test_users_are_told_nobody_is_available_while_every_agent_is_away(
+    page: Browser,
+    web_account: WebAccount,
+    system: HelpDesk,
+    tomasz_online_after: dict[str, str],
+) -> None:
+    """On a gateway that asks for an agent online (the default; the test session's does not)."""
+    gateway = system.spawn("gateway", HELPDESK_CHAT_NEEDS_AGENT_ONLINE="on").start()
+    try:
+        site = Browser(page.driver, gateway.url)
+        site.sign_in(web_account.token)
+        user = page.driver.current_window_handle
+        console_window(site, "tomasz-support", "tab")
+        Select(site.find("select[name=availability]")).select_by_value("away")
+        site.find(".away-note")
+
+        def chat_available() -> bool:
+            help_info = httpx.get(f"{gateway.url}/api/v1/help", timeout=30).json()
+            return bool(help_info["chat_available"])
+
+        site.wait(lambda _: not chat_available())
+        site.switch_to(user)
+        site.open_help("chat")
+        site.wait_text(".hd-chat-section h3", "Nikt ze wsparcia nie jest teraz dostępny na czacie")
+        assert "Nowe powiadomienie" in site.find(".hd-chat-section .hd-actions").text
+        look(site, "chat-no-agent-online")
+    finally:
+        gateway.stop()

@@ -54,7 +54,8 @@ SEND_CHUNK = 1000
 
 
 class StreamSocket:
-    """One connected stream socket: it only listens; the hub decides what it is sent."""
+    """One connected stream socket: the hub decides what it is sent; an agent's console also
+    says on it which ticket it shows (presence.py)."""
 
     def __init__(self, websocket: WebSocket, caller: Caller) -> None:
         self.websocket = websocket
