@@ -95,3 +95,20 @@ async def test_users_see_chat_unavailable_while_no_agent_is_online(
             await eventually(lambda: chat_is(False, "no_agent_online"), within=10)
     finally:
         gateway.stop()
+
+
+async def test_agents_are_online_again_at_once_after_the_chat_service_restarts(
+    system: HelpDesk, gateway: httpx.AsyncClient, connect: ConnectChat
+) -> None:
+    token = make_token("agent", "support", f"ola-{uuid.uuid4().hex[:8]}", "Ola")
+    console = await connect(agent=True, token=token)
+    await console.expect("queue", where=lambda frame: frame["agents_online"] >= 1)
+    chat = system.services["chat"]
+    # Killed: its memory, who is online included, is gone with it.
+    chat.stop(kill=True)
+    chat.start()
+    # Sooner than the console's next heartbeat (20 s): it checks in when told of the restart.
+    await console.expect("queue", where=lambda frame: frame["agents_online"] >= 1, within=10)
+    status = (await gateway.get("/api/v1/agent/availability", headers=bearer(token))).json()
+    assert status == {"status": "online", "agents_online": status["agents_online"]}
+    assert status["agents_online"] >= 1

@@ -216,6 +216,10 @@ class ChatSockets:
     async def _on_restart(self, body: bytes) -> None:
         for socket in self.sockets.values():
             socket.end_locally(set(socket.chat_ids), "service_restarted")
+        # The restarted service knows no agent's console: they check in now rather than at
+        # their next heartbeat, or users would hear that nobody is online until then.
+        for socket in [socket for socket in self.sockets.values() if socket.side == "agent"]:
+            await socket.check_in()
 
 
 class ChatSocket:
@@ -346,8 +350,13 @@ class ChatSocket:
             await asyncio.sleep(self.hub.settings.chat_heartbeat_seconds)
             # An agent's console checks in even without chats: that keeps its agent online.
             if self.chat_ids or self.side == "agent":
-                with contextlib.suppress(HelpdeskError):
-                    await self._reconcile()
+                await self.check_in()
+
+    async def check_in(self) -> None:
+        """Tell the chat service this socket is there; a service that cannot hear it now
+        hears the next heartbeat."""
+        with contextlib.suppress(HelpdeskError):
+            await self._reconcile()
 
     async def _reconcile(self) -> None:
         believed = set(self.chat_ids)

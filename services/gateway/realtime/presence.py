@@ -107,6 +107,8 @@ class PresenceHub:
         )
         console = Console(outbox, Colleague(id=caller.id, name=caller.name), rate)
         self.consoles[console.socket_id] = console
+        # With no console here, nothing expired what a dead instance had told.
+        self.viewers.expire(time.monotonic())
         if self._refresher is None:
             self._refresher = asyncio.create_task(self._refresh_while_anyone())
         return console
