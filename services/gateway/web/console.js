@@ -28,7 +28,7 @@ function renderChrome() {
 langButton.addEventListener("click", () => setLang(lang() === "pl" ? "en" : "pl"));
 onLangChange(() => {
   renderChrome();
-  for (const part of parts) part.render();
+  for (const part of parts) part.render?.();
 });
 
 async function start(token) {
@@ -54,7 +54,7 @@ async function start(token) {
     { onOpen: () => presence.connected() },
   );
   presence.connect(stream);
-  parts = [queue, chats, announcer, knowledge, ratings, side, { stop: () => stream.close() }];
+  parts = [queue, presence, chats, announcer, knowledge, ratings, side, { stop: () => stream.close() }];
   document.getElementById("console").hidden = false;
   notice.hidden = true;
   queue.load();
