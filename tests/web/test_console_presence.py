@@ -57,6 +57,11 @@ def test_two_agents_see_each_other_on_a_ticket_and_the_reply_being_written(
     page.wait_text(".ticket-viewers", r"^To zgłoszenie ogląda też: Tomasz \(wsparcie\)$")
     look(page, "presence-viewers")
     assert axe_violations(page, "#ticket-pane") == []
+    # In English too, and back (the language is kept in this browser for later tests).
+    page.click("#lang")
+    page.wait_text(".ticket-viewers", r"^Also viewing this ticket: Tomasz \(wsparcie\)$")
+    page.click("#lang")
+    page.wait_text(".ticket-viewers", r"^To zgłoszenie ogląda też")
 
     # Ewa writes; Tomasz sees it live.
     page.find(".agent-reply textarea[name=message]").click()
