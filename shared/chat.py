@@ -7,7 +7,7 @@ is never written anywhere (DESIGN.md, "A chat is never stored").
 import base64
 import binascii
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 import phonenumbers
 from pydantic import (
@@ -41,7 +41,10 @@ EndReason = Literal[
     "service_restarted",
 ]
 # Why a chat could not join the queue: it is full, or the caller's account has its share.
-BusyReason = Literal["queue_full", "account_queue_full"]
+# `no_agent_online`: support is open, but every agent is away or has no console open.
+BusyReason = Literal["queue_full", "account_queue_full", "no_agent_online"]
+# What an agent chose in the console; chats are offered only to agents online.
+Availability = Literal["online", "away"]
 
 
 def _plausible_phone(text: str) -> str:
@@ -205,10 +208,23 @@ class SocketClosed(Transient):
     endpoint: Endpoint
 
 
+class AgentRef(Transient):
+    """One agent, as availability knows them: ids are unique only within an account."""
+
+    model_config = ConfigDict(frozen=True)
+
+    account_id: Id
+    agent_id: Id
+
+
 class Heartbeat(Transient):
-    """A socket is still there; the reply names the chats the service still has for it."""
+    """A socket is still there; the reply names the chats the service still has for it.
+
+    An agent's console names its agent: while it checks in, that agent counts as present.
+    """
 
     endpoint: Endpoint
+    agent: AgentRef | None = None
 
 
 class HeartbeatReply(Transient):
@@ -216,7 +232,26 @@ class HeartbeatReply(Transient):
 
 
 class ListQueue(Transient):
-    pass
+    """The waiting queue; asked by an agent's console as it connects, it checks it in too."""
+
+    console: Endpoint | None = None
+    agent: AgentRef | None = None
+
+
+class SetAvailability(Transient):
+    agent: AgentRef
+    status: Availability
+
+
+class AvailabilityQuery(Transient):
+    agent: AgentRef
+
+
+class AgentAvailability(Transient):
+    """What the agent chose, and how many agents are online (chosen so, with a console open)."""
+
+    status: Availability
+    agents_online: int
 
 
 class StatsQuery(Transient):
@@ -322,10 +357,40 @@ class QueueItem(Transient):
 
 
 class QueueSnapshot(Transient):
-    """The waiting queue, first come first; broadcast to every agent on every change."""
+    """The waiting queue, first come first; broadcast to every agent on every change.
+
+    With it, who may not be offered it: the person keys (shared/people.py) of the agents
+    who chose "away" and still have a console open, so every gateway instance can tell
+    its own sockets apart.
+    """
 
     type: Literal["queue"] = "queue"
     items: list[QueueItem]
+    away_agents: list[str] = []
+    agents_online: int = 0
+
+    def availability_of(self, person_key: str) -> Availability:
+        return "away" if person_key in self.away_agents else "online"
+
+    def views(self) -> "dict[Availability, AgentQueueView]":
+        """What a console online and one away are sent: each is built once for all."""
+        return {
+            status: AgentQueueView(
+                items=self.items if status == "online" else [],
+                availability=status,
+                agents_online=self.agents_online,
+            )
+            for status in get_args(Availability)
+        }
+
+
+class AgentQueueView(Transient):
+    """The queue as one agent's console is sent it: an agent away is offered no chat."""
+
+    type: Literal["queue"] = "queue"
+    items: list[QueueItem]
+    availability: Availability
+    agents_online: int
 
 
 class ServiceRestarted(Transient):

@@ -9,6 +9,8 @@ from typing import Any
 
 from shared.chat import (
     AcceptChat,
+    AgentAvailability,
+    AvailabilityQuery,
     ChatFileContent,
     ChatFileRef,
     ChatStats,
@@ -19,6 +21,7 @@ from shared.chat import (
     ListQueue,
     PostMessage,
     QueueSnapshot,
+    SetAvailability,
     ShareFile,
     ShowTyping,
     SocketClosed,
@@ -144,6 +147,8 @@ CHAT_SOCKET_CLOSED = CHAT.route("socket_closed", SocketClosed, type(None))
 CHAT_HEARTBEAT = CHAT.route("heartbeat", Heartbeat, HeartbeatReply)
 CHAT_QUEUE = CHAT.route("queue", ListQueue, QueueSnapshot)
 CHAT_STATS = CHAT.route("stats", StatsQuery, ChatStats)
+AGENT_AVAILABILITY = CHAT.route("availability", AvailabilityQuery, AgentAvailability)
+SET_AGENT_AVAILABILITY = CHAT.route("set_availability", SetAvailability, AgentAvailability)
 
 SERVICE_ROUTES: dict[ServiceName, ServiceRoutes] = {
     routes.service: routes for routes in (TICKETS, NOTIFICATIONS, CHAT)

@@ -158,6 +158,15 @@ class Settings(BaseSettings):
     chat_heartbeat_seconds: float = Field(default=20.0, gt=0)
     # Pop-up sockets send a frame this often: proxies close connections idle for ~60 s.
     stream_heartbeat_seconds: float = Field(default=25.0, gt=0)
+    # Users may start a chat only while an agent is online (a real desk's "nobody is
+    # available"); off: whenever support is open, as before agents had a status.
+    chat_needs_agent_online: bool = True
+    # Each gateway instance re-tells the others which tickets its agents have open this
+    # often; a console on an instance that died stops being shown after three periods.
+    presence_refresh_seconds: float = Field(default=15.0, gt=0)
+    # Frames an agent's console may send on its stream (which ticket is open, "typing").
+    presence_frames_per_minute: int = Field(default=60, ge=1)
+    presence_frame_burst: int = Field(default=20, ge=1)
     # How often the notifications service looks for snoozed pop-ups that are due again.
     reminder_scan_seconds: float = Field(default=1.0, gt=0)
     # E-mail copies of support's answers: the SMTP server the notifications service sends

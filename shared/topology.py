@@ -125,3 +125,11 @@ def chat_gateway_key(gateway_id: str) -> str:
 # (services/chat/handlers.py): notices to one gateway instance, and the two broadcasts.
 CHAT_GATEWAY_KEY = chat_gateway_key("{gateway_id}")
 CHAT_PUSH_KEYS = (CHAT_GATEWAY_KEY, CHAT_QUEUE_KEY, CHAT_RESTARTED_KEY)
+
+
+# Which agents have which ticket open, and who is writing a reply: gateway instances tell
+# each other (services/gateway/realtime/presence.py). Transient like chat: a hint of the
+# moment, on a non-durable exchange, bound only by each instance's own push queue.
+PRESENCE_EXCHANGE = RabbitExchange("helpdesk.presence", type=ExchangeType.TOPIC, durable=False)
+PRESENCE_VIEWERS_KEY = "presence.viewers"
+PRESENCE_TYPING_KEY = "presence.typing"

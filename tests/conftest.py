@@ -9,12 +9,14 @@ import json
 import logging
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AsyncExitStack
 from typing import Any
 from urllib.parse import quote
 
 import aio_pika
 import httpx
 import pytest
+import websockets
 from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorDatabase
 from pymongo import MongoClient
 
@@ -25,6 +27,7 @@ from shared.settings import Settings
 from shared.topology import EVENTS_EXCHANGE
 from tests.support.events import DurableWatch, EventLog
 from tests.support.mailpit import Mailbox
+from tests.support.sockets import ChatPeer, OpenStream, socket_url
 from tests.support.system import (
     TEST_BUS_KEY,
     TEST_JWT_SECRET,
@@ -88,6 +91,9 @@ def system(
         "HELPDESK_BUS_KEY": TEST_BUS_KEY,
         "HELPDESK_DEMO": "on",
         "HELPDESK_SUPPORT_HOURS": "always",
+        # Chat is open to users with or without an agent online, as the tests of chat
+        # itself need; tests of availability start a gateway that asks for one.
+        "HELPDESK_CHAT_NEEDS_AGENT_ONLINE": "off",
         "HELPDESK_RATE_LIMITS": "off",
         "HELPDESK_RPC_TIMEOUT_SECONDS": "4.0",
         "HELPDESK_LOG_LEVEL": "INFO",
@@ -210,3 +216,24 @@ async def created_tickets_watch(system: HelpDesk) -> DurableWatch:
     watch = DurableWatch(system.settings.rabbitmq_url, "ticket.created")
     await watch.declare()
     return watch
+
+
+@pytest.fixture
+async def open_stream(system: HelpDesk) -> AsyncIterator[OpenStream]:
+    """Opens `WS /api/v1/stream` sockets (the agents' with `agent=True`); closes them after."""
+    async with AsyncExitStack() as stack:
+
+        async def open_socket(
+            account_id: str = "support",
+            user_id: str | None = None,
+            agent: bool = False,
+            gateway_url: str | None = None,
+            name: str = "Test User",
+        ) -> ChatPeer:
+            role = "agent" if agent else "user"
+            token = make_token(role, account_id, user_id, name)
+            path = "/api/v1/agent/stream" if agent else "/api/v1/stream"
+            url = socket_url(gateway_url or system.gateway_url, path, token)
+            return ChatPeer(await stack.enter_async_context(websockets.connect(url)))
+
+        yield open_socket

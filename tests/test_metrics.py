@@ -151,6 +151,7 @@ async def test_chat_service_reports_counts_only(system: HelpDesk) -> None:
     assert value(samples, "helpdesk_chats_waiting") >= 0
     assert ("helpdesk_chats_open", frozenset()) in samples
     assert ("helpdesk_chat_file_bytes", frozenset()) in samples
+    assert value(samples, "helpdesk_agents_online") >= 0
     assert not [name for name, _ in samples if "message" in name and "chat" in name]
 
 

@@ -83,11 +83,17 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
     async def file_bytes() -> float:
         return room.files.total_bytes
 
+    async def agents_online() -> float:
+        return len(room.agents.online())
+
     # Counts only: a chat's content never leaves this process's memory.
     metrics = ServiceMetrics()
     metrics.gauge("helpdesk_chats_waiting", "Chats waiting for a support agent", chats_waiting)
     metrics.gauge("helpdesk_chats_open", "Chats in conversation with an agent", chats_open)
     metrics.gauge("helpdesk_chat_file_bytes", "Bytes of files held for open chats", file_bytes)
+    metrics.gauge(
+        "helpdesk_agents_online", "Agents online for chat (not away, console open)", agents_online
+    )
 
     return build_service_app(
         "chat",

@@ -13,10 +13,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from services.chat.availability import AgentRoster
 from services.chat.files import FileLimits, FileShelf, HeldFile
 from shared.chat import (
     AcceptChat,
     AcceptedNotice,
+    AgentAvailability,
+    AgentRef,
     ChatFileRef,
     ChatStats,
     EndChat,
@@ -32,6 +35,7 @@ from shared.chat import (
     QueuedNotice,
     QueueItem,
     QueueSnapshot,
+    SetAvailability,
     ShareFile,
     ShowTyping,
     Side,
@@ -123,9 +127,11 @@ class ChatRoom:
     # Bumped on every change of the waiting queue, so the agents' view is re-sent only then.
     queue_version: int = 0
     files: FileShelf = field(init=False)
+    agents: AgentRoster = field(init=False)
 
     def __post_init__(self) -> None:
         self.files = FileShelf(self.limits.files)
+        self.agents = AgentRoster(self.limits.liveness)
 
     def start(self, command: StartChat, now: datetime) -> tuple[StartReply, list[Delivery]]:
         if self.by_endpoint.get(command.endpoint):
@@ -176,6 +182,10 @@ class ChatRoom:
             raise NotFound("this chat has ended", "chat_ended")
         if chat.agent is not None:
             raise Conflict("another agent has already accepted this chat", "chat_taken")
+        if command.agent_account_id is not None:
+            agent = AgentRef(account_id=command.agent_account_id, agent_id=command.agent_id)
+            if self.agents.status_of(agent) == "away":
+                raise Conflict("you are away: go online to take chats", "chat_agent_away")
         chat.agent = command.agent
         chat.agent_name = command.agent_name
         chat.agent_person = (command.agent_account_id or "", command.agent_id)
@@ -255,10 +265,16 @@ class ChatRoom:
             others = [party for party in chat.parties() if party != endpoint]
             deliveries += self._close(chat, reason, others)
         self.last_seen.pop(endpoint, None)
+        if self.agents.closed(endpoint):
+            self.queue_version += 1
         return deliveries
 
-    def heartbeat(self, endpoint: Endpoint, now: datetime) -> list[str]:
+    def heartbeat(
+        self, endpoint: Endpoint, now: datetime, agent: AgentRef | None = None
+    ) -> list[str]:
         """The socket is alive; answer with the chats this service still has for it."""
+        if agent is not None:
+            self.console_checked_in(endpoint, agent, now)
         chat_ids = sorted(self.by_endpoint.get(endpoint, ()))
         if chat_ids:
             self.last_seen[endpoint] = now
@@ -276,6 +292,8 @@ class ChatRoom:
         for endpoint, seen in list(self.last_seen.items()):
             if now - seen > self.limits.liveness:
                 deliveries += self.socket_closed(endpoint)
+        if self.agents.sweep(now):
+            self.queue_version += 1
         # A full bucket holds no information; dropping it keeps memory bounded by activity.
         for person, rate in list(self.start_rates.items()):
             if rate.is_full(now):
@@ -317,7 +335,26 @@ class ChatRoom:
                     waiting_seconds=max(waited, 0),
                 )
             )
-        return QueueSnapshot(items=items)
+        return QueueSnapshot(
+            items=items,
+            away_agents=self.agents.away_keys(),
+            agents_online=len(self.agents.online()),
+        )
+
+    def console_checked_in(self, console: Endpoint, agent: AgentRef, now: datetime) -> None:
+        """An agent's console is open; the agents' view changes if that brings them online."""
+        if self.agents.checked_in(console, agent, now):
+            self.queue_version += 1
+
+    def set_availability(self, command: SetAvailability) -> AgentAvailability:
+        if self.agents.choose(command.agent, command.status):
+            self.queue_version += 1
+        return self.availability(command.agent)
+
+    def availability(self, agent: AgentRef) -> AgentAvailability:
+        return AgentAvailability(
+            status=self.agents.status_of(agent), agents_online=len(self.agents.online())
+        )
 
     def _message_rate(self, now: datetime) -> TokenBucket:
         return TokenBucket.full(self.limits.messages_per_minute, self.limits.message_burst, now)

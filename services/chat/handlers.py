@@ -14,6 +14,8 @@ from pydantic import BaseModel
 from services.chat.domain import ChatRoom, Delivery
 from shared.chat import (
     AcceptChat,
+    AgentAvailability,
+    AvailabilityQuery,
     ChatFileContent,
     ChatFileRef,
     ChatPush,
@@ -27,6 +29,7 @@ from shared.chat import (
     PostMessage,
     QueueSnapshot,
     ServiceRestarted,
+    SetAvailability,
     ShareFile,
     ShowTyping,
     SocketClosed,
@@ -38,6 +41,7 @@ from shared.clock import Clock
 from shared.publishing import declare_publisher
 from shared.routes import (
     ACCEPT_CHAT,
+    AGENT_AVAILABILITY,
     CHAT_HEARTBEAT,
     CHAT_QUEUE,
     CHAT_SOCKET_CLOSED,
@@ -46,6 +50,7 @@ from shared.routes import (
     END_CHAT,
     FETCH_CHAT_FILE,
     POST_CHAT_MESSAGE,
+    SET_AGENT_AVAILABILITY,
     SHARE_CHAT_FILE,
     START_CHAT,
 )
@@ -197,11 +202,29 @@ def chat_router(room: ChatRoom, notifier: Notifier, clock: Clock) -> RabbitRoute
 
     @answers(router, CHAT_HEARTBEAT)
     async def heartbeat(command: Heartbeat) -> HeartbeatReply:
-        return HeartbeatReply(chat_ids=room.heartbeat(command.endpoint, clock()))
+        chat_ids = room.heartbeat(command.endpoint, clock(), command.agent)
+        # An agent's console that came back (a lost one) changes who is offered chats.
+        await notifier.deliver([])
+        return HeartbeatReply(chat_ids=chat_ids)
 
     @answers(router, CHAT_QUEUE)
     async def list_queue(query: ListQueue) -> QueueSnapshot:
+        if query.console is not None and query.agent is not None:
+            room.console_checked_in(query.console, query.agent, clock())
+            await notifier.deliver([])
         return room.snapshot(clock())
+
+    @answers(router, AGENT_AVAILABILITY)
+    async def availability(query: AvailabilityQuery) -> AgentAvailability:
+        return room.availability(query.agent)
+
+    @answers(router, SET_AGENT_AVAILABILITY)
+    async def set_availability(command: SetAvailability) -> AgentAvailability:
+        reply = room.set_availability(command)
+        logger.info("agent availability", extra={"status": command.status})
+        # Every console's queue view changes: the agent's own, and the count of those online.
+        await notifier.deliver([])
+        return reply
 
     @answers(router, CHAT_STATS)
     async def stats(query: StatsQuery) -> ChatStats:

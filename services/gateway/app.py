@@ -11,6 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from services.gateway.api import (
     agent,
+    availability,
     chat_files,
     demo,
     email_copies,
@@ -33,6 +34,7 @@ from services.gateway.kb import routes as kb
 from services.gateway.kb.service import KnowledgeBase
 from services.gateway.openapi import install_openapi
 from services.gateway.ratelimit import RateLimiter
+from services.gateway.realtime.broadcast import Broadcast
 from services.gateway.realtime.chat import install_chat
 from services.gateway.realtime.push import PushConsumer
 from services.gateway.realtime.stream import install_streams
@@ -46,6 +48,7 @@ from shared.rpc_client import RpcClient
 from shared.settings import Settings, get_settings
 from shared.signing import BusSigner
 from shared.support_hours import SupportCalendar
+from shared.topology import PRESENCE_EXCHANGE
 from shared.tracing import configure_tracing, flush_spans, tracer_of
 
 # Probes and scrapes come every few seconds; as traces they would bury the requests.
@@ -95,15 +98,21 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
         reconnect_seconds=reconnect,
     )
 
+    presence_broadcast = Broadcast(
+        settings.rabbitmq_url, PRESENCE_EXCHANGE, settings.rpc_timeout_seconds, signer, reconnect
+    )
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if verifier.jwks is not None:
             await verifier.jwks.start()
         await rpc.connect()
+        await presence_broadcast.start()
         await push.start()
         logger.info("gateway ready", extra={"event": "ready", "port": settings.gateway_port})
         yield
         await push.close()
+        await presence_broadcast.close()
         await rpc.close()
         if verifier.jwks is not None:
             await verifier.jwks.stop()
@@ -121,6 +130,7 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
     app.state.settings = settings
     app.state.rpc = rpc
     app.state.push = push
+    app.state.presence_broadcast = presence_broadcast
     app.state.verifier = verifier
     app.state.attachments = AttachmentUploads(
         AttachmentStore(database), settings.max_attachment_mb * 1024 * 1024
@@ -146,6 +156,7 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
         reports,
         attachments,
         agent,
+        availability,
         kb,
         kb_report,
         popups,

@@ -13,6 +13,7 @@ from services.gateway.attachments.uploads import AttachmentUploads
 from services.gateway.auth import InvalidToken, TokenVerifier
 from services.gateway.kb.service import KnowledgeBase as KnowledgeBaseIndex
 from services.gateway.ratelimit import RateLimiter
+from services.gateway.realtime.chat import ChatSockets
 from shared.errors import Forbidden, Unauthorized
 from shared.people import Caller
 from shared.rpc_client import RpcClient
@@ -35,6 +36,11 @@ async def get_rpc(request: Request) -> RpcClient:
 async def get_calendar(request: Request) -> SupportCalendar:
     calendar: SupportCalendar = request.app.state.calendar
     return calendar
+
+
+async def get_chat_sockets(request: Request) -> ChatSockets:
+    chat: ChatSockets = request.app.state.chat
+    return chat
 
 
 async def get_verifier(request: Request) -> TokenVerifier:
@@ -107,6 +113,8 @@ AppSettings = Annotated[Settings, Depends(get_settings)]
 Rpc = Annotated[RpcClient, Depends(get_rpc)]
 Calendar = Annotated[SupportCalendar, Depends(get_calendar)]
 Verifier = Annotated[TokenVerifier, Depends(get_verifier)]
+# This instance's chat sockets, and what it knows of agents online.
+LiveChat = Annotated[ChatSockets, Depends(get_chat_sockets)]
 KnowledgeBase = Annotated[KnowledgeBaseIndex, Depends(get_knowledge_base)]
 Attachments = Annotated[AttachmentUploads, Depends(get_attachments)]
 Limiter = Annotated[RateLimiter, Depends(get_limiter)]

@@ -61,6 +61,8 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/agent/reports/tickets"): "agent",
     ("GET", "/api/v1/agent/reports/tickets.csv"): "agent",
     ("GET", "/api/v1/agent/kb/report"): "agent",
+    ("GET", "/api/v1/agent/availability"): "agent",
+    ("PUT", "/api/v1/agent/availability"): "agent",
 }
 NOT_OWNED = ("/api/v1/kb/", "/api/v1/chat/")
 SAMPLE_PATH_VALUES = {

@@ -9,7 +9,6 @@ keeps chat text beyond the socket's send buffer, and nothing here logs it.
 import asyncio
 import contextlib
 import logging
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, ClassVar, Literal
@@ -20,9 +19,16 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from services.gateway.auth import TokenVerifier
 from services.gateway.errors import validation_code
 from services.gateway.realtime.push import PushConsumer
-from services.gateway.realtime.sockets import SocketOutbox, SocketQuota, admit, hide_query_tokens
+from services.gateway.realtime.sockets import (
+    SocketOutbox,
+    SocketQuota,
+    TypingThrottle,
+    admit,
+    hide_query_tokens,
+)
 from shared.chat import (
     AcceptChat,
+    AgentRef,
     BusyReason,
     ChatPushes,
     EndChat,
@@ -74,9 +80,6 @@ MAX_FRAME_CHARS = 10_000
 AGENT_FRAME_FACTOR = 20
 # The stars under an ended chat are for that moment; later the chat is long forgotten.
 CHAT_RATING_WINDOW = timedelta(minutes=30)
-# "Is typing" is a hint, not a message: clients send it at most every few seconds while
-# someone writes, and more often than this per chat is dropped here without a word.
-TYPING_INTERVAL_SECONDS = 2.0
 
 
 # What clients send: one model per frame type, validated before anything is asked.
@@ -172,6 +175,23 @@ class ChatSockets:
         self.gateway_id = gateway_id
         self.sockets: dict[str, ChatSocket] = {}
         self.quota = SocketQuota(settings.sockets_per_person)
+        # Agents online, as the chat service last broadcast; None until it has.
+        self.agents_online: int | None = None
+
+    async def agent_online(self) -> bool:
+        """Whether a user may be offered a chat: an agent is online, or that is not asked.
+
+        Known from the chat service's broadcasts; asked once if none has come yet. If the
+        service cannot say, chat is not refused here: starting one tells the truth.
+        """
+        if not self.settings.chat_needs_agent_online:
+            return True
+        if self.agents_online is None:
+            try:
+                self.agents_online = (await self.rpc.call(CHAT_QUEUE, ListQueue())).agents_online
+            except HelpdeskError:
+                return True
+        return self.agents_online > 0
 
     def bind(self, push: PushConsumer) -> None:
         push.bind(CHAT_EXCHANGE, chat_gateway_key(self.gateway_id), self._on_notices)
@@ -185,15 +205,21 @@ class ChatSockets:
                 socket.on_notice(push.notice)
 
     async def _on_queue(self, body: bytes) -> None:
-        # Serialized once for every agent: the view is the same for all of them.
-        text = as_text(QueueSnapshot.model_validate_json(body))
+        snapshot = QueueSnapshot.model_validate_json(body)
+        self.agents_online = snapshot.agents_online
+        # Serialized once per view (online, away): it is the same for all agents of each.
+        texts = {status: as_text(view) for status, view in snapshot.views().items()}
         for socket in self.sockets.values():
             if socket.side == "agent":
-                socket.send(text)
+                socket.send(texts[snapshot.availability_of(socket.caller.person_key)])
 
     async def _on_restart(self, body: bytes) -> None:
         for socket in self.sockets.values():
             socket.end_locally(set(socket.chat_ids), "service_restarted")
+        # The restarted service knows no agent's console: they check in now rather than at
+        # their next heartbeat, or users would hear that nobody is online until then.
+        for socket in [socket for socket in self.sockets.values() if socket.side == "agent"]:
+            await socket.check_in()
 
 
 class ChatSocket:
@@ -211,7 +237,7 @@ class ChatSocket:
         # The chats this socket is in, as the chat service's notices told it.
         self.chat_ids: set[str] = set()
         # When this socket last said it was typing, per chat (None: a user's only chat).
-        self.typed_at: dict[str | None, float] = {}
+        self.typing = TypingThrottle()
         self.outbox = SocketOutbox(websocket)
         settings = hub.settings
         self.frame_rate = TokenBucket.full(
@@ -238,6 +264,10 @@ class ChatSocket:
     async def greet(self) -> None:
         """What a socket of this side is sent as soon as it connects."""
 
+    def agent(self) -> AgentRef | None:
+        """The agent whose console this is; None for a user's chat window."""
+        return None
+
     async def handle(self, frame: Any) -> None:
         raise NotImplementedError
 
@@ -253,7 +283,7 @@ class ChatSocket:
             if notice.chat_id not in self.chat_ids:
                 return
             self.chat_ids.discard(notice.chat_id)
-            self.typed_at.pop(notice.chat_id, None)
+            self.typing.forget(notice.chat_id)
         else:
             self.chat_ids.add(notice.chat_id)
         self.send(as_text(notice))
@@ -268,11 +298,9 @@ class ChatSocket:
         await self.hub.rpc.call(route, request)
 
     async def show_typing(self, chat_id: str | None) -> None:
-        """Pass "typing" on, at most once per TYPING_INTERVAL_SECONDS per chat."""
-        now = time.monotonic()
-        if now - self.typed_at.get(chat_id, -TYPING_INTERVAL_SECONDS) < TYPING_INTERVAL_SECONDS:
+        """Pass "typing" on, at most once per TypingThrottle.INTERVAL_SECONDS per chat."""
+        if not self.typing.allows(chat_id):
             return
-        self.typed_at[chat_id] = now
         await self.ask(CHAT_TYPING, ShowTyping(sender=self.endpoint, chat_id=chat_id))
 
     async def _receive(self) -> None:
@@ -320,13 +348,20 @@ class ChatSocket:
         """Keeps this socket's chats alive in the chat service and finds ones it lost."""
         while True:
             await asyncio.sleep(self.hub.settings.chat_heartbeat_seconds)
-            if self.chat_ids:
-                with contextlib.suppress(HelpdeskError):
-                    await self._reconcile()
+            # An agent's console checks in even without chats: that keeps its agent online.
+            if self.chat_ids or self.side == "agent":
+                await self.check_in()
+
+    async def check_in(self) -> None:
+        """Tell the chat service this socket is there; a service that cannot hear it now
+        hears the next heartbeat."""
+        with contextlib.suppress(HelpdeskError):
+            await self._reconcile()
 
     async def _reconcile(self) -> None:
         believed = set(self.chat_ids)
-        reply = await self.hub.rpc.call(CHAT_HEARTBEAT, Heartbeat(endpoint=self.endpoint))
+        beat = Heartbeat(endpoint=self.endpoint, agent=self.agent())
+        reply = await self.hub.rpc.call(CHAT_HEARTBEAT, beat)
         # Only chats that were open before the question and are unknown after it are lost.
         self.end_locally(believed - set(reply.chat_ids), "service_restarted")
 
@@ -402,6 +437,9 @@ class UserChatSocket(ChatSocket):
             )
             self.send(as_text(offline))
             return
+        if not await self.hub.agent_online():
+            self.send(as_text(_BusyFrame(reason="no_agent_online")))
+            return
         command = StartChat(
             endpoint=self.endpoint,
             user_id=self.caller.id,
@@ -418,13 +456,19 @@ class AgentChatSocket(ChatSocket):
     frames = TypeAdapter(AgentFrame)
     frame_factor = AGENT_FRAME_FACTOR
 
+    def agent(self) -> AgentRef:
+        return AgentRef(account_id=self.caller.account_id, agent_id=self.caller.id)
+
     async def greet(self) -> None:
         try:
-            snapshot = await self.hub.rpc.call(CHAT_QUEUE, ListQueue())
+            snapshot = await self.hub.rpc.call(
+                CHAT_QUEUE, ListQueue(console=self.endpoint, agent=self.agent())
+            )
         except HelpdeskError as error:
             self.error(error.message, error.code)
             return
-        self.send(as_text(snapshot))
+        view = snapshot.views()[snapshot.availability_of(self.caller.person_key)]
+        self.send(as_text(view))
 
     async def handle(
         self, frame: AcceptFrame | AgentTextFrame | AgentTypingFrame | AgentEndFrame

@@ -7,10 +7,13 @@ when it is wrong) and protect the gateway from slow readers the same way.
 import asyncio
 import logging
 import re
+import time
 from collections import Counter
+from typing import Any
 from urllib.parse import unquote_plus
 
 from fastapi import WebSocket, WebSocketDisconnect
+from pydantic import BaseModel
 
 from services.gateway.auth import InvalidToken, TokenVerifier
 from services.gateway.jwks import KeysUnavailable
@@ -25,6 +28,17 @@ CLOSE_TRY_LATER = 1013
 CLOSE_TOO_MANY = 4429
 # Frames waiting for one slow socket; past this the socket is closed, not the gateway.
 OUTBOX_LIMIT = 256
+
+
+class Frame(BaseModel):
+    """What the stream sockets send: `{"type": ..., "data": {...}}`."""
+
+    type: str
+    data: dict[str, Any]
+
+
+def frame_text(kind: str, data: BaseModel) -> str:
+    return Frame(type=kind, data=data.model_dump(mode="json")).model_dump_json()
 
 
 async def admit(
@@ -44,6 +58,29 @@ async def admit(
         await websocket.close(CLOSE_FORBIDDEN, "this needs a support agent's account")
         return None
     return caller
+
+
+class TypingThrottle:
+    """ "Is typing" is a hint, not a message: clients send it at most every few seconds while
+    someone writes (web/lib/typing.js), and more often than this per conversation (a chat,
+    a ticket) is dropped without a word. Live chat and ticket presence share it."""
+
+    INTERVAL_SECONDS = 2.0
+
+    def __init__(self) -> None:
+        self.typed_at: dict[str | None, float] = {}
+
+    def allows(self, conversation: str | None) -> bool:
+        """Count one hint for `conversation`; False if it came too soon after the last."""
+        now = time.monotonic()
+        last = self.typed_at.get(conversation, -self.INTERVAL_SECONDS)
+        if now - last < self.INTERVAL_SECONDS:
+            return False
+        self.typed_at[conversation] = now
+        return True
+
+    def forget(self, conversation: str | None) -> None:
+        self.typed_at.pop(conversation, None)
 
 
 class SocketQuota:

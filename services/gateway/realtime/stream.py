@@ -11,17 +11,23 @@ two instances gets the pop-up in all of them.
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from fastapi import FastAPI, WebSocket
-from pydantic import BaseModel
 from starlette.routing import Match, WebSocketRoute
 from starlette.types import Scope
 
 from services.gateway.auth import TokenVerifier
+from services.gateway.realtime.presence import PresenceHub
 from services.gateway.realtime.push import PushConsumer
-from services.gateway.realtime.sockets import SocketOutbox, SocketQuota, admit, hide_query_tokens
-from shared.chat import ListQueue, QueueSnapshot
+from services.gateway.realtime.sockets import (
+    Frame,
+    SocketOutbox,
+    SocketQuota,
+    admit,
+    frame_text,
+    hide_query_tokens,
+)
+from shared.chat import Availability, ListQueue, QueueSnapshot
 from shared.errors import HelpdeskError
 from shared.events import (
     POPUP_EVENTS,
@@ -48,17 +54,9 @@ HEARTBEAT = '{"type":"heartbeat"}'
 SEND_CHUNK = 1000
 
 
-class Frame(BaseModel):
-    type: str
-    data: dict[str, Any]
-
-
-def frame_text(kind: str, data: BaseModel) -> str:
-    return Frame(type=kind, data=data.model_dump(mode="json")).model_dump_json()
-
-
 class StreamSocket:
-    """One connected stream socket: it only listens; the hub decides what it is sent."""
+    """One connected stream socket: the hub decides what it is sent; an agent's console also
+    says on it which ticket it shows (presence.py)."""
 
     def __init__(self, websocket: WebSocket, caller: Caller) -> None:
         self.websocket = websocket
@@ -69,11 +67,14 @@ class StreamSocket:
     def key(self) -> UserKey:
         return (self.caller.account_id, self.caller.id)
 
-    async def serve(self) -> None:
+    async def serve(self, on_text: Callable[[str], Awaitable[None]] | None = None) -> None:
+        """Read until the client goes; its text frames go to `on_text` (agents' presence)."""
         try:
-            # Nothing a client sends means anything here; reading notices the disconnect.
-            while (await self.websocket.receive())["type"] != "websocket.disconnect":
-                pass
+            # A user's frames mean nothing here; reading notices the disconnect.
+            while (message := await self.websocket.receive())["type"] != "websocket.disconnect":
+                text = message.get("text")
+                if on_text is not None and text is not None:
+                    await on_text(text)
         finally:
             await self.outbox.close()
 
@@ -82,9 +83,15 @@ class StreamHub:
     """This instance's stream sockets: users' by account and id, and the agents'."""
 
     def __init__(
-        self, rpc: RpcClient, verifier: TokenVerifier, heartbeat_seconds: float, quota: SocketQuota
+        self,
+        rpc: RpcClient,
+        verifier: TokenVerifier,
+        heartbeat_seconds: float,
+        quota: SocketQuota,
+        presence: PresenceHub,
     ) -> None:
         self.rpc = rpc
+        self.presence = presence
         self.verifier = verifier
         self.heartbeat_seconds = heartbeat_seconds
         self.quota = quota
@@ -116,13 +123,16 @@ class StreamHub:
     async def serve_agent(self, socket: StreamSocket) -> None:
         self._beat()
         self.agents.add(socket)
+        console = self.presence.join(socket.outbox, socket.caller)
         try:
             with contextlib.suppress(HelpdeskError):
                 snapshot = await self.rpc.call(CHAT_QUEUE, ListQueue())
-                socket.outbox.send(_chat_queue_text(snapshot))
-            await socket.serve()
+                texts = _chat_queue_texts(snapshot)
+                socket.outbox.send(texts[snapshot.availability_of(socket.caller.person_key)])
+            await socket.serve(lambda text: self.presence.receive(console, text))
         finally:
             self.agents.discard(socket)
+            await self.presence.leave(console)
 
     def _beat(self) -> None:
         """Starts the heartbeat of all this instance's stream sockets, with the first one."""
@@ -176,7 +186,10 @@ class StreamHub:
 
     async def _on_chat_queue(self, body: bytes) -> None:
         if self.agents:
-            self._to_agents(_chat_queue_text(QueueSnapshot.model_validate_json(body)))
+            snapshot = QueueSnapshot.model_validate_json(body)
+            texts = _chat_queue_texts(snapshot)
+            for socket in self.agents:
+                socket.outbox.send(texts[snapshot.availability_of(socket.caller.person_key)])
 
     async def _on_announcement(self, body: bytes) -> None:
         """Straight to the sockets of the users it reaches, as `announcement.published`.
@@ -209,10 +222,14 @@ def _item(popup: PopupView) -> Popup:
     return Popup.model_validate(popup.model_dump())
 
 
-def _chat_queue_text(snapshot: QueueSnapshot) -> str:
-    return Frame(
-        type="chat.queue", data=snapshot.model_dump(mode="json", exclude={"type"})
-    ).model_dump_json()
+def _chat_queue_texts(snapshot: QueueSnapshot) -> dict[Availability, str]:
+    """The queue for agents online and away (offered no chat), each serialized once."""
+    return {
+        status: Frame(
+            type="chat.queue", data=view.model_dump(mode="json", exclude={"type"})
+        ).model_dump_json()
+        for status, view in snapshot.views().items()
+    }
 
 
 SocketServer = Callable[[StreamHub, StreamSocket], Awaitable[None]]
@@ -259,7 +276,9 @@ def install_streams(app: FastAPI, push: PushConsumer) -> None:
     state = app.state
     settings = state.settings
     quota = SocketQuota(settings.sockets_per_person)
-    hub = StreamHub(state.rpc, state.verifier, settings.stream_heartbeat_seconds, quota)
+    presence = PresenceHub(state.presence_broadcast, push.instance_id, settings)
+    presence.bind(push)
+    hub = StreamHub(state.rpc, state.verifier, settings.stream_heartbeat_seconds, quota, presence)
     hub.bind(push)
     state.stream = hub
     # Straight onto the app's router: including a router would copy each route into a

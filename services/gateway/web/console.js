@@ -7,6 +7,7 @@ import { Announcer } from "./console/announce.js";
 import { AgentChats } from "./console/chats.js";
 import { KnowledgeReport } from "./console/kb.js";
 import { LiveSocket } from "./lib/live.js";
+import { TicketPresence } from "./console/presence.js";
 import { TicketQueue } from "./console/queue.js";
 import { RatingsReport } from "./console/ratings.js";
 import { TicketsReport } from "./console/reports.js";
@@ -36,16 +37,26 @@ async function start(token) {
   const api = new Api(window.location.origin, token);
   const [info, config] = await Promise.all([api.get("/api/v1/help"), api.get("/web/config.json")]);
   setTimeZone(info.support_hours.timezone);
-  const queue = new TicketQueue(api, config, document.getElementById("queue-pane"), document.getElementById("ticket-pane"));
+  const presence = new TicketPresence();
+  const queue = new TicketQueue(api, config, document.getElementById("queue-pane"), document.getElementById("ticket-pane"), presence);
   const chats = new AgentChats(api, config);
   const announcer = new Announcer(api);
   const knowledge = new KnowledgeReport(api);
   const ratings = new RatingsReport(api);
   const reports = new TicketsReport(api);
   const side = new SidePane(document.getElementById("side-pane"), { chats, announce: announcer, kb: knowledge, ratings, reports });
-  // New tickets and replies from anywhere: the queue and an open ticket stay current.
-  const stream = new LiveSocket(api.socketUrl("/api/v1/agent/stream"), (frame) => queue.onEvent(frame));
-  parts = [queue, chats, announcer, knowledge, ratings, reports, side, { stop: () => stream.close() }];
+  // New tickets and replies from anywhere: the queue and an open ticket stay current; who
+  // else has the open ticket open is said and heard on the same socket.
+  const stream = new LiveSocket(
+    api.socketUrl("/api/v1/agent/stream"),
+    (frame) => {
+      queue.onEvent(frame);
+      presence.onEvent(frame);
+    },
+    { onOpen: () => presence.connected() },
+  );
+  presence.connect(stream);
+  parts = [queue, presence, chats, announcer, knowledge, ratings, reports, side, { stop: () => stream.close() }];
   document.getElementById("console").hidden = false;
   notice.hidden = true;
   queue.load();

@@ -2,11 +2,15 @@
 // at once, each with its own log and composer. Nothing is kept after a chat ends but what
 // is on this screen, and closing the console ends the agent's chats.
 import { attachControl, chatFileView, sendChatFile } from "../lib/chatfiles.js";
-import { h, fill } from "../lib/dom.js";
+import { refusal } from "../lib/api.js";
+import { h, fill, labelled } from "../lib/dom.js";
 import { errorText, formatTime, t } from "../lib/i18n.js";
 import { LiveSocket } from "../lib/live.js";
 import { takeFiles } from "../lib/paste.js";
 import { TypingIndicator, typingSignal } from "../lib/typing.js";
+import { WaitingChatsAlert } from "./waiting.js";
+
+const AVAILABILITIES = ["online", "away"];
 
 export class AgentChats {
   constructor(api, config) {
@@ -16,11 +20,15 @@ export class AgentChats {
     this.conversations = new Map();
     this.onQueueChange = () => {};
     this.down = false;
+    // Online or away, as the chat service last said (it keeps the choice across reloads).
+    this.availability = "online";
+    this.alert = new WaitingChatsAlert();
     this.root = h("div", { class: "agent-chats" });
+    this.availabilityBox = h("div", { class: "chat-availability" });
     this.queueBox = h("div", { class: "chat-queue" });
     this.activeBox = h("div", { class: "chat-active" });
     this.statusBox = h("div", { role: "status" });
-    fill(this.root, this.statusBox, this.queueBox, this.activeBox);
+    fill(this.root, this.statusBox, this.availabilityBox, this.queueBox, this.activeBox);
     this.socket = new LiveSocket(api.socketUrl("/api/v1/agent/chat"), (frame) => this.receive(frame), {
       onOpen: () => this.setDown(false),
       onDown: () => this.lostConnection(),
@@ -30,6 +38,19 @@ export class AgentChats {
 
   stop() {
     this.socket.close();
+    this.alert.stop();
+  }
+
+  /** Go online or away: an agent away is offered no waiting chat and cannot take one. */
+  async setAvailability(status) {
+    try {
+      const reply = await this.api.request("PUT", "/api/v1/agent/availability", { json: { status } });
+      this.availability = reply.status;
+    } catch (error) {
+      fill(this.statusBox, h("p", { class: "hd-error", role: "alert" }, refusal(error)));
+    }
+    this.renderAvailability();
+    this.renderQueue();
   }
 
   waitingCount() {
@@ -51,6 +72,9 @@ export class AgentChats {
     switch (frame.type) {
       case "queue":
         this.waiting = frame.items;
+        this.availability = frame.availability || "online";
+        this.alert.offered(frame.items);
+        this.renderAvailability();
         this.renderQueue();
         this.onQueueChange();
         break;
@@ -102,36 +126,50 @@ export class AgentChats {
   }
 
   render() {
+    this.renderAvailability();
     this.renderQueue();
     for (const conversation of this.conversations.values()) conversation.renderChrome();
     this.renderEmpty();
     if (this.down) this.setDown(true);
   }
 
+  renderAvailability() {
+    const select = h(
+      "select",
+      { name: "availability", onchange: () => this.setAvailability(select.value) },
+      AVAILABILITIES.map((value) => h("option", { value, selected: value === this.availability }, t(`availability_${value}`))),
+    );
+    fill(this.availabilityBox, labelled(t("availability_label"), select));
+  }
+
   renderQueue() {
     fill(
       this.queueBox,
       h("h2", {}, t("chat_queue")),
-      this.waiting.length
-        ? h(
-            "ul",
-            { class: "waiting-list" },
-            this.waiting.map((item) =>
-              h(
-                "li",
-                { class: "waiting-item", dataset: { chatId: item.chat_id } },
-                h(
-                  "div",
-                  { class: "waiting-text" },
-                  h("strong", {}, item.name),
-                  h("span", { class: "hd-muted" }, t("waiting_for", { time: waited(item.waiting_seconds) })),
-                  h("p", {}, item.question),
-                ),
-                h("button", { type: "button", class: "hd-button hd-primary hd-small accept-chat", onclick: () => this.accept(item.chat_id) }, t("accept")),
-              ),
-            ),
-          )
-        : h("p", { class: "hd-muted" }, t("chat_queue_empty")),
+      // Away: the chats waiting are not offered here, and the agent is told why.
+      this.availability === "away" ? h("p", { class: "hd-note away-note" }, t("away_note")) : this.waitingList(),
+    );
+  }
+
+  waitingList() {
+    if (!this.waiting.length) return h("p", { class: "hd-muted" }, t("chat_queue_empty"));
+    return h(
+      "ul",
+      { class: "waiting-list" },
+      this.waiting.map((item) =>
+        h(
+          "li",
+          { class: "waiting-item", dataset: { chatId: item.chat_id } },
+          h(
+            "div",
+            { class: "waiting-text" },
+            h("strong", {}, item.name),
+            h("span", { class: "hd-muted" }, t("waiting_for", { time: waited(item.waiting_seconds) })),
+            h("p", {}, item.question),
+          ),
+          h("button", { type: "button", class: "hd-button hd-primary hd-small accept-chat", onclick: () => this.accept(item.chat_id) }, t("accept")),
+        ),
+      ),
     );
   }
 

@@ -19,8 +19,10 @@ const RELOAD_DELAY_MS = 300;
 const VIEWS = ["all", "mine", "unassigned"];
 
 export class TicketQueue {
-  constructor(api, config, queueRoot, ticketRoot) {
+  /** `presence` (console/presence.js) is told which ticket is open and when a reply is typed. */
+  constructor(api, config, queueRoot, ticketRoot, presence = null) {
     this.api = api;
+    this.presence = presence;
     this.queueRoot = queueRoot;
     this.ticketRoot = ticketRoot;
     this.filters = { view: "all", status: "", importance: "", account_id: "", assignee_id: "", tag: "", created_from: "", created_to: "", q: "" };
@@ -77,6 +79,7 @@ export class TicketQueue {
     }
     try {
       [this.ticket] = await Promise.all([this.api.get(`/api/v1/agent/tickets/${encodeURIComponent(number)}`), this.loadAgents()]);
+      this.presence?.show(this.ticket.number);
     } catch (error) {
       this.notice = { error: true, text: refusal(error) };
     }
@@ -88,6 +91,16 @@ export class TicketQueue {
   render() {
     this.renderQueue();
     this.renderTicket();
+  }
+
+  /** Put the ticket away: the other agents with it open no longer see this one there. */
+  close() {
+    this.ticket = null;
+    this.draft.clear();
+    this.replyStatus = "";
+    this.notice = null;
+    this.presence?.show(null);
+    this.render();
   }
 
   renderQueue() {
@@ -230,7 +243,9 @@ export class TicketQueue {
         h("h2", { tabindex: "-1" }, t("ticket", { number: ticket.number })),
         statusBadge(ticket.status),
         h("span", { class: `importance importance-${ticket.importance}` }, t(`importance_${ticket.importance}`)),
+        h("button", { type: "button", class: "hd-link-button close-ticket", onclick: () => this.close() }, t("close_ticket")),
       ),
+      this.presence?.node,
       h("p", { class: "hd-preview-subject" }, ticket.subject),
       h(
         "p",
@@ -306,6 +321,7 @@ export class TicketQueue {
       label: t("reply_to_user"),
       hint: t("reply_hint"),
       extras: [labelled(t("reply_status"), status)],
+      onInput: () => this.presence?.typing(),
       submit: h("button", { type: "submit", class: "hd-button hd-primary" }, t("send_reply")),
       onSend: () => this.reply(ticket.number),
     });

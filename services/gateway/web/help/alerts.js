@@ -2,7 +2,7 @@
 // the tab's title, an optional short sound, and a desktop notification if they enabled it.
 // The sound and the desktop notifications are the user's choices (Help menu settings),
 // kept in this browser; the browser's permission is asked only when they click to enable.
-import { TabTitle } from "../lib/tab-title.js";
+import { BackgroundCount } from "../lib/tab-title.js";
 import { Chime } from "../lib/chime.js";
 import { popupHeading } from "./popups.js";
 
@@ -36,14 +36,11 @@ function notificationPermission() {
 export class BackgroundAlerts {
   constructor(desk) {
     this.desk = desk;
-    this.title = new TabTitle();
+    this.unread = new BackgroundCount();
     this.chime = new Chime();
     this.sound = stored(SOUND_KEY);
     this.desktop = stored(DESKTOP_KEY);
-    this.count = 0;
     this.notifications = new Map();
-    this.onVisibility = () => this.showCount();
-    document.addEventListener("visibilitychange", this.onVisibility);
     // Browsers let a page make sound only after the user did something on it.
     this.onGesture = () => this.sound && this.chime.unlock();
     document.addEventListener("pointerdown", this.onGesture, true);
@@ -51,10 +48,9 @@ export class BackgroundAlerts {
   }
 
   stop() {
-    document.removeEventListener("visibilitychange", this.onVisibility);
     document.removeEventListener("pointerdown", this.onGesture, true);
     document.removeEventListener("keydown", this.onGesture, true);
-    this.title.restore();
+    this.unread.stop();
     this.chime.close();
     for (const notification of this.notifications.values()) notification.close();
     this.notifications.clear();
@@ -62,13 +58,7 @@ export class BackgroundAlerts {
 
   /** The unread count changed (the Help button's badge): the title shows it while hidden. */
   setCount(count) {
-    this.count = count;
-    this.showCount();
-  }
-
-  showCount() {
-    if (document.visibilityState === "hidden" && this.count > 0) this.title.prefix(`(${this.count}) `);
-    else this.title.restore();
+    this.unread.set(count);
   }
 
   /** A pop-up arrived live (new, or a reminder that fell due). */

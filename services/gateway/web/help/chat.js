@@ -43,7 +43,8 @@ export class ChatSection {
   render() {
     const info = this.desk.info;
     if (!info.chat_available) {
-      fill(this.root, offlineView(this.desk, info.next_open, info.contacts));
+      // Open, but every agent is away: there is no "opens at" to promise.
+      fill(this.root, offlineView(this.desk, info.open_now ? null : info.next_open, info.contacts));
       return;
     }
     fill(
@@ -76,8 +77,8 @@ function offlineView(desk, nextOpen, contacts) {
   return h(
     "div",
     { class: "hd-offline", role: "status" },
-    h("h3", { tabindex: "-1", "data-autofocus": true }, t("chat_offline")),
-    h("p", {}, t("chat_offline_next", { when: formatDateTime(nextOpen) })),
+    h("h3", { tabindex: "-1", "data-autofocus": true }, nextOpen ? t("chat_offline") : t("chat_no_agent")),
+    nextOpen ? h("p", {}, t("chat_offline_next", { when: formatDateTime(nextOpen) })) : null,
     h("p", {}, t("chat_offline_ticket")),
     h(
       "div",
@@ -280,6 +281,7 @@ export class ChatWindow {
         break;
       case "busy":
         this.state = "busy";
+        this.busyReason = frame.reason;
         this.hangUp();
         break;
       case "error":
@@ -508,7 +510,7 @@ export class ChatWindow {
         return h(
           "div",
           { class: "hd-chat-status", role: "status" },
-          h("p", {}, t("chat_busy")),
+          h("p", {}, this.busyReason === "no_agent_online" ? t("chat_no_agent") : t("chat_busy")),
           h("div", { class: "hd-actions" }, this.newChatButton(), this.ticketButton(t("new_ticket"), () => this.desk.open("ticket"))),
         );
       default:

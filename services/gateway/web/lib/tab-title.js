@@ -26,3 +26,29 @@ export class TabTitle {
     this.hostTitle = null;
   }
 }
+
+/** A count on the tab's title while the page is in the background ("(2) "), gone when the
+ * page is looked at again: unread answers in the Help menu, waiting chats in the console. */
+export class BackgroundCount {
+  constructor() {
+    this.title = new TabTitle();
+    this.count = 0;
+    this.onVisibility = () => this.show();
+    document.addEventListener("visibilitychange", this.onVisibility);
+  }
+
+  set(count) {
+    this.count = count;
+    this.show();
+  }
+
+  show() {
+    if (document.visibilityState === "hidden" && this.count > 0) this.title.prefix(`(${this.count}) `);
+    else this.title.restore();
+  }
+
+  stop() {
+    document.removeEventListener("visibilitychange", this.onVisibility);
+    this.title.restore();
+  }
+}
