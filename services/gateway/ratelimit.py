@@ -31,6 +31,9 @@ from shared.settings import Settings
 
 logger = logging.getLogger("helpdesk.gateway.ratelimit")
 
+# `hit` (count one) or `test` (is there room?), asked of the shared windows for a person.
+SharedQuestion = Callable[[SharedWindows, RateLimitItem, str, str], Awaitable[bool]]
+
 # The library's collections in the help desk's database: it keeps moving windows in the
 # first and creates the second (fixed-window counters, unused here) with its TTL index.
 WINDOWS_COLLECTION = "rate_limit_windows"
@@ -101,37 +104,28 @@ class RateLimiter:
         """Count one request; refuse it if the person is over the limit."""
         if not self.enabled:
             return
-        item = parse(limit.rate)
-        if not self._local.test(item, limit.action, who.person_key):
-            raise _refusal(limit)
-        counted = await self._ask_shared(
-            limit, lambda shared: shared.hit(item, limit.action, who.person_key)
-        )
+        counted = await self._answer(limit, who, SharedWindows.hit)
         if counted is False:
             raise _refusal(limit)
-        if not self._local.hit(item, limit.action, who.person_key) and counted is None:
+        # Counted here too: for the pre-filter, and to decide while the store is away.
+        counted_here = self._local.hit(parse(limit.rate), limit.action, who.person_key)
+        if counted is None and not counted_here:
             raise _refusal(limit)
 
     async def ensure_room(self, limit: Limit, who: Caller) -> None:
         """Refuse a person already over the limit, counting nothing."""
-        if not self.enabled:
-            return
-        item: RateLimitItem = parse(limit.rate)
-        if not self._local.test(item, limit.action, who.person_key):
-            raise _refusal(limit)
-        room = await self._ask_shared(
-            limit, lambda shared: shared.test(item, limit.action, who.person_key)
-        )
-        if room is False:
+        if self.enabled and await self._answer(limit, who, SharedWindows.test) is False:
             raise _refusal(limit)
 
-    async def _ask_shared(
-        self, limit: Limit, question: Callable[[SharedWindows], Awaitable[bool]]
-    ) -> bool | None:
-        """The shared store's answer, or None when it is away (this instance decides)."""
+    async def _answer(self, limit: Limit, who: Caller, question: SharedQuestion) -> bool | None:
+        """The pre-filter's refusal, else the shared count's answer to `question`, else
+        (the store away) None: this instance decides."""
+        item = parse(limit.rate)
+        if not self._local.test(item, limit.action, who.person_key):
+            return False
         if time.monotonic() >= self._retry_at:
             try:
-                return await question(self._shared)
+                return await question(self._shared, item, limit.action, who.person_key)
             except StorageError as error:
                 self._retry_at = time.monotonic() + STORE_RETRY_SECONDS
                 logger.warning(
