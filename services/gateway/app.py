@@ -87,7 +87,7 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
     rpc = RpcClient(settings.rabbitmq_url, settings.rpc_timeout_seconds, signer, tracer, reconnect)
     database = connect_database(settings, tracer_provider)
     metrics = ServiceMetrics()
-    limits_store = shared_store(settings)
+    limits_store = shared_store(settings, tracer_provider)
     push = PushConsumer(
         settings.rabbitmq_url,
         settings.rpc_timeout_seconds,

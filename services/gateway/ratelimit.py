@@ -23,11 +23,13 @@ from limits.aio.strategies import MovingWindowRateLimiter as SharedWindows
 from limits.errors import StorageError
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter as LocalWindows
+from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CollectorRegistry, Counter
 
 from shared.errors import RateLimited
 from shared.people import Caller
 from shared.settings import Settings
+from shared.tracing import database_listeners
 
 logger = logging.getLogger("helpdesk.gateway.ratelimit")
 
@@ -47,7 +49,9 @@ STORE_TIMEOUT_MS = 1500
 STORE_RETRY_SECONDS = 5.0
 
 
-def shared_store(settings: Settings) -> MongoDBStorage:
+def shared_store(
+    settings: Settings, tracer_provider: TracerProvider | None = None
+) -> MongoDBStorage:
     """The shared count: MongoDB through `limits`' async storage (motor)."""
     return MongoDBStorage(
         settings.mongo_url.replace("mongodb", "async+mongodb", 1),
@@ -59,6 +63,9 @@ def shared_store(settings: Settings) -> MongoDBStorage:
         serverSelectionTimeoutMS=STORE_TIMEOUT_MS,
         connectTimeoutMS=STORE_TIMEOUT_MS,
         socketTimeoutMS=2 * STORE_TIMEOUT_MS,
+        # A limit check shows in the request's trace like the gateway's other database calls.
+        # The library types its pass-through client options as scalars; motor takes these.
+        event_listeners=database_listeners(tracer_provider),  # type: ignore[arg-type]
     )
 
 

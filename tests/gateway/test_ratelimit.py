@@ -1,14 +1,25 @@
 """Per-person rate limits: a person is a user id within an account; the count is shared."""
 
 import time
+from typing import Any
 
 import pytest
 from limits.aio.storage import MemoryStorage, Storage
+from motor.motor_asyncio import AsyncIOMotorDatabase
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from prometheus_client import CollectorRegistry
 
-from services.gateway.ratelimit import STORE_TIMEOUT_MS, Limit, RateLimiter, shared_store
+from services.gateway.ratelimit import (
+    STORE_TIMEOUT_MS,
+    WINDOWS_COLLECTION,
+    Limit,
+    RateLimiter,
+    shared_store,
+)
 from shared.errors import RateLimited
-from shared.people import Caller
+from shared.people import Caller, person_key
 from shared.settings import Settings
 from tests.support.harness import free_port
 
@@ -73,3 +84,33 @@ async def test_without_its_store_a_gateway_counts_alone_and_says_so() -> None:
     )
     assert fallbacks == 6
     unreachable.storage.close()
+
+
+async def test_a_window_in_mongodb_is_per_person_expires_and_shows_in_the_trace(
+    base_settings: Settings, own_database: AsyncIOMotorDatabase[Any]
+) -> None:
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    store = shared_store(base_settings.model_copy(update={"mongo_db": own_database.name}), provider)
+    gateway = RateLimiter(True, store, CollectorRegistry())
+    with provider.get_tracer("test").start_as_current_span("POST /api/v1/tickets") as request:
+        await gateway.check(THREE_A_MINUTE, person("hotel-a"))
+    store.storage.close()
+    windows = own_database[WINDOWS_COLLECTION]
+    window = await windows.find_one()
+    assert window is not None
+    assert person_key("hotel-a", "anna") in window["_id"]
+    assert len(window["entries"]) == 1
+    ttl = [index async for index in windows.list_indexes() if "expireAfterSeconds" in index]
+    assert [(dict(index["key"]), index["expireAfterSeconds"]) for index in ttl] == [
+        ({"expireAt": 1}, 0)
+    ]
+    request_id = request.get_span_context().span_id
+    commands = {
+        span.name
+        for span in exporter.get_finished_spans()
+        if span.parent is not None and span.parent.span_id == request_id
+    }
+    # The count is one `update` (an upsert), made inside the request's span.
+    assert f"{own_database.name}.update" in commands
