@@ -96,7 +96,6 @@ class RateLimiter:
 
     def __init__(self, enabled: bool, store: Storage, registry: CollectorRegistry) -> None:
         self.enabled = enabled
-        self.store = store
         self._shared = SharedWindows(store)
         self._local = LocalWindows(MemoryStorage())
         self._retry_at = 0.0

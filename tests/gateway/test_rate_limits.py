@@ -219,7 +219,9 @@ async def test_a_gateway_without_its_database_still_limits_and_never_fails_a_req
             assert refused.json()["code"] == "ticket_rate_limited"
         samples = await scrape(gateway.url)
         fallbacks = value(samples, "helpdesk_rate_limit_fallbacks_total", action="ticket.create")
-        assert fallbacks >= allowed
+        # Each accepted ticket was decided here alone; the 11th was refused by the own count
+        # before the store would have been asked.
+        assert fallbacks == allowed
         assert "rate_limit_store_unavailable" in gateway.log_path.read_text()
     finally:
         gateway.stop()
