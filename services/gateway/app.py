@@ -33,7 +33,7 @@ from services.gateway.kb import report as kb_report
 from services.gateway.kb import routes as kb
 from services.gateway.kb.service import KnowledgeBase
 from services.gateway.openapi import install_openapi
-from services.gateway.ratelimit import RateLimiter
+from services.gateway.ratelimit import RateLimiter, shared_store
 from services.gateway.realtime.broadcast import Broadcast
 from services.gateway.realtime.chat import install_chat
 from services.gateway.realtime.push import PushConsumer
@@ -90,6 +90,8 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
     reconnect = settings.broker_reconnect_seconds
     rpc = RpcClient(settings.rabbitmq_url, settings.rpc_timeout_seconds, signer, tracer, reconnect)
     database = connect_database(settings, tracer_provider)
+    metrics = ServiceMetrics()
+    limits_store = shared_store(settings, tracer_provider)
     push = PushConsumer(
         settings.rabbitmq_url,
         settings.rpc_timeout_seconds,
@@ -117,6 +119,7 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
         if verifier.jwks is not None:
             await verifier.jwks.stop()
         database.client.close()
+        limits_store.storage.close()
         if tracer_provider is not None:
             await flush_spans(tracer_provider)
 
@@ -135,7 +138,7 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
     app.state.attachments = AttachmentUploads(
         AttachmentStore(database), settings.max_attachment_mb * 1024 * 1024
     )
-    app.state.limiter = RateLimiter(settings.rate_limits)
+    app.state.limiter = RateLimiter(settings.rate_limits, limits_store, metrics.registry)
     # Built before serving so a broken article stops the start instead of a later search.
     app.state.kb = KnowledgeBase.load(settings.kb_dir)
     app.state.calendar = SupportCalendar.from_settings(
@@ -177,7 +180,6 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
         in_memory_max_bytes=settings.chat_file_max_mb * 1024 * 1024,
     )
     install_pages(app)
-    metrics = ServiceMetrics()
     # Outside the guard: its early refusals are counted and carry the headers too.
     app.add_middleware(HttpMetrics, registry=metrics.registry)
     app.add_middleware(SecurityHeaders)

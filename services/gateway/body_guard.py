@@ -140,7 +140,7 @@ class BodyGuard:
             if rule.admits == "agent":
                 ensure_agent(caller)
             if rule.limit is not None and not _small(headers):
-                self.limiter.ensure_room(rule.limit, caller)
+                await self.limiter.ensure_room(rule.limit, caller)
             scope.setdefault("state", {})[CALLER_STATE] = caller
         declared = headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > rule.max_bytes:

@@ -1,4 +1,7 @@
-"""Rate limits per person (a user id within an account) on a gateway with limits on."""
+"""Rate limits per person (a user id within an account) on gateways with limits on.
+
+The count is shared: a person alternating between two gateways gets the limit once.
+"""
 
 import asyncio
 from collections.abc import AsyncIterator, Iterator
@@ -8,10 +11,14 @@ import pytest
 
 from services.gateway.api.tickets import REPLIES_PER_MINUTE, TICKETS_PER_MINUTE
 from services.gateway.kb.routes import MISSES_PER_MINUTE
+from services.gateway.ratelimit import WINDOWS_COLLECTION
+from shared.people import person_key
 from tests.support.database import count
-from tests.support.harness import ServiceProcess
+from tests.support.harness import ServiceProcess, free_port
+from tests.support.metrics import scrape, value
 from tests.support.raw_http import MB, declared_upload, multipart
 from tests.support.system import Account, HelpDesk
+from tests.support.waiting import eventually
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 
@@ -23,10 +30,32 @@ def limited_gateway(system: HelpDesk) -> Iterator[ServiceProcess]:
     gateway.stop()
 
 
+@pytest.fixture(scope="module")
+def second_limited_gateway(system: HelpDesk) -> Iterator[ServiceProcess]:
+    """Another instance on the same database, as behind a load balancer."""
+    gateway = system.spawn("gateway", HELPDESK_RATE_LIMITS="on").start()
+    yield gateway
+    gateway.stop()
+
+
 @pytest.fixture
 async def limited(limited_gateway: ServiceProcess) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(base_url=limited_gateway.url, timeout=30) as client:
         yield client
+
+
+@pytest.fixture
+async def second_limited(
+    second_limited_gateway: ServiceProcess,
+) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=second_limited_gateway.url, timeout=30) as client:
+        yield client
+
+
+async def create_ticket(gateway: httpx.AsyncClient, headers: dict[str, str]) -> httpx.Response:
+    return await gateway.post(
+        "/api/v1/tickets", data={"subject": "Limity", "message": "x"}, headers=headers
+    )
 
 
 async def test_replies_are_limited_per_person_and_a_refused_one_keeps_no_file(
@@ -119,3 +148,80 @@ async def test_missed_searches_are_limited_per_person(
         headers=other_account.user("anna"),
     )
     assert theirs.status_code == 200
+
+
+async def test_a_person_alternating_between_gateways_is_refused_at_the_limit_not_twice_it(
+    limited: httpx.AsyncClient,
+    second_limited: httpx.AsyncClient,
+    second_limited_gateway: ServiceProcess,
+    account: Account,
+    other_account: Account,
+    database: object,
+) -> None:
+    anna = account.user("anna")
+    gateways = (limited, second_limited)
+    allowed = int(TICKETS_PER_MINUTE.rate.split("/")[0])
+    for n in range(allowed):
+        created = await create_ticket(gateways[n % 2], anna)
+        assert created.status_code == 201, created.text
+    for gateway in gateways:
+        refused = await create_ticket(gateway, anna)
+        assert refused.status_code == 429, refused.text
+        assert refused.json()["code"] == "ticket_rate_limited"
+        assert refused.headers["retry-after"]
+    # The body guard asks the shared count too: the gateway that saw only half of Anna's
+    # tickets refuses a large upload before reading it.
+    answer = await asyncio.to_thread(
+        declared_upload,
+        second_limited_gateway.url,
+        "/api/v1/tickets",
+        20 * MB,
+        {**multipart(), **anna},
+    )
+    assert (answer.status, answer.json()["code"]) == (429, "ticket_rate_limited")
+    tickets = database["tickets"]  # type: ignore[index]
+    assert await count(tickets, {"account_id": account.account_id}) == allowed
+    windows = database[WINDOWS_COLLECTION]  # type: ignore[index]
+    window = await windows.find_one({"_id": {"$regex": person_key(account.account_id, "anna")}})
+    assert window is not None and len(window["entries"]) == allowed
+    # Another hotel's Anna is another person, on either gateway.
+    other_anna = other_account.user("anna")
+    for gateway in gateways:
+        theirs = await create_ticket(gateway, other_anna)
+        assert theirs.status_code == 201, theirs.text
+
+
+async def test_a_gateway_without_its_database_still_limits_and_never_fails_a_request(
+    system: HelpDesk, account: Account
+) -> None:
+    """The limits' store away: each gateway counts alone (fail open), logs and counts it."""
+    unreachable = f"mongodb://127.0.0.1:{free_port()}/"
+    # Not ready without its database (/readyz says so); alive and serving all the same.
+    gateway = system.spawn("gateway", HELPDESK_RATE_LIMITS="on", HELPDESK_MONGO_URL=unreachable)
+    gateway.start(wait=False)
+    try:
+        async with httpx.AsyncClient(base_url=gateway.url, timeout=30) as client:
+
+            async def alive() -> bool:
+                try:
+                    return (await client.get("/healthz")).status_code == 200
+                except httpx.TransportError:
+                    return False
+
+            await eventually(alive, within=60)
+            anna = account.user("anna")
+            allowed = int(TICKETS_PER_MINUTE.rate.split("/")[0])
+            for _ in range(allowed):
+                created = await create_ticket(client, anna)
+                assert created.status_code == 201, created.text
+            refused = await create_ticket(client, anna)
+            assert refused.status_code == 429, refused.text
+            assert refused.json()["code"] == "ticket_rate_limited"
+        samples = await scrape(gateway.url)
+        fallbacks = value(samples, "helpdesk_rate_limit_fallbacks_total", action="ticket.create")
+        # Each accepted ticket was decided here alone; the 11th was refused by the own count
+        # before the store would have been asked.
+        assert fallbacks == allowed
+        assert "rate_limit_store_unavailable" in gateway.log_path.read_text()
+    finally:
+        gateway.stop()

@@ -60,7 +60,7 @@ async def share_chat_file(
         str, Query(min_length=1, max_length=200, description="the file's name on the sender's disk")
     ] = "screenshot.png",
 ) -> ChatFileRef:
-    limiter.check(FILES_PER_MINUTE, caller)
+    await limiter.check(FILES_PER_MINUTE, caller)
     if not content:
         raise InvalidRequest("the attached file is empty", "attachment_empty")
     content_type = detect_content_type(content[:SNIFF_BYTES])

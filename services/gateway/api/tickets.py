@@ -96,7 +96,7 @@ def add_reply_endpoint(router: APIRouter, who: Any) -> None:
             idempotency_key=idempotency_key,
             status=new_status,
         )
-        limiter.check(REPLIES_PER_MINUTE, caller)
+        await limiter.check(REPLIES_PER_MINUTE, caller)
 
         async def send(attachment: AttachmentRef | None) -> Message:
             command.attachment = attachment
@@ -134,7 +134,7 @@ async def create_ticket(
         importance=importance,
         idempotency_key=idempotency_key,
     )
-    limiter.check(TICKETS_PER_MINUTE, caller)
+    await limiter.check(TICKETS_PER_MINUTE, caller)
 
     async def send(attachment: AttachmentRef | None) -> TicketDetail:
         command.attachment = attachment

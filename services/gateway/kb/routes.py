@@ -115,7 +115,7 @@ async def missed_search(
     """A search the user settled on found nothing: kept, folded, for the agents' content
     gaps report. The gateway searches again and keeps only a query that still finds no
     article in `lang` and holds nothing like an e-mail, a phone number, a link or a token."""
-    limiter.check(MISSES_PER_MINUTE, caller)
+    await limiter.check(MISSES_PER_MINUTE, caller)
     if gaps.refusal(report.q):
         return MissedSearchOutcome(recorded=False, reason="personal_data")
     if kb.search(report.q, report.lang, limit=1):
