@@ -11,11 +11,13 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from services.gateway.api import (
     agent,
+    canned_replies,
     chat_files,
     demo,
     email_copies,
     health,
     help,
+    notes,
     popups,
     ratings,
     system,
@@ -144,6 +146,8 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
         ratings,
         attachments,
         agent,
+        notes,
+        canned_replies,
         kb,
         kb_report,
         popups,

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from shared.events import AttachmentRef
 from shared.people import Author, Caller
 from shared.tickets import Message
-from shared.vocabulary import Importance, TicketStatus
+from shared.vocabulary import Importance, Lang, TicketStatus
 
 
 class StoredMessage(Message):
@@ -74,6 +74,8 @@ class StoredTicket(TicketSummary):
     # before ratings read as never resolved.
     resolutions: int = 0
     resolved_at: datetime | None = None
+    # The user's language when the ticket was written; none on tickets stored before.
+    lang: Lang | None = None
 
 
 class KeyReservation(BaseModel):

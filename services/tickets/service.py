@@ -6,7 +6,9 @@ from datetime import timedelta
 
 from services.tickets import domain
 from services.tickets.attachments import ORPHAN_GRACE, TicketAttachments
+from services.tickets.canned import CannedReplyList
 from services.tickets.creation import TicketCreation
+from services.tickets.notes import InternalNotes
 from services.tickets.ratings import Ratings
 from services.tickets.reading import TicketReading
 from services.tickets.store import TicketStore
@@ -54,6 +56,10 @@ class TicketService:
         self.updates = TicketUpdates(store, sla, self.attachments, events_written, clock)
         self.reading = TicketReading(store, sla.calendar, clock)
         self.ratings = Ratings(store, store.ratings, clock)
+        # Support's own tools, called by the handlers directly: nothing of theirs is shared
+        # with the ticket's changes.
+        self.notes = InternalNotes(store, store.notes, clock)
+        self.canned_replies = CannedReplyList(store, store.canned_replies, clock)
 
     async def create(self, command: CreateTicket) -> TicketDetail:
         return await self.creation.create(command)

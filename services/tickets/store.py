@@ -14,8 +14,10 @@ from motor.motor_asyncio import AsyncIOMotorCollection, AsyncIOMotorDatabase
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.errors import DocumentTooLarge, DuplicateKeyError, WriteError
 
+from services.tickets.canned_store import CannedReplyStore
 from services.tickets.knowledge.store import KnowledgeStore
 from services.tickets.models import KeyReservation, StoredMessage, StoredTicket, TicketSummary
+from services.tickets.note_store import NoteStore
 from services.tickets.rating_store import RatingStore
 from services.tickets.search import SEARCH_VERSION, ticket_terms
 from shared.attachments import AttachmentStore
@@ -89,6 +91,8 @@ class TicketStore:
         self.reads: AsyncIOMotorCollection[Any] = database["ticket_reads"]
         self.attachments = AttachmentStore(database)
         self.ratings = RatingStore(database)
+        self.notes = NoteStore(database)
+        self.canned_replies = CannedReplyStore(database)
         self.knowledge = KnowledgeStore(database)
         self.numbers = Counter(database["counters"], TICKET_COUNTER)
 
@@ -97,6 +101,7 @@ class TicketStore:
         await declare_indexes(self.tickets, [*map(IndexModel, INDEXES), OUTBOX_INDEX])
         await self.attachments.ensure_indexes()
         await self.ratings.ensure_indexes()
+        await self.notes.ensure_indexes()
         await self.knowledge.ensure_indexes()
         await self.numbers.create()
 

@@ -4,6 +4,7 @@ import { Api } from "./lib/api.js";
 import { h, fill, labelled } from "./lib/dom.js";
 import { lang, onLangChange, setLang, setTimeZone, t } from "./lib/i18n.js";
 import { Announcer } from "./console/announce.js";
+import { CannedReplyManager } from "./console/canned.js";
 import { AgentChats } from "./console/chats.js";
 import { KnowledgeReport } from "./console/kb.js";
 import { LiveSocket } from "./lib/live.js";
@@ -40,17 +41,18 @@ async function start(token) {
   const announcer = new Announcer(api);
   const knowledge = new KnowledgeReport(api);
   const ratings = new RatingsReport(api);
-  const side = new SidePane(document.getElementById("side-pane"), { chats, announce: announcer, kb: knowledge, ratings });
+  const canned = new CannedReplyManager(api);
+  const side = new SidePane(document.getElementById("side-pane"), { chats, announce: announcer, kb: knowledge, ratings, canned });
   // New tickets and replies from anywhere: the queue and an open ticket stay current.
   const stream = new LiveSocket(api.socketUrl("/api/v1/agent/stream"), (frame) => queue.onEvent(frame));
-  parts = [queue, chats, announcer, knowledge, ratings, side, { stop: () => stream.close() }];
+  parts = [queue, chats, announcer, knowledge, ratings, canned, side, { stop: () => stream.close() }];
   document.getElementById("console").hidden = false;
   notice.hidden = true;
   queue.load();
 }
 
-/** The right-hand column: chats, the announcement form, the knowledge base report and the
- * ratings report, one at a time. */
+/** The right-hand column: chats, the announcement form, the knowledge base report, the
+ * ratings report and the canned replies, one at a time. */
 class SidePane {
   constructor(root, tabs) {
     this.parts = tabs;
@@ -80,6 +82,7 @@ class SidePane {
         ["announce", t("announce")],
         ["kb", t("kb_tab")],
         ["ratings", t("ratings")],
+        ["canned", t("canned_tab")],
       ].map(([id, label]) =>
         h(
           "button",

@@ -1,5 +1,6 @@
 // The agents' ticket queue (soonest SLA first, with filters) and the open ticket: its
-// messages, a reply with one file, a new status, a re-assigned subject.
+// messages, a reply with one file (a canned reply picked in) and a new status, a
+// re-assigned subject, and support's internal notes.
 import { refusal } from "../lib/api.js";
 import { debounce, h, fill, labelled } from "../lib/dom.js";
 import { IMPORTANCES, STATUSES, formatDateTime, formatRelative, t } from "../lib/i18n.js";
@@ -9,6 +10,8 @@ import { starsText } from "../lib/rating.js";
 import { ReplyDraft } from "../lib/reply.js";
 import { thread } from "../lib/thread.js";
 import { statusBadge } from "../help/history.js";
+import { CannedPicker } from "./canned.js";
+import { TicketNotes } from "./notes.js";
 
 const PAGE_SIZE = 25;
 // Pushes come in bursts (a reply also updates the ticket): one reload for the burst.
@@ -28,6 +31,8 @@ export class TicketQueue {
     // The status the next reply sets ("" keeps the ticket's own rule).
     this.replyStatus = "";
     this.notice = null;
+    this.notes = new TicketNotes(api);
+    this.picker = new CannedPicker(api, (text) => this.insertReply(text));
     this.loads = new LatestOnly();
     this.reload = debounce(() => this.load(), RELOAD_DELAY_MS);
     this.render();
@@ -59,7 +64,9 @@ export class TicketQueue {
       this.draft.clear();
       this.replyStatus = "";
       this.notice = null;
+      this.picker.forTicket(number);
     }
+    this.notes.show(number);
     try {
       this.ticket = await this.api.get(`/api/v1/tickets/${encodeURIComponent(number)}`);
     } catch (error) {
@@ -71,6 +78,8 @@ export class TicketQueue {
   }
 
   render() {
+    this.notes.render();
+    this.picker.render();
     this.renderQueue();
     this.renderTicket();
   }
@@ -192,6 +201,7 @@ export class TicketQueue {
       thread(this.api, ticket.messages, (error) => this.say(true, refusal(error))),
       this.notice ? h("p", { class: this.notice.error ? "hd-error" : "hd-success", role: "status" }, this.notice.text) : null,
       ticket.status === "closed" ? h("p", { class: "hd-note" }, t("ticket_closed")) : this.replyForm(ticket),
+      this.notes.root,
     );
     if (focused) this.ticketRoot.querySelector(`[name="${focused}"]`)?.focus();
   }
@@ -243,9 +253,17 @@ export class TicketQueue {
 
   replyForm(ticket) {
     // "Reply and set status" is one action: one change of the ticket, one pop-up for the user.
+    const submitText = () => t(this.replyStatus ? "reply_and_set_status" : "send_reply");
+    const submit = h("button", { type: "submit", class: "hd-button hd-primary" }, submitText());
     const status = h(
       "select",
-      { name: "reply_status", onchange: (event) => (this.replyStatus = event.target.value) },
+      {
+        name: "reply_status",
+        onchange: (event) => {
+          this.replyStatus = event.target.value;
+          submit.textContent = submitText();
+        },
+      },
       h("option", { value: "" }, t("reply_status_keep")),
       STATUSES.map((value) => h("option", { value, selected: value === this.replyStatus }, t(`status_${value}`))),
     );
@@ -253,10 +271,20 @@ export class TicketQueue {
       className: "hd-form hd-reply agent-reply",
       label: t("reply_to_user"),
       hint: t("reply_hint"),
-      extras: [labelled(t("reply_status"), status)],
-      submit: h("button", { type: "submit", class: "hd-button hd-primary" }, t("send_reply")),
+      extras: [this.picker.root, labelled(t("reply_status"), status)],
+      submit,
       onSend: () => this.reply(ticket.number),
     });
+  }
+
+  /** A canned reply's text, at the caret of the reply being written (or over its selection). */
+  insertReply(text) {
+    const box = this.ticketRoot.querySelector(".agent-reply textarea[name=message]");
+    if (!box) return;
+    box.focus();
+    box.setRangeText(text, box.selectionStart, box.selectionEnd, "end");
+    // The draft keeps what the box holds through its input listener.
+    box.dispatchEvent(new Event("input", { bubbles: true }));
   }
 
   async reply(number) {
