@@ -169,3 +169,36 @@ def test_agents_keep_the_list_of_canned_replies_in_the_console(
     page.wait(lambda _: title not in page.find(".canned-manager").text)
     items = httpx.get(f"{system.gateway_url}{CANNED}", headers=agent_headers, timeout=30).json()
     assert title not in [item["title"] for item in items["items"]]
+
+
+def test_a_ticket_written_in_the_english_help_menu_gets_the_english_canned_reply(
+    page: Browser, web_account: WebAccount, agent_headers: dict[str, str], system: HelpDesk
+) -> None:
+    saved = httpx.post(
+        f"{system.gateway_url}{CANNED}",
+        json={
+            "title": f"Podziękowanie {uuid.uuid4().hex[:8]}",
+            "text": {"pl": "Dziękujemy, {{user_name}}.", "en": "Thank you, {{user_name}}."},
+        },
+        headers=agent_headers,
+        timeout=30,
+    ).json()
+    page.sign_in(web_account.token)
+    page.open_help()
+    page.click(".hd-lang")
+    page.open_help("ticket")
+    page.find("input[name=subject]").send_keys("Invoice correction")
+    page.find("textarea[name=message]").send_keys("Please correct the VAT number.")
+    page.wait_settled(".hd-suggestions")
+    page.press("Send message")
+    number = page.wait_text(".hd-ticket-number", r"^HD-\d+$")
+    # Back to Polish: the browser (and its stored language) serves the module's next test.
+    page.click(".hd-lang")
+    page.wait_text(".hd-title", "^Pomoc$")
+
+    filled = httpx.get(
+        f"{system.gateway_url}/api/v1/agent/tickets/{number}/canned-replies/{saved['id']}",
+        headers=agent_headers,
+        timeout=30,
+    ).json()
+    assert (filled["lang"], filled["text"]) == ("en", "Thank you, Anna Testowa.")
