@@ -68,6 +68,13 @@ class CannedTexts(BaseModel):
     # None: English-speaking users get the Polish text, as the product does everywhere.
     en: CannedText | None = None
 
+    def for_reader(self, lang: Lang | None) -> tuple[Lang, str]:
+        """The text for a reader of `lang` (None: not known), and its language: English
+        when they read it and there is one, else Polish, the product's first language."""
+        if lang == "en" and self.en:
+            return "en", self.en
+        return "pl", self.pl
+
 
 class CannedReplyDraft(BaseModel):
     """What an agent saves in the console's list."""

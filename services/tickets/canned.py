@@ -19,7 +19,6 @@ from shared.canned_replies import (
 )
 from shared.clock import Clock
 from shared.errors import Conflict, NotFound
-from shared.vocabulary import Lang
 
 
 class CannedReplyList:
@@ -64,10 +63,7 @@ class CannedReplyList:
         reply = await self.replies.get(query.id)
         if reply is None:
             raise _not_found(query.id)
-        # The ticket's user's language when the ticket knows it and the reply has a text in
-        # it; else Polish, the product's first language.
-        lang: Lang = "en" if ticket.lang == "en" and reply.text.en else "pl"
-        text = reply.text.en if lang == "en" and reply.text.en else reply.text.pl
+        lang, text = reply.text.for_reader(ticket.lang)
         values = {
             "user_name": ticket.author.name,
             "ticket_number": ticket.number,

@@ -48,6 +48,14 @@ def test_filling_puts_each_value_in_its_place_and_leaves_other_text_alone() -> N
     assert fill_placeholders(text, values) == "Dzień dobry Anna! HD-000042 (Faktura) - Ewa {x}"
 
 
+def test_the_english_text_goes_to_english_readers_when_there_is_one() -> None:
+    both = draft("Dzień dobry", "Hello").text
+    polish_only = draft("Dzień dobry").text
+    assert both.for_reader("en") == ("en", "Hello")
+    assert both.for_reader("pl") == both.for_reader(None) == ("pl", "Dzień dobry")
+    assert polish_only.for_reader("en") == ("pl", "Dzień dobry")
+
+
 def test_a_value_that_looks_like_a_placeholder_is_not_filled_again() -> None:
     filled = fill_placeholders(
         "{{user_name}} / {{agent_name}}", {"user_name": "{{agent_name}}", "agent_name": "Ewa"}

@@ -128,6 +128,8 @@ async def test_a_note_reaches_no_user_anywhere(
     reached["stored ticket (searched, published)"] = json.dumps(ticket, default=str)
     assert any(frame["type"] == "popup.created" for frame in frames), frames
     assert [where for where, text in reached.items() if canary in text.lower()] == []
+    searched = await gateway.get("/api/v1/tickets", params={"q": canary}, headers=anna)
+    assert searched.json()["total"] == 0, searched.text
     # The canary is there to be found: agents see it.
     notes = (await gateway.get(notes_url(number), headers=agent)).text
     assert notes.count(canary) == 2

@@ -53,7 +53,8 @@ export class CannedPicker {
       onfocus: () => this.load(),
       oninput: () => this.search(),
       onkeydown: (event) => this.key(event),
-      onblur: () => setTimeout(() => this.close(), 150),
+      // An option's mousedown keeps the focus here, so a click still picks.
+      onblur: () => this.close(),
     });
     this.list = h("ul", { id: listId, role: "listbox", class: "canned-options", hidden: true });
     this.status = h("p", { class: "hd-visually-hidden", role: "status" });
