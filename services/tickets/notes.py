@@ -1,6 +1,7 @@
 """Internal notes: agents write them on a ticket and read them in the console."""
 
 import uuid
+from collections.abc import Callable
 
 from services.tickets import domain
 from services.tickets.note_store import NoteStore
@@ -8,13 +9,22 @@ from services.tickets.reading import visible_ticket
 from services.tickets.store import TicketStore
 from shared.clock import Clock
 from shared.errors import Conflict
+from shared.events import NoteAdded, NoteAddedPayload
+from shared.logging import correlation_id
 from shared.notes import NOTES_PER_TICKET_MAX, AddNote, InternalNote, NotesQuery, TicketNotes
 
 
 class InternalNotes:
-    def __init__(self, tickets: TicketStore, notes: NoteStore, clock: Clock) -> None:
+    def __init__(
+        self,
+        tickets: TicketStore,
+        notes: NoteStore,
+        events_written: Callable[[], None],
+        clock: Clock,
+    ) -> None:
         self.tickets = tickets
         self.notes = notes
+        self.events_written = events_written
         self.clock = clock
 
     async def add(self, command: AddNote) -> InternalNote:
@@ -33,7 +43,14 @@ class InternalNotes:
             body=command.body,
             created_at=self.clock(),
         )
-        await self.notes.insert(note)
+        event = NoteAdded(
+            correlation_id=correlation_id.get(),
+            payload=NoteAddedPayload(
+                ticket_number=note.ticket_number, note_id=note.id, author=note.author
+            ),
+        )
+        await self.notes.insert(note, event)
+        self.events_written()
         return note
 
     async def of_ticket(self, query: NotesQuery) -> TicketNotes:

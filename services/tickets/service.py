@@ -58,7 +58,7 @@ class TicketService:
         self.ratings = Ratings(store, store.ratings, clock)
         # Support's own tools, called by the handlers directly: nothing of theirs is shared
         # with the ticket's changes.
-        self.notes = InternalNotes(store, store.notes, clock)
+        self.notes = InternalNotes(store, store.notes, events_written, clock)
         self.canned_replies = CannedReplyList(store, store.canned_replies, clock)
 
     async def create(self, command: CreateTicket) -> TicketDetail:

@@ -31,6 +31,24 @@ OTHER_PATH_VALUES = {
 }
 
 
+# What `note.added` may carry: never the text, the account or the ticket's owner.
+NOTE_ADDED_FIELDS = {"ticket_number", "note_id", "author"}
+
+
+def stream_url(system: HelpDesk, token: str, agent: bool = False) -> str:
+    path = "/api/v1/agent/stream" if agent else "/api/v1/stream"
+    return system.gateway_url.replace("http://", "ws://") + f"{path}?token={token}"
+
+
+async def note_added(socket: Any, note_id: str, within: float = 10) -> Any:
+    """The `note.added` frame of this note (other notes' and tests' frames come too)."""
+    async with asyncio.timeout(within):
+        while True:
+            frame = json.loads(await socket.recv())
+            if frame["type"] == "note.added" and frame["data"]["note_id"] == note_id:
+                return frame
+
+
 def notes_url(number: str) -> str:
     return f"/api/v1/agent/tickets/{number}/notes"
 
@@ -45,12 +63,21 @@ async def write_note(
 
 
 async def test_agents_write_notes_and_read_them_oldest_first(
-    gateway: httpx.AsyncClient, account: Account, agent: dict[str, str]
+    system: HelpDesk, gateway: httpx.AsyncClient, account: Account, agent: dict[str, str]
 ) -> None:
     number = await new_ticket(gateway, account.user("anna"))
     first = await write_note(gateway, number, agent, "  Klient dzwonił, prosi o telefon.  ")
     other_agent = bearer(make_token("agent", "support", "marek", "Marek"))
-    second = await write_note(gateway, number, other_agent, "Oddzwoniłem.\nSprawa w toku.")
+    agents_stream = stream_url(system, make_token("agent", "support", "ewa"), agent=True)
+    async with websockets.connect(agents_stream) as console:
+        second = await write_note(gateway, number, other_agent, "Oddzwoniłem.\nSprawa w toku.")
+        # The other consoles hear that there is a note, and read it through the API.
+        told = await note_added(console, second["id"])
+    assert told["data"] == {
+        "ticket_number": number,
+        "note_id": second["id"],
+        "author": {"role": "agent", "id": "marek", "name": "Marek"},
+    }
 
     assert first["body"] == "Klient dzwonił, prosi o telefon."
     assert first["ticket_number"] == number and first["author"]["role"] == "agent"
@@ -103,8 +130,7 @@ async def test_a_note_reaches_no_user_anywhere(
     assert turned.status_code == 200, turned.text
     number = await new_ticket(gateway, anna, subject="Raport nocny")
     token = make_token("user", account.account_id, "anna")
-    stream_url = system.gateway_url.replace("http://", "ws://") + f"/api/v1/stream?token={token}"
-    async with websockets.connect(stream_url) as stream:
+    async with websockets.connect(stream_url(system, token)) as stream:
         # Notes before and after support's answer (which resolves the ticket), so the
         # answer's pop-up, e-mail and events are made while the ticket has notes.
         await write_note(gateway, number, agent, f"Przed odpowiedzią: {canary}")
@@ -127,6 +153,10 @@ async def test_a_note_reaches_no_user_anywhere(
     ticket = await database["tickets"].find_one({"_id": number})
     reached["stored ticket (searched, published)"] = json.dumps(ticket, default=str)
     assert any(frame["type"] == "popup.created" for frame in frames), frames
+    assert not [frame for frame in frames if frame["type"] == "note.added"]
+    # The bus says a note was written, for the agents' consoles, and nothing of what it says.
+    told = event_log.of_type("note.added", ticket_number=number)
+    assert len(told) == 2 and all(set(e["payload"]) == NOTE_ADDED_FIELDS for e in told)
     assert [where for where, text in reached.items() if canary in text.lower()] == []
     searched = await gateway.get("/api/v1/tickets", params={"q": canary}, headers=anna)
     assert searched.json()["total"] == 0, searched.text

@@ -169,7 +169,11 @@ export class CannedPicker {
   }
 }
 
-/** The side pane's tab: the shared list, and a form to add, change or delete a reply. */
+/**
+ * The side pane's tab: the shared list, and a form to add, change or delete a reply. The
+ * list and the notice redraw on their own: a list arriving late never rebuilds the form
+ * under the agent's fingers.
+ */
 export class CannedReplyManager {
   constructor(api) {
     this.api = api;
@@ -178,6 +182,8 @@ export class CannedReplyManager {
     this.notice = null;
     this.draft = { title: "", pl: "", en: "" };
     this.root = h("div", { class: "canned-manager" });
+    this.formHolder = h("div");
+    this.results = h("div", { class: "canned-results" });
     this.render();
   }
 
@@ -191,20 +197,32 @@ export class CannedReplyManager {
     } catch (error) {
       this.notice = { error: true, text: refusal(error) };
     }
-    this.render();
+    this.renderResults();
   }
 
   render() {
-    const focused = this.root.contains(document.activeElement) && document.activeElement.name;
     fill(
       this.root,
       h("h2", {}, t("canned_title_heading")),
       h("p", { class: "hd-muted" }, t("canned_manage_hint", { placeholders: PLACEHOLDERS.join(", ") })),
-      this.form(),
-      this.notice ? h("p", { class: this.notice.error ? "hd-error" : "hd-success", role: this.notice.error ? "alert" : "status" }, this.notice.text) : null,
+      this.formHolder,
+      this.results,
+    );
+    this.renderForm();
+    this.renderResults();
+  }
+
+  renderForm() {
+    fill(this.formHolder, this.form());
+  }
+
+  renderResults() {
+    const notice = this.notice;
+    fill(
+      this.results,
+      notice ? h("p", { class: notice.error ? "hd-error" : "hd-success", role: notice.error ? "alert" : "status" }, notice.text) : null,
       this.listView(),
     );
-    if (focused) this.root.querySelector(`[name="${focused}"]`)?.focus();
   }
 
   form() {
@@ -261,7 +279,8 @@ export class CannedReplyManager {
     this.editing = reply;
     this.draft = reply ? { title: reply.title, pl: reply.text.pl, en: reply.text.en || "" } : { title: "", pl: "", en: "" };
     this.notice = null;
-    this.render();
+    this.renderForm();
+    this.renderResults();
     this.root.querySelector("[name=canned_title]").focus();
   }
 
@@ -275,6 +294,7 @@ export class CannedReplyManager {
       this.editing = null;
       this.draft = { title: "", pl: "", en: "" };
       this.notice = { error: false, text: t("canned_saved") };
+      this.renderForm();
     } catch (error) {
       this.notice = { error: true, text: refusal(error) };
     }

@@ -39,6 +39,11 @@ export class TicketQueue {
   }
 
   onEvent(frame) {
+    // Another agent's note on the open ticket: its notes, not the queue, change.
+    if (frame.type === "note.added") {
+      if (this.ticket?.number === frame.data?.ticket_number) this.notes.show(this.ticket.number);
+      return;
+    }
     if (!["ticket.created", "reply.posted", "ticket.updated"].includes(frame.type)) return;
     this.reload();
     const number = frame.data?.number || frame.data?.ticket_number;
