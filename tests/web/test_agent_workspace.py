@@ -15,7 +15,7 @@ CANNED = "/api/v1/agent/canned-replies"
 
 
 def test_a_note_is_for_agents_and_reply_and_resolve_makes_one_pop_up_without_it(
-    page: Browser, web_account: WebAccount
+    page: Browser, web_account: WebAccount, agent_headers: dict[str, str], system: HelpDesk
 ) -> None:
     canary = f"kanarek{uuid.uuid4().hex[:10]}"
     number = web_account.create_ticket("Nie działa drukarka fiskalna", "Drukarka nie drukuje.")
@@ -35,6 +35,15 @@ def test_a_note_is_for_agents_and_reply_and_resolve_makes_one_pop_up_without_it(
     assert "tylko zespół wsparcia" in page.find(".ticket-notes .hd-hint").text
     look(page, "console-internal-note")
     assert axe_violations(page, "#ticket-pane") == []
+    # Another agent's note shows up in this console by itself.
+    written = httpx.post(
+        f"{system.gateway_url}/api/v1/agent/tickets/{number}/notes",
+        json={"body": f"Oddzwoniłem, bez odpowiedzi. {canary}"},
+        headers=agent_headers,
+        timeout=30,
+    )
+    assert written.status_code == 201, written.text
+    page.wait_text(".ticket-note:last-child .ticket-note-body", "Oddzwoniłem, bez odpowiedzi")
 
     # Reply and resolve in one action: the button says so.
     page.find(".agent-reply textarea").send_keys("Proszę zrestartować drukarkę.")
