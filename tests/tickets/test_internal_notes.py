@@ -18,7 +18,7 @@ from motor.motor_asyncio import AsyncIOMotorDatabase
 from shared.notes import NOTE_MAX
 from tests.support.events import EventLog, ticket_events_settled
 from tests.support.mailpit import Mailbox
-from tests.support.popups import eventually_listed
+from tests.support.popups import eventually_listed, popups
 from tests.support.system import Account, HelpDesk, bearer, make_token
 from tests.support.tickets import new_ticket
 
@@ -145,6 +145,8 @@ async def test_a_note_reaches_no_user_anywhere(
         [mail] = await mailbox.wait_for(address)
         await ticket_events_settled(event_log, database, number)
         frames = await frames_until_quiet(stream)
+    # One pop-up, the answer's: the notes before and after it made none.
+    assert len(await popups(gateway, anna, state="all", ticket_number=number)) == 1
 
     reached = await everything_a_user_reads(gateway, (anna, colleague), number, popup["number"])
     reached["e-mail copy"] = json.dumps(await mailbox.message(mail["ID"]), ensure_ascii=False)
