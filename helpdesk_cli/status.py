@@ -80,8 +80,10 @@ async def collect_status() -> Status:
     database = connect_database(settings)
     try:
         popups = PopupStore(database)
+        tickets = TicketStore(database)
         outboxes = {
-            "tickets": TicketStore(database).tickets,
+            "tickets": tickets.tickets,
+            "ticket_notes": tickets.notes.notes,
             "popups": popups.popups,
             "announcements": popups.announcements,
         }

@@ -111,6 +111,23 @@ class TicketTriaged(Event[TicketTriagedPayload]):
     type: Literal["ticket.triaged"] = "ticket.triaged"
 
 
+class NoteAddedPayload(BaseModel):
+    """That an agent wrote an internal note on a ticket, for the other agents' consoles.
+
+    Deliberately without the note's text or the ticket's account and owner: a consumer
+    that reaches users can find nothing here to show them, and the consoles read the
+    note itself through the agents' API.
+    """
+
+    ticket_number: str
+    note_id: str
+    author: Author
+
+
+class NoteAdded(Event[NoteAddedPayload]):
+    type: Literal["note.added"] = "note.added"
+
+
 class Popup(BaseModel):
     """A pop-up as its user sees it (the API's item)."""
 

@@ -7,6 +7,15 @@ and reply models, and a wrong route or model is a type error.
 
 from typing import Any
 
+from shared.canned_replies import (
+    CannedReplies,
+    CannedRepliesQuery,
+    CannedReply,
+    CannedReplyRef,
+    FillCannedReply,
+    FilledReply,
+    SaveCannedReply,
+)
 from shared.chat import (
     AcceptChat,
     AgentAvailability,
@@ -40,6 +49,7 @@ from shared.knowledge import (
     Vote,
     VoteQuery,
 )
+from shared.notes import AddNote, InternalNote, NotesQuery, TicketNotes
 from shared.popups import (
     Announce,
     Announcement,
@@ -114,6 +124,12 @@ TICKET_RATING = TICKETS.route("rating", TicketRatingQuery, TicketRatingState)
 RATE_CHAT = TICKETS.route("rate_chat", RateChat, ChatRating)
 RATINGS_REPORT = TICKETS.route("ratings_report", RatingsReportQuery, RatingsReport)
 TICKETS_REPORT = TICKETS.route("tickets_report", TicketsReportQuery, TicketsReport)
+ADD_NOTE = TICKETS.route("add_note", AddNote, InternalNote)
+TICKET_NOTES = TICKETS.route("notes", NotesQuery, TicketNotes)
+CANNED_REPLIES = TICKETS.route("canned_replies", CannedRepliesQuery, CannedReplies)
+SAVE_CANNED_REPLY = TICKETS.route("save_canned_reply", SaveCannedReply, CannedReply)
+DELETE_CANNED_REPLY = TICKETS.route("delete_canned_reply", CannedReplyRef, type(None))
+FILL_CANNED_REPLY = TICKETS.route("fill_canned_reply", FillCannedReply, FilledReply)
 # The knowledge base's use lives with the tickets: "opened an article, then wrote a ticket
 # anyway" is linked where tickets are created (services/tickets/knowledge/).
 KB_VOTE = TICKETS.route("kb_vote", CastVote, Vote)

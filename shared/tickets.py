@@ -21,7 +21,7 @@ from shared.people import Author, Caller
 from shared.ratings import TicketRating
 from shared.text import MultiLine, OneLine
 from shared.triage import Assignee, AssigneeChange, QueueView, Tag, TagChanges
-from shared.vocabulary import Importance, TicketStatus
+from shared.vocabulary import Importance, Lang, TicketStatus
 
 SUBJECT_MAX = 200
 MESSAGE_MAX = 20_000
@@ -94,6 +94,8 @@ class CreateTicket(BaseModel):
     importance: Importance
     attachment: AttachmentRef | None = None
     idempotency_key: IdempotencyKey | None = None
+    # The Help menu's language as the ticket was written: canned replies answer in it.
+    lang: Lang | None = None
 
 
 class PostReply(BaseModel):

@@ -11,6 +11,7 @@ from shared.events import (
     POPUP_EVENTS,
     AnnouncementPublished,
     Event,
+    NoteAdded,
     ReplyPosted,
     TicketCreated,
     TicketTriaged,
@@ -42,7 +43,7 @@ DELIVERY_LIMIT = 5
 # event type from this (shared/publishing.py), so its AsyncAPI document lists every send,
 # and its outbox relay sends no other type.
 PUBLISHED_EVENTS: dict[ServiceName, tuple[type[Event[Any]], ...]] = {
-    "tickets": (TicketCreated, ReplyPosted, TicketUpdated, TicketTriaged),
+    "tickets": (TicketCreated, ReplyPosted, TicketUpdated, TicketTriaged, NoteAdded),
     "notifications": (*POPUP_EVENTS, AnnouncementPublished),
     "chat": (),
 }

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shared.canned_replies import PLACEHOLDER_UNKNOWN
 from shared.errors import ErrorKind, HelpdeskError
 from shared.text import FORBIDDEN_CHARACTERS
 from shared.tickets import DAY_INVALID, SEARCH_INVALID
@@ -27,7 +28,9 @@ STATUS_BY_KIND: dict[ErrorKind, int] = {
     "internal": 500,
 }
 # Validation errors (422) of our own rules: their `type` is the refusal's code.
-VALIDATION_CODES = frozenset({FORBIDDEN_CHARACTERS, DAY_INVALID, SEARCH_INVALID})
+VALIDATION_CODES = frozenset(
+    {FORBIDDEN_CHARACTERS, DAY_INVALID, SEARCH_INVALID, PLACEHOLDER_UNKNOWN}
+)
 CODE_BY_STATUS = {
     400: "bad_request",
     404: "not_found",

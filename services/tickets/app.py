@@ -44,9 +44,15 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
     )
     store = TicketStore(connect_database(settings, tracer_provider))
     signer = BusSigner(settings.effective_bus_key)
-    relay = OutboxRelay(
-        store.tickets, event_publisher(broker, "tickets", settings.publish_timeout_seconds, signer)
-    )
+    publish = event_publisher(broker, "tickets", settings.publish_timeout_seconds, signer)
+    relay = OutboxRelay(store.tickets, publish)
+    # Notes are documents of their own, so their events ride in them (shared/outbox.py).
+    notes_relay = OutboxRelay(store.notes.notes, publish)
+
+    def events_written() -> None:
+        relay.wake()
+        notes_relay.wake()
+
     calendar = SupportCalendar.from_settings(
         settings.support_hours, settings.timezone, settings.holidays
     )
@@ -54,14 +60,14 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
         targets={level: timedelta(hours=hours) for level, hours in settings.sla_hours.items()},
         calendar=calendar,
     )
-    service = TicketService(store, sla, events_written=relay.wake)
+    service = TicketService(store, sla, events_written=events_written)
     broker.include_router(build_router(service))
     knowledge = KnowledgeFeedback(store.knowledge, calendar.tz)
     broker.include_router(knowledge_handlers.build_router(knowledge))
 
     background = BackgroundWork(
         logger,
-        relays=[relay],
+        relays=[relay, notes_relay],
         jobs=[
             PeriodicJob(
                 "search-backfill",
@@ -80,6 +86,7 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
 
     metrics = ServiceMetrics()
     metrics.outbox(store.tickets)
+    metrics.outbox(store.notes.notes)
 
     return build_database_service_app(
         "tickets",

@@ -52,6 +52,7 @@ def new_ticket(
         last_support_reply_at=None,
         creation_key=creation_key,
         version=FIRST_VERSION,
+        lang=command.lang,
     )
     event = TicketCreated(
         correlation_id=correlation_id.get(),

@@ -159,3 +159,9 @@ def ensure_visible(ticket_account_id: str, caller: Caller, number: str) -> None:
     """Users see their account's tickets only; another account's ticket does not exist."""
     if caller.role != "agent" and caller.account_id != ticket_account_id:
         raise NotFound(f"ticket {number} not found", "ticket_not_found")
+
+
+def ensure_agent(caller: Caller) -> None:
+    """Support's own tools (notes, canned replies, reports) answer agents only."""
+    if caller.role != "agent":
+        raise Forbidden("this needs a support agent's account", code="agent_only")

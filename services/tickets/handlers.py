@@ -3,7 +3,17 @@
 from faststream.rabbit import RabbitRouter
 
 from services.tickets.service import TicketService
+from shared.canned_replies import (
+    CannedReplies,
+    CannedRepliesQuery,
+    CannedReply,
+    CannedReplyRef,
+    FillCannedReply,
+    FilledReply,
+    SaveCannedReply,
+)
 from shared.events import AttachmentRef
+from shared.notes import AddNote, InternalNote, NotesQuery, TicketNotes
 from shared.ratings import (
     ChatRating,
     RateChat,
@@ -16,18 +26,24 @@ from shared.ratings import (
 )
 from shared.reports import TicketsReport, TicketsReportQuery
 from shared.routes import (
+    ADD_NOTE,
     AGENT_DIRECTORY,
     AGENT_QUEUE,
     AGENT_TICKET,
     ATTACHMENT_ACCESS,
+    CANNED_REPLIES,
     CREATE_TICKET,
+    DELETE_CANNED_REPLY,
+    FILL_CANNED_REPLY,
     GET_TICKET,
     HISTORY_SUBJECTS,
     POST_REPLY,
     RATE_CHAT,
     RATE_TICKET,
     RATINGS_REPORT,
+    SAVE_CANNED_REPLY,
     TICKET_HISTORY,
+    TICKET_NOTES,
     TICKET_RATING,
     TICKET_TAGS,
     TICKETS_REPORT,
@@ -118,5 +134,29 @@ def build_router(service: TicketService) -> RabbitRouter:
     @answers(router, TICKETS_REPORT)
     async def tickets_report(query: TicketsReportQuery) -> TicketsReport:
         return await service.tickets_report(query)
+
+    @answers(router, ADD_NOTE)
+    async def add_note(command: AddNote) -> InternalNote:
+        return await service.notes.add(command)
+
+    @answers(router, TICKET_NOTES)
+    async def ticket_notes(query: NotesQuery) -> TicketNotes:
+        return await service.notes.of_ticket(query)
+
+    @answers(router, CANNED_REPLIES)
+    async def canned_replies(query: CannedRepliesQuery) -> CannedReplies:
+        return await service.canned_replies.list(query)
+
+    @answers(router, SAVE_CANNED_REPLY)
+    async def save_canned_reply(command: SaveCannedReply) -> CannedReply:
+        return await service.canned_replies.save(command)
+
+    @answers(router, DELETE_CANNED_REPLY)
+    async def delete_canned_reply(command: CannedReplyRef) -> None:
+        await service.canned_replies.delete(command)
+
+    @answers(router, FILL_CANNED_REPLY)
+    async def fill_canned_reply(query: FillCannedReply) -> FilledReply:
+        return await service.canned_replies.fill(query)
 
     return router

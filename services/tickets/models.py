@@ -11,7 +11,7 @@ from shared.events import AttachmentRef
 from shared.people import Author, Caller
 from shared.tickets import Message
 from shared.triage import Assignee
-from shared.vocabulary import Importance, TicketStatus
+from shared.vocabulary import Importance, Lang, TicketStatus
 
 
 class StoredMessage(Message):
@@ -84,6 +84,8 @@ class StoredTicket(TicketSummary):
     # (`sla_due_at`) moves on. Both kept since the tickets report: none on older tickets.
     closed_at: datetime | None = None
     first_response_due_at: datetime | None = None
+    # The user's language when the ticket was written; none on tickets stored before.
+    lang: Lang | None = None
 
 
 class KeyReservation(BaseModel):

@@ -1,12 +1,11 @@
 """Satisfaction ratings: a user rates a ticket's resolution, a chat is rated after it
 ends, and agents read the report."""
 
-from services.tickets import rating_rules
+from services.tickets import domain, rating_rules
 from services.tickets.rating_store import RatingStore
 from services.tickets.reading import visible_ticket
 from services.tickets.store import TicketStore
 from shared.clock import Clock
-from shared.errors import Forbidden
 from shared.ratings import (
     RECENT_COMMENTS_MAX,
     ChatRating,
@@ -62,8 +61,7 @@ class Ratings:
         return ChatRating(rating=command.rating, rated_at=now)
 
     async def report(self, query: RatingsReportQuery) -> RatingsReport:
-        if query.caller.role != "agent":
-            raise Forbidden("this needs a support agent's account", code="agent_only")
+        domain.ensure_agent(query.caller)
         rating_rules.ensure_report_period(query.since, query.until)
         period = (query.since, query.until)
         figures = rating_rules.figures(

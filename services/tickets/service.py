@@ -7,7 +7,9 @@ from datetime import timedelta
 from services.tickets import domain
 from services.tickets.agent_directory import AgentsSeen
 from services.tickets.attachments import ORPHAN_GRACE, TicketAttachments
+from services.tickets.canned import CannedReplyList
 from services.tickets.creation import TicketCreation
+from services.tickets.notes import InternalNotes
 from services.tickets.ratings import Ratings
 from services.tickets.reading import TicketReading
 from services.tickets.reports import TicketsReporting
@@ -63,6 +65,10 @@ class TicketService:
         self.reading = TicketReading(store, sla.calendar, clock, self.agents)
         self.ratings = Ratings(store, store.ratings, clock)
         self.reporting = TicketsReporting(store.reports, sla.calendar, clock)
+        # Support's own tools, called by the handlers directly: nothing of theirs is shared
+        # with the ticket's changes.
+        self.notes = InternalNotes(store, store.notes, events_written, clock)
+        self.canned_replies = CannedReplyList(store, store.canned_replies, clock)
 
     async def create(self, command: CreateTicket) -> TicketDetail:
         return await self.creation.create(command)

@@ -15,6 +15,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.errors import DocumentTooLarge, DuplicateKeyError, WriteError
 
 from services.tickets.agent_store import AgentStore
+from services.tickets.canned_store import CannedReplyStore
 from services.tickets.knowledge.store import KnowledgeStore
 from services.tickets.models import (
     KeyReservation,
@@ -23,6 +24,7 @@ from services.tickets.models import (
     StoredTicket,
     TicketSummary,
 )
+from services.tickets.note_store import NoteStore
 from services.tickets.rating_store import RatingStore
 from services.tickets.report_store import REPORT_INDEXES, ReportStore
 from services.tickets.search import SEARCH_VERSION, ticket_terms
@@ -106,6 +108,8 @@ class TicketStore:
         self.attachments = AttachmentStore(database)
         self.ratings = RatingStore(database)
         self.reports = ReportStore(database)
+        self.notes = NoteStore(database)
+        self.canned_replies = CannedReplyStore(database)
         self.knowledge = KnowledgeStore(database)
         self.agents = AgentStore(database)
         self.numbers = Counter(database["counters"], TICKET_COUNTER)
@@ -117,6 +121,7 @@ class TicketStore:
         )
         await self.attachments.ensure_indexes()
         await self.ratings.ensure_indexes()
+        await self.notes.ensure_indexes()
         await self.knowledge.ensure_indexes()
         await self.agents.ensure_indexes()
         await self.numbers.create()

@@ -63,6 +63,13 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/agent/kb/report"): "agent",
     ("GET", "/api/v1/agent/availability"): "agent",
     ("PUT", "/api/v1/agent/availability"): "agent",
+    ("GET", "/api/v1/agent/tickets/{number}/notes"): "agent",
+    ("POST", "/api/v1/agent/tickets/{number}/notes"): "agent",
+    ("GET", "/api/v1/agent/canned-replies"): "agent",
+    ("POST", "/api/v1/agent/canned-replies"): "agent",
+    ("PUT", "/api/v1/agent/canned-replies/{reply_id}"): "agent",
+    ("DELETE", "/api/v1/agent/canned-replies/{reply_id}"): "agent",
+    ("GET", "/api/v1/agent/tickets/{number}/canned-replies/{reply_id}"): "agent",
 }
 NOT_OWNED = ("/api/v1/kb/", "/api/v1/chat/")
 SAMPLE_PATH_VALUES = {
@@ -71,6 +78,7 @@ SAMPLE_PATH_VALUES = {
     "{attachment_id}": "0" * 24,
     "{chat_id}": "no-such-chat",
     "{file_id}": "no-such-file",
+    "{reply_id}": "no-such-reply",
 }
 
 

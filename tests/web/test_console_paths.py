@@ -33,7 +33,7 @@ def test_reply_and_set_status_is_one_action_and_one_pop_up(
     page.wait_gone(".agent-reply .hd-field-error")
     Select(page.find(".agent-reply select[name=reply_status]")).select_by_value("awaiting_reply")
     page.screenshot("console-reply-with-status")
-    page.press("Wyślij odpowiedź", ".agent-reply")
+    page.press("Odpowiedz i ustaw status", ".agent-reply")
     page.wait_text(".pane-detail .hd-success", "Odpowiedź wysłana")
     page.wait_text(".pane-detail .hd-preview-head .hd-badge", "Czeka na odpowiedź")
 

@@ -27,7 +27,7 @@ from shared.tickets import (
     SubjectsQuery,
     TicketDetail,
 )
-from shared.vocabulary import Importance, TicketStatus
+from shared.vocabulary import Importance, Lang, TicketStatus
 
 router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"])
 
@@ -125,6 +125,9 @@ async def create_ticket(
     importance: Annotated[Importance, Form(description="Ważność")] = "normal",
     file: AttachmentFile = None,
     idempotency_key: IdempotencyKeyHeader = None,
+    lang: Annotated[
+        Lang | None, Form(description="the language the user writes in (the Help menu's)")
+    ] = None,
 ) -> TicketDetail:
     # Validate the text before storing any file, so bad input leaves nothing behind.
     command = CreateTicket(
@@ -133,6 +136,7 @@ async def create_ticket(
         message=message,
         importance=importance,
         idempotency_key=idempotency_key,
+        lang=lang,
     )
     await limiter.check(TICKETS_PER_MINUTE, caller)
 

@@ -33,6 +33,7 @@ from shared.events import (
     POPUP_EVENTS,
     AnnouncementPublished,
     Event,
+    NoteAdded,
     Popup,
     PopupView,
     ReplyPosted,
@@ -106,6 +107,7 @@ class StreamHub:
         push.bind(EVENTS_EXCHANGE, event_type(TicketUpdated), self._on_ticket_updated)
         push.bind(EVENTS_EXCHANGE, event_type(TicketCreated), self._on_ticket_created)
         push.bind(EVENTS_EXCHANGE, event_type(TicketTriaged), self._on_ticket_triaged)
+        push.bind(EVENTS_EXCHANGE, event_type(NoteAdded), self._on_note_added)
         push.bind(EVENTS_EXCHANGE, event_type(AnnouncementPublished), self._on_announcement)
         push.bind(CHAT_EXCHANGE, CHAT_QUEUE_KEY, self._on_chat_queue)
 
@@ -183,6 +185,11 @@ class StreamHub:
         # Support's own view (assignee, tags): agents only, never the ticket's user.
         triaged = TicketTriaged.model_validate_json(body)
         self._to_agents(frame_text(triaged.type, triaged.payload))
+
+    async def _on_note_added(self, body: bytes) -> None:
+        # Agents only: an internal note is never a user's business.
+        added = NoteAdded.model_validate_json(body)
+        self._to_agents(frame_text(added.type, added.payload))
 
     async def _on_chat_queue(self, body: bytes) -> None:
         if self.agents:

@@ -4,6 +4,7 @@ import { Api } from "./lib/api.js";
 import { h, fill, labelled } from "./lib/dom.js";
 import { lang, onLangChange, setLang, setTimeZone, t } from "./lib/i18n.js";
 import { Announcer } from "./console/announce.js";
+import { CannedReplyManager } from "./console/canned.js";
 import { AgentChats } from "./console/chats.js";
 import { KnowledgeReport } from "./console/kb.js";
 import { LiveSocket } from "./lib/live.js";
@@ -44,7 +45,8 @@ async function start(token) {
   const knowledge = new KnowledgeReport(api);
   const ratings = new RatingsReport(api);
   const reports = new TicketsReport(api);
-  const side = new SidePane(document.getElementById("side-pane"), { chats, announce: announcer, kb: knowledge, ratings, reports });
+  const canned = new CannedReplyManager(api);
+  const side = new SidePane(document.getElementById("side-pane"), { chats, announce: announcer, kb: knowledge, ratings, reports, canned });
   // New tickets and replies from anywhere: the queue and an open ticket stay current; who
   // else has the open ticket open is said and heard on the same socket.
   const stream = new LiveSocket(
@@ -56,14 +58,14 @@ async function start(token) {
     { onOpen: () => presence.connected() },
   );
   presence.connect(stream);
-  parts = [queue, presence, chats, announcer, knowledge, ratings, reports, side, { stop: () => stream.close() }];
+  parts = [queue, presence, chats, announcer, knowledge, ratings, reports, canned, side, { stop: () => stream.close() }];
   document.getElementById("console").hidden = false;
   notice.hidden = true;
   queue.load();
 }
 
 /** The right-hand column: chats, the announcement form, the knowledge base report, the
- * ratings report and the tickets report, one at a time. */
+ * ratings report, the tickets report and the canned replies, one at a time. */
 class SidePane {
   constructor(root, tabs) {
     this.parts = tabs;
@@ -94,6 +96,7 @@ class SidePane {
         ["kb", t("kb_tab")],
         ["ratings", t("ratings")],
         ["reports", t("reports")],
+        ["canned", t("canned_tab")],
       ].map(([id, label]) =>
         h(
           "button",

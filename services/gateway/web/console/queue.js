@@ -1,6 +1,7 @@
 // The agents' ticket queue (soonest SLA first; views by assignee, filters, a search of
-// subjects and messages) and the open ticket: its messages, a reply with one file, a new
-// status, a re-assigned subject, its assignee, importance and tags.
+// subjects and messages) and the open ticket: its messages, a reply with one file (a
+// canned reply picked in), a new status, a re-assigned subject, its assignee, importance
+// and tags, and support's internal notes.
 import { refusal } from "../lib/api.js";
 import { debounce, h, fill, labelled } from "../lib/dom.js";
 import { IMPORTANCES, STATUSES, formatDateTime, formatRelative, t } from "../lib/i18n.js";
@@ -11,6 +12,8 @@ import { ReplyDraft } from "../lib/reply.js";
 import { thread } from "../lib/thread.js";
 import { statusBadge } from "../help/history.js";
 import { agentOptions, assigneeName, tagLabels, tagSuggestions, triageForms } from "./triage.js";
+import { CannedPicker } from "./canned.js";
+import { TicketNotes } from "./notes.js";
 
 const PAGE_SIZE = 25;
 // Pushes come in bursts (a reply also updates the ticket): one reload for the burst.
@@ -36,12 +39,19 @@ export class TicketQueue {
     // The status the next reply sets ("" keeps the ticket's own rule).
     this.replyStatus = "";
     this.notice = null;
+    this.notes = new TicketNotes(api);
+    this.picker = new CannedPicker(api, (text) => this.insertReply(text));
     this.loads = new LatestOnly();
     this.reload = debounce(() => this.load(), RELOAD_DELAY_MS);
     this.render();
   }
 
   onEvent(frame) {
+    // Another agent's note on the open ticket: its notes, not the queue, change.
+    if (frame.type === "note.added") {
+      if (this.ticket?.number === frame.data?.ticket_number) this.notes.show(this.ticket.number);
+      return;
+    }
     if (!["ticket.created", "reply.posted", "ticket.updated", "ticket.triaged"].includes(frame.type)) return;
     this.reload();
     const number = frame.data?.number || frame.data?.ticket_number;
@@ -76,7 +86,9 @@ export class TicketQueue {
       this.draft.clear();
       this.replyStatus = "";
       this.notice = null;
+      this.picker.forTicket(number);
     }
+    this.notes.show(number);
     try {
       [this.ticket] = await Promise.all([this.api.get(`/api/v1/agent/tickets/${encodeURIComponent(number)}`), this.loadAgents()]);
       this.presence?.show(this.ticket.number);
@@ -89,6 +101,8 @@ export class TicketQueue {
   }
 
   render() {
+    this.notes.render();
+    this.picker.render();
     this.renderQueue();
     this.renderTicket();
   }
@@ -259,6 +273,7 @@ export class TicketQueue {
       thread(this.api, ticket.messages, (error) => this.say(true, refusal(error))),
       this.notice ? h("p", { class: this.notice.error ? "hd-error" : "hd-success", role: "status" }, this.notice.text) : null,
       ticket.status === "closed" ? h("p", { class: "hd-note" }, t("ticket_closed")) : this.replyForm(ticket),
+      this.notes.root,
     );
     if (focused) this.ticketRoot.querySelector(`[name="${focused}"]`)?.focus();
   }
@@ -310,9 +325,17 @@ export class TicketQueue {
 
   replyForm(ticket) {
     // "Reply and set status" is one action: one change of the ticket, one pop-up for the user.
+    const submitText = () => t(this.replyStatus ? "reply_and_set_status" : "send_reply");
+    const submit = h("button", { type: "submit", class: "hd-button hd-primary" }, submitText());
     const status = h(
       "select",
-      { name: "reply_status", onchange: (event) => (this.replyStatus = event.target.value) },
+      {
+        name: "reply_status",
+        onchange: (event) => {
+          this.replyStatus = event.target.value;
+          submit.textContent = submitText();
+        },
+      },
       h("option", { value: "" }, t("reply_status_keep")),
       STATUSES.map((value) => h("option", { value, selected: value === this.replyStatus }, t(`status_${value}`))),
     );
@@ -320,11 +343,21 @@ export class TicketQueue {
       className: "hd-form hd-reply agent-reply",
       label: t("reply_to_user"),
       hint: t("reply_hint"),
-      extras: [labelled(t("reply_status"), status)],
+      extras: [this.picker.root, labelled(t("reply_status"), status)],
       onInput: () => this.presence?.typing(),
-      submit: h("button", { type: "submit", class: "hd-button hd-primary" }, t("send_reply")),
+      submit,
       onSend: () => this.reply(ticket.number),
     });
+  }
+
+  /** A canned reply's text, at the caret of the reply being written (or over its selection). */
+  insertReply(text) {
+    const box = this.ticketRoot.querySelector(".agent-reply textarea[name=message]");
+    if (!box) return;
+    box.focus();
+    box.setRangeText(text, box.selectionStart, box.selectionEnd, "end");
+    // The draft keeps what the box holds through its input listener.
+    box.dispatchEvent(new Event("input", { bubbles: true }));
   }
 
   async reply(number) {

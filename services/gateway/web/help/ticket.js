@@ -189,6 +189,7 @@ export class TicketSection {
     body.set("subject", this.draft.subject.trim());
     body.set("message", this.draft.message.trim());
     body.set("importance", this.draft.importance);
+    body.set("lang", lang());
     if (this.file.file) body.set("file", this.file.file);
     this.sending = true;
     this.error = null;
