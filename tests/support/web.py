@@ -112,19 +112,25 @@ class Browser:
         return [e for e in self.driver.find_elements(By.CSS_SELECTOR, css) if e.is_displayed()]
 
     def click(self, css: str) -> None:
-        self.find(css).click()
+        """Click the first visible `css` element."""
+        self._click_visible(css, lambda element: True)
 
     def press(self, text: str, scope: str = "body") -> None:
         """Click the visible button in `scope` whose text contains `text`."""
+        self._click_visible(f"{scope} button", lambda element: text in element.text)
 
-        def pressed(driver: WebDriver) -> bool:
-            for element in driver.find_elements(By.CSS_SELECTOR, f"{scope} button"):
-                if element.is_displayed() and text in element.text:
+    def _click_visible(self, css: str, wanted: Callable[[WebElement], bool]) -> None:
+        """Again if the client redrew the element between finding and clicking it (a list
+        reloaded by a filter just typed), as a person would click the new one."""
+
+        def clicked(driver: WebDriver) -> bool:
+            for element in driver.find_elements(By.CSS_SELECTOR, css):
+                if element.is_displayed() and wanted(element):
                     element.click()
                     return True
             return False
 
-        self.wait(pressed)
+        self.wait(clicked)
 
     def wait_text(self, css: str, pattern: str, within: float = WAIT_SECONDS) -> str:
         """The text of a visible `css` element once it matches `pattern` (a regex)."""
