@@ -165,8 +165,22 @@ def test_the_durable_queues_are_quorum_queues_on_every_node(
         assert sorted(queues[name]["members"]) == cluster.nodes, name
 
 
+def troubles(desk: HelpDesk) -> str:
+    """The warnings and errors every service logged."""
+    lines = []
+    for name, service in desk.services.items():
+        for line in service.log_path.read_text().splitlines():
+            if '"level": "warning"' in line or '"level": "error"' in line:
+                lines.append(f"{name}: {line[:400]}")
+    return "\n".join(lines)
+
+
 async def test_tickets_and_popups_flow_with_a_node_killed(
-    cluster: Cluster, gateway: httpx.AsyncClient, account: Account, agent: dict[str, str]
+    cluster: Cluster,
+    desk: HelpDesk,
+    gateway: httpx.AsyncClient,
+    account: Account,
+    agent: dict[str, str],
 ) -> None:
     user = account.user()
     await answered_popup(gateway, user, agent)
@@ -199,9 +213,15 @@ async def test_tickets_and_popups_flow_with_a_node_killed(
         )
         return response.status_code == 200 and bool(response.json()["items"])
 
-    await recovered("cluster node killed: a ticket is created through HAProxy", ticket_created, 60)
-    await recovered("cluster node killed: an agent's answer is accepted", answered, 60)
-    await recovered("cluster node killed: the answer's pop-up is made", popup_made, 60)
+    try:
+        await recovered(
+            "cluster node killed: a ticket is created through HAProxy", ticket_created, 60
+        )
+        await recovered("cluster node killed: an agent's answer is accepted", answered, 60)
+        await recovered("cluster node killed: the answer's pop-up is made", popup_made, 60)
+    except pytest.fail.Exception as failure:
+        # The services' logs go with the test run's temporary files: say here what they saw.
+        pytest.fail(f"{failure}\n{troubles(desk)}")
     print(f"recovery: cluster node killed: kill to first pop-up {time.monotonic() - killed:.2f} s")
 
     async def node_gone() -> bool:
