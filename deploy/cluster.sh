@@ -130,11 +130,15 @@ stop_cluster() {
     kill "$(cat "$pid_file")" 2>/dev/null && say "stopped HAProxy" || true
     rm -f "$pid_file"
   fi
-  for n in "${NODES[@]}"; do
-    if running "$n"; then
-      ctl "$n" stop "$(node_dir "$n")/pid" >/dev/null 2>&1 && say "stopped $(node_name "$n")" || true
-    fi
-  done
+  # Together: one at a time took three times as long, each waiting for its shutdown.
+  for n in "${NODES[@]}"; do stop_node "$n" & done
+  wait
+}
+
+stop_node() {
+  if running "$1"; then
+    ctl "$1" stop "$(node_dir "$1")/pid" >/dev/null 2>&1 && say "stopped $(node_name "$1")" || true
+  fi
 }
 
 status() {
