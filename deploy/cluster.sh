@@ -51,10 +51,14 @@ ctl() {  # ctl N ARGS...: rabbitmqctl against node N
 
 running() { ctl "$1" status >/dev/null 2>&1; }
 
-is_member() {  # is_member N: node N is a running member of node 1's cluster
-  ctl 1 cluster_status --formatter json 2>/dev/null \
-    | python3 -c "import json, sys; sys.exit(sys.argv[1] not in json.load(sys.stdin)['running_nodes'])" \
-      "$(node_name "$1")"
+is_member() {  # is_member N: node N already belongs to node 1's cluster
+  # Asked of node N itself, and an unreadable answer stops the script: a wrong "no" would
+  # reset a member, and with it its replicas of the queues.
+  local status
+  status=$(ctl "$1" cluster_status --formatter json) \
+    || die "could not read the cluster status of $(node_name "$1")"
+  python3 -c "import json, sys; sys.exit(sys.argv[1] not in json.loads(sys.argv[2])['disk_nodes'])" \
+    "$(node_name 1)" "$status"
 }
 
 apt_install() {
@@ -105,7 +109,7 @@ start_haproxy() {
   command -v haproxy >/dev/null 2>&1 || { say "installing HAProxy from Debian's packages"; apt_install haproxy; }
   HAPROXY_BIND="127.0.0.1:$PORT" RABBITMQ_NODE1="127.0.0.1:$((PORT + 1))" \
     RABBITMQ_NODE2="127.0.0.1:$((PORT + 2))" RABBITMQ_NODE3="127.0.0.1:$((PORT + 3))" \
-    haproxy -D -q -f "$ROOT/deploy/haproxy.cfg" -p "$pid_file"
+    haproxy -D -f "$ROOT/deploy/haproxy.cfg" -p "$pid_file"
 }
 
 start_cluster() {

@@ -28,7 +28,7 @@ from tests.support.harness import ROOT
 from tests.support.popups import answered_popup
 from tests.support.system import Account, HelpDesk, running_help_desk
 from tests.support.tickets import reply
-from tests.support.waiting import eventually, recovered
+from tests.support.waiting import RECOVERIES, eventually, recovered
 
 pytestmark = pytest.mark.cluster
 
@@ -222,7 +222,9 @@ async def test_tickets_and_popups_flow_with_a_node_killed(
     except pytest.fail.Exception as failure:
         # The services' logs go with the test run's temporary files: say here what they saw.
         pytest.fail(f"{failure}\n{troubles(desk)}")
-    print(f"recovery: cluster node killed: kill to first pop-up {time.monotonic() - killed:.2f} s")
+    RECOVERIES.append(
+        ("cluster node killed: from the kill to that pop-up", time.monotonic() - killed)
+    )
 
     async def node_gone() -> bool:
         status = cluster.ctl(survivor, "cluster_status")
