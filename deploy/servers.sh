@@ -8,7 +8,9 @@
 #   - Mailpit (a local SMTP server that keeps what it receives, with a web UI and an HTTP
 #     API) takes the e-mail copies of answers when HELPDESK_SMTP_HOST is loopback (the
 #     default); one already answering there is reused. Built once with `go install`, cached.
-# Usage: deploy/servers.sh [start|stop|status|mongo-binary|mailpit-binary]
+#   - opt-in, HELPDESK_CLUSTER=3: a three-node RabbitMQ cluster behind HAProxy instead of
+#     the one node (deploy/cluster.sh); `rabbitmq-url` prints where the help desk connects.
+# Usage: deploy/servers.sh [start|stop|status|rabbitmq-url|mongo-binary|mailpit-binary]
 #   mongo-binary prints the secantusd-rs executable (compiling it if needed), for tests
 #   that run a private database server they can stop and start; mailpit-binary likewise.
 set -euo pipefail
@@ -27,7 +29,17 @@ SMTP_HOST="${HELPDESK_SMTP_HOST:-127.0.0.1}"
 SMTP_PORT="${HELPDESK_SMTP_PORT:-1025}"
 # Mailpit's web UI and API (not a setting of the help desk: only people and tests read it).
 MAILPIT_UI_PORT="${MAILPIT_UI_PORT:-8025}"
-RABBITMQ_URL="${HELPDESK_RABBITMQ_URL:-amqp://guest:guest@127.0.0.1:5672/}"
+CLUSTER="${HELPDESK_CLUSTER:-}"
+case "$CLUSTER" in
+  ""|1) CLUSTER="" ;;
+  3) ;;
+  *) printf '[servers] ERROR: HELPDESK_CLUSTER is 3 (a three-node cluster) or unset, not %s\n' "$CLUSTER" >&2; exit 1 ;;
+esac
+if [ -n "$CLUSTER" ]; then
+  RABBITMQ_URL="${HELPDESK_RABBITMQ_URL:-$(bash "$ROOT/deploy/cluster.sh" url)}"
+else
+  RABBITMQ_URL="${HELPDESK_RABBITMQ_URL:-amqp://guest:guest@127.0.0.1:5672/}"
+fi
 MONGO_URL="${HELPDESK_MONGO_URL:-mongodb://127.0.0.1:27017/}"
 PROBE="python3 $ROOT/deploy/probe.py"
 
@@ -150,6 +162,14 @@ build_secantus() {
   [ -x "$SECANTUS_BIN" ] || die "cargo finished but $SECANTUS_BIN is missing"
 }
 
+stop_rabbitmq() {
+  if [ -n "$CLUSTER" ]; then
+    bash "$ROOT/deploy/cluster.sh" stop
+  elif command -v rabbitmqctl >/dev/null 2>&1 && rabbitmq-diagnostics -q ping >/dev/null 2>&1; then
+    rabbitmqctl stop >/dev/null 2>&1 && say "stopped RabbitMQ" || true
+  fi
+}
+
 stop_servers() {
   if [ -f "$VAR_DIR/mailpit.pid" ]; then
     kill "$(cat "$VAR_DIR/mailpit.pid")" 2>/dev/null && say "stopped Mailpit" || true
@@ -159,22 +179,27 @@ stop_servers() {
     kill "$(cat "$VAR_DIR/mongodb.pid")" 2>/dev/null && say "stopped the MongoDB-wire server" || true
     rm -f "$VAR_DIR/mongodb.pid"
   fi
-  if command -v rabbitmqctl >/dev/null 2>&1 && rabbitmq-diagnostics -q ping >/dev/null 2>&1; then
-    rabbitmqctl stop >/dev/null 2>&1 && say "stopped RabbitMQ" || true
-  fi
+  stop_rabbitmq
 }
 
 status() {
+  [ -z "$CLUSTER" ] || bash "$ROOT/deploy/cluster.sh" status
   $PROBE amqp "$RABBITMQ_URL" && say "RabbitMQ answers at $RABBITMQ_URL" || say "RabbitMQ: down"
   $PROBE mongodb "$MONGO_URL" && say "MongoDB-wire server answers at $MONGO_URL" || say "MongoDB: down"
   $PROBE smtp "smtp://$SMTP_HOST:$SMTP_PORT" && say "SMTP server answers at $SMTP_HOST:$SMTP_PORT" || say "SMTP: down"
 }
 
 case "${1:-start}" in
-  start) mkdir -p "$LOG_DIR"; start_rabbitmq; start_mongodb; start_mailpit ;;
+  start)
+    mkdir -p "$LOG_DIR"
+    if [ -n "$CLUSTER" ]; then bash "$ROOT/deploy/cluster.sh" start; else start_rabbitmq; fi
+    start_mongodb
+    start_mailpit
+    ;;
   stop) stop_servers ;;
   status) status ;;
+  rabbitmq-url) echo "$RABBITMQ_URL" ;;
   mongo-binary) build_secantus; echo "$SECANTUS_BIN" ;;
   mailpit-binary) build_mailpit; echo "$MAILPIT_BIN" ;;
-  *) die "usage: deploy/servers.sh [start|stop|status|mongo-binary|mailpit-binary]" ;;
+  *) die "usage: deploy/servers.sh [start|stop|status|rabbitmq-url|mongo-binary|mailpit-binary]" ;;
 esac

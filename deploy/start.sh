@@ -5,6 +5,9 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# The one node by default; with HELPDESK_CLUSTER=3 HAProxy in front of a three-node cluster.
+HELPDESK_RABBITMQ_URL="$(bash deploy/servers.sh rabbitmq-url)"
+export HELPDESK_RABBITMQ_URL
 bash deploy/setup.sh
 
 export HELPDESK_DEMO="${HELPDESK_DEMO:-on}"

@@ -18,7 +18,6 @@ import httpx
 import pytest
 import websockets
 from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorDatabase
-from pymongo import MongoClient
 
 from deploy.probe import answers
 from shared.database import connect_database
@@ -29,13 +28,12 @@ from tests.support.events import DurableWatch, EventLog
 from tests.support.mailpit import Mailbox
 from tests.support.sockets import ChatPeer, OpenStream, socket_url
 from tests.support.system import (
-    TEST_BUS_KEY,
-    TEST_JWT_SECRET,
     Account,
     HelpDesk,
     bearer,
     make_token,
     rabbitmqctl,
+    running_help_desk,
 )
 from tests.support.waiting import RECOVERIES
 
@@ -80,45 +78,10 @@ def vhost(base_settings: Settings) -> Iterator[str]:
 def system(
     base_settings: Settings, vhost: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[HelpDesk]:
-    log_dir = tmp_path_factory.mktemp("service-logs")
-    database = f"helpdesk_test_{uuid.uuid4().hex[:8]}"
     rabbitmq_url = base_settings.rabbitmq_url.rstrip("/") + "/" + quote(vhost, safe="")
-    env = {
-        "HELPDESK_RABBITMQ_URL": rabbitmq_url,
-        "HELPDESK_MONGO_URL": base_settings.mongo_url,
-        "HELPDESK_MONGO_DB": database,
-        "HELPDESK_JWT_SECRET": TEST_JWT_SECRET,
-        "HELPDESK_BUS_KEY": TEST_BUS_KEY,
-        "HELPDESK_DEMO": "on",
-        "HELPDESK_SUPPORT_HOURS": "always",
-        # Chat is open to users with or without an agent online, as the tests of chat
-        # itself need; tests of availability start a gateway that asks for one.
-        "HELPDESK_CHAT_NEEDS_AGENT_ONLINE": "off",
-        "HELPDESK_RATE_LIMITS": "off",
-        "HELPDESK_RPC_TIMEOUT_SECONDS": "4.0",
-        "HELPDESK_LOG_LEVEL": "INFO",
-        # The shared Mailpit; a failed send is tried again within a test's patience.
-        "HELPDESK_SMTP_HOST": base_settings.smtp_host,
-        "HELPDESK_SMTP_PORT": str(base_settings.smtp_port),
-        "HELPDESK_EMAIL_RETRY_SECONDS": "0.5",
-        "HELPDESK_HELP_URL": "https://hotel.example/app/?view=dashboard",
-    }
-    probe = HelpDesk(env, base_settings, {}, log_dir)
-    services = {name: probe.spawn(name) for name in ("tickets", "notifications", "chat", "gateway")}
-    for service in services.values():
-        service.start(wait=False)
-    try:
-        for service in services.values():
-            service.wait_ready()
-        settings = base_settings.model_copy(
-            update={"rabbitmq_url": rabbitmq_url, "mongo_db": database}
-        )
-        yield HelpDesk(env, settings, services, log_dir)
-    finally:
-        for service in services.values():
-            service.stop()
-        with MongoClient(base_settings.mongo_url) as client:
-            client.drop_database(database)
+    log_dir = tmp_path_factory.mktemp("service-logs")
+    with running_help_desk(base_settings, rabbitmq_url, log_dir) as desk:
+        yield desk
 
 
 @pytest.fixture

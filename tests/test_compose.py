@@ -44,3 +44,50 @@ def test_mailpit_runs_only_in_the_dev_profile_and_its_ui_on_loopback() -> None:
     assert all(port.startswith("127.0.0.1:") for port in mailpit["ports"])
     # Its SMTP port is reached inside the compose network only, as the default SMTP host.
     assert compose()["x-helpdesk-env"]["HELPDESK_SMTP_HOST"] == "${HELPDESK_SMTP_HOST:-mailpit}"
+
+
+CLUSTER_NODES = ("rabbitmq-1", "rabbitmq-2", "rabbitmq-3")
+
+
+def test_the_cluster_profile_has_three_broker_nodes_that_form_one_cluster() -> None:
+    services = compose()["services"]
+    conf = (COMPOSE.parent / "deploy" / "rabbitmq-cluster.conf").read_text()
+    for name in CLUSTER_NODES:
+        node = services[name]
+        assert node["profiles"] == ["cluster"]
+        # The node is rabbit@<hostname>: the names the cluster configuration lists.
+        assert node["hostname"] == name
+        assert f"= rabbit@{name}\n" in conf
+        assert "ports" not in node
+        assert (
+            "./deploy/rabbitmq-cluster.conf:/etc/rabbitmq/conf.d/20-cluster.conf:ro"
+            in (node["volumes"])
+        )
+        # Each keeps its own data.
+        assert f"{name}-data:/var/lib/rabbitmq" in node["volumes"]
+    assert "classic_config" in conf
+
+
+def test_cluster_nodes_refuse_to_start_without_a_shared_erlang_cookie() -> None:
+    node = compose()["services"]["rabbitmq-1"]
+    assert node["environment"]["RABBITMQ_ERLANG_COOKIE"] == "${RABBITMQ_ERLANG_COOKIE:-}"
+    guard = node["command"][-1]
+    assert guard.startswith('[ -n "$$RABBITMQ_ERLANG_COOKIE" ]') and "exit 1" in guard
+    assert guard.endswith("exec docker-entrypoint.sh rabbitmq-server")
+
+
+def test_the_cluster_profile_balances_the_nodes_with_the_local_haproxy_config() -> None:
+    lb = compose()["services"]["rabbitmq-lb"]
+    assert lb["profiles"] == ["cluster"]
+    assert lb["volumes"] == ["./deploy/haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro"]
+    assert "ports" not in lb
+    config = (COMPOSE.parent / "deploy" / "haproxy.cfg").read_text()
+    for number, name in enumerate(CLUSTER_NODES, start=1):
+        assert lb["environment"][f"RABBITMQ_NODE{number}"] == f"{name}:5672"
+        assert f'"${{RABBITMQ_NODE{number}}}" check' in config
+        assert lb["depends_on"][name] == {"condition": "service_healthy"}
+
+
+def test_the_services_reach_the_broker_by_a_host_that_defaults_to_the_one_node() -> None:
+    url = compose()["x-helpdesk-env"]["HELPDESK_RABBITMQ_URL"]
+    assert url.endswith("@${HELPDESK_RABBITMQ_HOST:-rabbitmq}:5672/")

@@ -2,10 +2,14 @@
 
 import subprocess
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+
+from pymongo import MongoClient
 
 from shared.settings import Settings
 from shared.tokens import mint_token
@@ -38,6 +42,50 @@ class HelpDesk:
         port_var = "GATEWAY_PORT" if name == "gateway" else f"{name.upper()}_PORT"
         overrides = {f"HELPDESK_{port_var}": str(port), **env}
         return ServiceProcess(name, {**self.env, **overrides}, port, self.log_dir)
+
+
+@contextmanager
+def running_help_desk(
+    base_settings: Settings, rabbitmq_url: str, log_dir: Path
+) -> Iterator[HelpDesk]:
+    """The four services on `rabbitmq_url` and a database of their own, dropped afterwards."""
+    database = f"helpdesk_test_{uuid.uuid4().hex[:8]}"
+    env = {
+        "HELPDESK_RABBITMQ_URL": rabbitmq_url,
+        "HELPDESK_MONGO_URL": base_settings.mongo_url,
+        "HELPDESK_MONGO_DB": database,
+        "HELPDESK_JWT_SECRET": TEST_JWT_SECRET,
+        "HELPDESK_BUS_KEY": TEST_BUS_KEY,
+        "HELPDESK_DEMO": "on",
+        "HELPDESK_SUPPORT_HOURS": "always",
+        # Chat is open to users with or without an agent online, as the tests of chat
+        # itself need; tests of availability start a gateway that asks for one.
+        "HELPDESK_CHAT_NEEDS_AGENT_ONLINE": "off",
+        "HELPDESK_RATE_LIMITS": "off",
+        "HELPDESK_RPC_TIMEOUT_SECONDS": "4.0",
+        "HELPDESK_LOG_LEVEL": "INFO",
+        # The shared Mailpit; a failed send is tried again within a test's patience.
+        "HELPDESK_SMTP_HOST": base_settings.smtp_host,
+        "HELPDESK_SMTP_PORT": str(base_settings.smtp_port),
+        "HELPDESK_EMAIL_RETRY_SECONDS": "0.5",
+        "HELPDESK_HELP_URL": "https://hotel.example/app/?view=dashboard",
+    }
+    probe = HelpDesk(env, base_settings, {}, log_dir)
+    services = {name: probe.spawn(name) for name in ("tickets", "notifications", "chat", "gateway")}
+    for service in services.values():
+        service.start(wait=False)
+    try:
+        for service in services.values():
+            service.wait_ready()
+        settings = base_settings.model_copy(
+            update={"rabbitmq_url": rabbitmq_url, "mongo_db": database}
+        )
+        yield HelpDesk(env, settings, services, log_dir)
+    finally:
+        for service in services.values():
+            service.stop()
+        with MongoClient(base_settings.mongo_url) as client:
+            client.drop_database(database)
 
 
 def make_token(
