@@ -174,4 +174,5 @@ def test_users_are_told_nobody_is_available_while_every_agent_is_away(
         assert "Nowe powiadomienie" in site.find(".hd-chat-section .hd-actions").text
         look(site, "chat-no-agent-online")
     finally:
+        page.leave_every_window()
         gateway.stop()
