@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 
+import httpx
 import pytest
 import websockets
 
@@ -18,7 +19,7 @@ from shared.chat import chat_owner
 from tests.support.chat import lists
 from tests.support.harness import ServiceProcess
 from tests.support.sockets import ChatPeer, socket_url
-from tests.support.system import HelpDesk, make_token, rabbitmqctl
+from tests.support.system import HelpDesk, bearer, make_token, rabbitmqctl
 
 ENV = {
     # A dead instance is found by the next heartbeat: seconds, not the default 20.
@@ -232,3 +233,35 @@ async def test_an_instance_that_stops_ends_only_its_chats_and_a_new_one_ends_non
     cluster.chat_instance()
     await talk(agent, user, chat_id)
     assert not ended(agent, chat_id) and not ended(user, chat_id)
+
+
+async def test_an_agents_choice_of_away_holds_on_every_instance_a_new_one_too(
+    cluster: Cluster, sockets: Sockets
+) -> None:
+    _, second = cluster.chat_instance()
+    watcher = await sockets.agent()
+    token = make_token("agent", name="Ewa")
+    ewa = await sockets.open(cluster.gateway_b, token, agent=True)
+    await ewa.expect("queue")
+
+    async def choose(status: str) -> None:
+        async with httpx.AsyncClient(base_url=cluster.gateway_b, timeout=10) as client:
+            chosen = await client.put(
+                "/api/v1/agent/availability", json={"status": status}, headers=bearer(token)
+            )
+        assert chosen.status_code == 200 and chosen.json()["status"] == status
+
+    await choose("away")
+    await ewa.expect("queue", where=lambda frame: frame["availability"] == "away")
+    # A third instance starts after the choice: it learns it too.
+    _, newest = cluster.chat_instance()
+    chats = {}
+    for instance in (cluster.steady, second, newest):
+        chats[instance] = await sockets.chat_on(instance, watcher)
+    for _, chat_id in chats.values():
+        await ewa.send(type="accept", chat_id=chat_id)
+        refused = await ewa.expect("error")
+        assert refused["code"] == "chat_agent_away"
+    await choose("online")
+    user, chat_id = chats[newest]
+    await accepted(ewa, user, chat_id)

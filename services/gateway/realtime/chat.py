@@ -52,6 +52,7 @@ from shared.chat import (
     PreChatForm,
     QueueSnapshot,
     ServiceRestarted,
+    SetAvailability,
     ShowTyping,
     Side,
     SocketClosed,
@@ -72,6 +73,7 @@ from shared.routes import (
     END_CHAT,
     POST_CHAT_MESSAGE,
     RATE_CHAT,
+    SET_AGENT_AVAILABILITY,
     START_CHAT,
     to_holder,
 )
@@ -306,13 +308,18 @@ class ChatSockets:
 
     async def _on_start(self, body: bytes) -> None:
         started = ServiceRestarted.model_validate_json(body)
+        now = datetime.now(UTC)
+        away = set(self.instances.merged(now).away_agents)
         # Known at once, before its first queue broadcast: the consoles check in with it.
-        self.instances.heard(QueueSnapshot(items=[], instance=started.instance), datetime.now(UTC))
+        self.instances.heard(QueueSnapshot(items=[], instance=started.instance), now)
         # The new instance knows no agent's console: they check in now rather than at
         # their next heartbeat, or users would hear that nobody is online until then.
         # The other instances' chats go on.
-        for socket in [socket for socket in self.sockets.values() if socket.side == "agent"]:
+        agents = [socket for socket in self.sockets.values() if isinstance(socket, AgentChatSocket)]
+        for socket in agents:
             await socket.check_in()
+            if socket.caller.person_key in away:
+                await socket.stay_away(started.instance)
 
 
 class ChatSocket:
@@ -577,6 +584,13 @@ class AgentChatSocket(ChatSocket):
 
     def agent(self) -> AgentRef:
         return AgentRef(account_id=self.caller.account_id, agent_id=self.caller.id)
+
+    async def stay_away(self, instance: str) -> None:
+        """Tell a new chat instance this agent chose "away" (the others know it): it would
+        otherwise offer them its chats."""
+        away = SetAvailability(agent=self.agent(), status="away")
+        with contextlib.suppress(HelpdeskError):
+            await self.hub.rpc.call(SET_AGENT_AVAILABILITY.at(instance), away)
 
     async def greet(self) -> None:
         # The console checks in with every instance: each offers its chats to online agents.
