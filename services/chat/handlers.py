@@ -162,6 +162,8 @@ def chat_router(room: ChatRoom, notifier: Notifier, clock: Clock) -> RabbitRoute
     def answers(
         route: RpcRoute[RequestT, ReplyT],
     ) -> Callable[[Callable[[RequestT], Awaitable[ReplyT]]], object]:
+        # The shared queue too: starts and queries go to any instance, and one instance
+        # alone answers everything there as before instances had queues of their own.
         def subscribe(handler: Callable[[RequestT], Awaitable[ReplyT]]) -> object:
             answers_on(router, route)(handler)
             return answers_on(router, route.at(room.instance))(handler)
