@@ -20,6 +20,7 @@ from tests.support.chat import lists
 from tests.support.harness import ServiceProcess
 from tests.support.sockets import ChatPeer, socket_url
 from tests.support.system import HelpDesk, bearer, make_token, rabbitmqctl
+from tests.support.waiting import RECOVERIES
 
 ENV = {
     # A dead instance is found by the next heartbeat: seconds, not the default 20.
@@ -219,6 +220,7 @@ async def test_an_instance_that_stops_ends_only_its_chats_and_a_new_one_ends_non
     for peer, chat in ((user, chat_id), (lost_user, lost_id)):
         await accepted(agent, peer, chat)
 
+    stopped_at = time.monotonic()
     doomed.stop(kill=kill)
     # Both sides of its chat hear it ended; a SIGTERM says so itself, a kill -9 is found
     # by the sockets' heartbeats.
@@ -227,6 +229,8 @@ async def test_an_instance_that_stops_ends_only_its_chats_and_a_new_one_ends_non
             "ended", where=lambda frame: frame["chat_id"] == lost_id, within=ENDED_WITHIN
         )
         assert gone["reason"] == "service_restarted"
+    how = "killed (-9)" if kill else "stopped (SIGTERM)"
+    RECOVERIES.append((f"chat instance {how}: both sides told", time.monotonic() - stopped_at))
     await talk(agent, user, chat_id)
 
     # A new instance announces its start: the steady instance's chat goes on.
