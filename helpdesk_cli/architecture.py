@@ -38,7 +38,9 @@ from shared.topology import (
     EVENTS_EXCHANGE,
     PUBLISHED_EVENTS,
     ServiceName,
+    chat_instance_queue,
     consumed_queues,
+    rpc_queue,
 )
 
 GATEWAY = "gateway"
@@ -47,6 +49,9 @@ SERVICES: tuple[ServiceName, ...] = get_args(ServiceName)
 # How the routing key and queue name of one gateway instance are written (as in topology's
 # CHAT_GATEWAY_KEY): each instance picks its id when it starts.
 INSTANCE = "{gateway_id}"
+# The same for a chat service instance, and any command of a service.
+CHAT_INSTANCE = "{instance}"
+COMMAND = "{command}"
 
 
 class PushQueue(Protocol):
@@ -75,11 +80,12 @@ class Queue:
 
 @dataclass(frozen=True)
 class Requests:
-    """The commands one caller sends one service, each on the queue `rpc.<service>.<command>`."""
+    """The commands one caller sends one service, on the `queues` named by each command."""
 
     caller: str
     service: ServiceName
     commands: tuple[str, ...]
+    queues: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -149,6 +155,7 @@ def read_architecture() -> Architecture:
         subscriptions=(
             *_event_subscriptions(),
             *_push_subscriptions(gateway.state.push),
+            _chat_instance_subscription(),
             _dead_letter_subscription(held),
         ),
         collections=_grouped({name: [c.name for c in found] for name, found in stores.items()}),
@@ -194,7 +201,11 @@ def _requests(held: Mapping[str, list[object]]) -> Iterator[Requests]:
                 route.command for route in SERVICE_ROUTES[service].all if route in used
             )
             if commands:
-                yield Requests(caller, service, commands)
+                queues = [rpc_queue(service, COMMAND).name]
+                if service == "chat" and caller == GATEWAY:
+                    # A chat's commands go to the instance holding it (shared/routes.py).
+                    queues.append(rpc_queue(service, COMMAND, CHAT_INSTANCE).name)
+                yield Requests(caller, service, commands, tuple(queues))
 
 
 def _publishing() -> Iterator[Publishing]:
@@ -209,6 +220,15 @@ def _event_subscriptions() -> Iterator[Subscription]:
     for service in SERVICES:
         for queue, _ in consumed_queues(service):
             yield _subscription(queue, EVENTS_EXCHANGE, (queue.routing(),), service)
+
+
+def _chat_instance_subscription() -> Subscription:
+    """Each chat instance hears the others' waiting queues, for the limits they share."""
+    queue = chat_instance_queue(CHAT_INSTANCE)
+    traits = ("one per chat instance", "exclusive")
+    return Subscription(
+        Queue(queue.name, traits), CHAT_EXCHANGE.name, (queue.routing(),), "chat", None, None
+    )
 
 
 def _push_subscriptions(push: PushQueue) -> Iterator[Subscription]:

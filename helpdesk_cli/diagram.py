@@ -54,7 +54,7 @@ def _nodes(architecture: Architecture) -> Iterator[str]:
 def _edges(architecture: Architecture) -> Iterator[str]:
     yield f'    clients -->|"HTTP, WebSocket"| {_id(GATEWAY)}'
     for requests in architecture.requests:
-        label = [f"rpc.{requests.service}.{{command}}", *_rows(requests.commands)]
+        label = [*requests.queues, *_rows(requests.commands)]
         yield _edge(requests.caller, label, requests.service, dotted=requests.caller == CLI)
     published: dict[str, set[str]] = {}
     for publishing in architecture.publishing:

@@ -6,6 +6,7 @@ is never written anywhere (DESIGN.md, "A chat is never stored").
 
 import base64
 import binascii
+import uuid
 from datetime import datetime
 from typing import Annotated, Literal, get_args
 
@@ -357,17 +358,26 @@ class QueueItem(Transient):
 
 
 class QueueSnapshot(Transient):
-    """The waiting queue, first come first; broadcast to every agent on every change.
+    """One chat instance's waiting queue, first come first; broadcast on every change and
+    at each sweep, to every gateway (which merges all instances' into the agents' view)
+    and every other chat instance (which counts it against the queue limits).
 
     With it, who may not be offered it: the person keys (shared/people.py) of the agents
     who chose "away" and still have a console open, so every gateway instance can tell
-    its own sockets apart.
+    its own sockets apart; and who is online, so a merged view counts each agent once.
     """
 
     type: Literal["queue"] = "queue"
     items: list[QueueItem]
     away_agents: list[str] = []
     agents_online: int = 0
+    # Which chat instance this is the queue of ("" in a view merged by a gateway).
+    instance: str = ""
+    online_agents: list[str] = []
+    # For the limits that hold across instances: who waits (person keys), and how many
+    # waiting chats each account has.
+    waiting_people: list[str] = []
+    waiting_accounts: dict[str, int] = {}
 
     def availability_of(self, person_key: str) -> Availability:
         return "away" if person_key in self.away_agents else "online"
@@ -394,6 +404,25 @@ class AgentQueueView(Transient):
 
 
 class ServiceRestarted(Transient):
-    """The chat service started with empty memory: every chat that existed before is gone."""
+    """A chat service instance started (with empty memory): agents' consoles check in with it.
+
+    Instance-scoped: the chats of other instances go on. Chats of an instance that died
+    end when a heartbeat finds its queue gone (services/gateway/realtime/chat.py).
+    """
 
     instance: str
+
+
+# A chat's id names the chat service instance that holds it: "<instance>.<random>", so
+# every command about the chat is routed to that instance's own queues.
+CHAT_ID_SEPARATOR = "."
+
+
+def new_chat_id(instance: str) -> str:
+    return f"{instance}{CHAT_ID_SEPARATOR}{uuid.uuid4().hex}"
+
+
+def chat_owner(chat_id: str) -> str | None:
+    """The instance holding the chat; None for an id that names none."""
+    owner, separator, _ = chat_id.partition(CHAT_ID_SEPARATOR)
+    return owner if separator and owner else None

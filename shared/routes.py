@@ -37,6 +37,7 @@ from shared.chat import (
     StartChat,
     StartReply,
     StatsQuery,
+    chat_owner,
 )
 from shared.email_copies import EmailCopies, EmailCopiesQuery, SetEmailCopies
 from shared.events import AttachmentRef, Popup
@@ -169,3 +170,10 @@ SET_AGENT_AVAILABILITY = CHAT.route("set_availability", SetAvailability, AgentAv
 SERVICE_ROUTES: dict[ServiceName, ServiceRoutes] = {
     routes.service: routes for routes in (TICKETS, NOTIFICATIONS, CHAT)
 }
+
+
+def to_holder(route: RpcRoute[RequestT, ReplyT], chat_id: str | None) -> RpcRoute[RequestT, ReplyT]:
+    """`route` at the chat instance holding the chat (shared/chat.py, chat_owner); the queue
+    every instance shares when no id names one."""
+    owner = chat_owner(chat_id) if chat_id else None
+    return route if owner is None else route.at(owner)

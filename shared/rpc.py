@@ -7,6 +7,7 @@ a rule that says no travels as a value (kind + message) and the gateway maps it 
 status code in one place.
 """
 
+import dataclasses
 import functools
 import inspect
 import logging
@@ -37,10 +38,16 @@ class RpcRoute(Generic[RequestT, ReplyT]):
     request: type[RequestT]
     # A model, `list[str]` or `type(None)` (the reply's result is only a success).
     reply: type[ReplyT]
+    # Set for the queue of one instance only: the chat service's instance holding a chat.
+    instance: str | None = None
 
     @property
     def queue(self) -> RabbitQueue:
-        return rpc_queue(self.service, self.command)
+        return rpc_queue(self.service, self.command, self.instance)
+
+    def at(self, instance: str) -> "RpcRoute[RequestT, ReplyT]":
+        """The same command, answered only by the service instance named `instance`."""
+        return dataclasses.replace(self, instance=instance)
 
     @functools.cached_property
     def _result(self) -> TypeAdapter[ReplyT]:

@@ -24,6 +24,8 @@ from shared.signing import BusSigner
 from shared.tracing import publish_span
 
 DIRECT_REPLY_TO = "amq.rabbitmq.reply-to"
+# The broker returned the request: no queue, so no instance of the service answers it.
+SERVICE_NOT_RUNNING = "service_not_running"
 logger = logging.getLogger("helpdesk.rpc.client")
 
 
@@ -116,7 +118,11 @@ class RpcClient:
                     )
                     return await future
         except aio_pika.exceptions.PublishError:
-            raise Unavailable("the service is not running; try again shortly") from None
+            # Its own code: for a chat instance's queue this means the instance and its
+            # chats are gone (services/gateway/realtime/chat.py), not a passing outage.
+            raise Unavailable(
+                "the service is not running; try again shortly", SERVICE_NOT_RUNNING
+            ) from None
         except TimeoutError:
             logger.warning("rpc deadline passed", extra={"route": routing_key})
             raise Unavailable("the service did not answer in time; try again shortly") from None

@@ -98,23 +98,38 @@ def consumed_queues(consumer: ServiceName) -> Iterator[tuple[RabbitQueue, type[E
         yield event_queue(consumer, consumed.event, consumed.purpose), consumed.event
 
 
-def rpc_queue(service: ServiceName, command: str) -> RabbitQueue:
-    """The queue a service answers one command or query on.
+def rpc_queue(service: ServiceName, command: str, instance: str | None = None) -> RabbitQueue:
+    """The queue a service answers one command or query on; with `instance`, the queue
+    only that instance answers (a chat's commands go to the instance holding the chat).
 
     Transient on purpose: a request is only useful while the gateway still waits for it
     (it also expires at the gateway's deadline). The queue goes away with its last
     consumer, so a request to a service that is not running is returned by the broker at
     once and the client hears 503 immediately instead of at the deadline.
     """
-    return RabbitQueue(f"rpc.{service}.{command}", durable=False, auto_delete=True)
+    name = f"rpc.{service}.{command}" if instance is None else f"rpc.{service}.{instance}.{command}"
+    return RabbitQueue(name, durable=False, auto_delete=True)
 
 
 # Live chat is transient by rule: a non-durable exchange, non-persistent messages, and
-# only exclusive auto-delete queues (one per gateway instance) bound to it.
+# only exclusive auto-delete queues (one per gateway instance and one per chat instance)
+# bound to it.
 CHAT_EXCHANGE = RabbitExchange("helpdesk.chat", type=ExchangeType.TOPIC, durable=False)
-# Broadcasts every gateway instance binds: the agents' queue view and the service's restart.
+# Broadcasts every gateway instance binds: each chat instance's waiting queue (its peers
+# bind it too) and an instance's start.
 CHAT_QUEUE_KEY = "chat.queue"
 CHAT_RESTARTED_KEY = "chat.service_restarted"
+
+
+def chat_instance_queue(instance: str) -> RabbitQueue:
+    """Where one chat service instance hears the others' waiting queues (for the limits)."""
+    return RabbitQueue(
+        f"chat.instance.{instance}",
+        durable=False,
+        exclusive=True,
+        auto_delete=True,
+        routing_key=CHAT_QUEUE_KEY,
+    )
 
 
 def chat_gateway_key(gateway_id: str) -> str:

@@ -11,6 +11,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from services.chat.domain import ChatLimits, ChatRoom, account_queue_limit
 from services.chat.files import FileLimits
 from services.chat.handlers import Notifier, chat_router, run_sweeper, sweep_interval
+from shared.chat import new_chat_id
 from shared.clock import utcnow
 from shared.logging import configure_logging
 from shared.metrics import ServiceMetrics
@@ -53,16 +54,20 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
     broker = RabbitBroker(
         settings.rabbitmq_url, logger=logger, reconnect_interval=settings.broker_reconnect_seconds
     )
-    room = ChatRoom(chat_limits(settings))
+    # A name of its own: it begins the ids of this instance's chats, and names its queues.
+    instance = uuid.uuid4().hex[:12]
+    room = ChatRoom(chat_limits(settings), instance, new_id=lambda: new_chat_id(instance))
     signer = BusSigner(settings.effective_bus_key)
     notifier = Notifier(broker, room, settings.publish_timeout_seconds, signer, utcnow)
     broker.include_router(chat_router(room, notifier, utcnow))
     sweeper: set[asyncio.Task[None]] = set()
 
-    async def announce_restart() -> None:
-        # Chats live in memory only: whatever gateways still hold from a previous run is gone.
+    async def announce_start() -> None:
+        # Agents' consoles check in with the new instance at once (their availability).
         await broker.declare_exchange(CHAT_EXCHANGE)
-        await notifier.announce_restart(uuid.uuid4().hex)
+        await notifier.announce_start()
+        await notifier.publish_queue()
+        logger.info("chat instance started", extra={"instance": instance})
         interval = sweep_interval(
             min(settings.chat_idle_minutes, settings.chat_wait_minutes) * 60,
             settings.chat_heartbeat_seconds,
@@ -70,9 +75,12 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
         sweeper.add(asyncio.create_task(run_sweeper(room, notifier, interval, utcnow)))
 
     async def end_every_chat() -> None:
+        """This instance's chats end, both sides told; the other instances' go on."""
         for task in sweeper:
             task.cancel()
         await notifier.deliver(room.close_all())
+        # Its queue, now empty, leaves the agents' view at once.
+        await notifier.publish_queue()
 
     async def chats_waiting() -> float:
         return room.stats().waiting
@@ -101,7 +109,7 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
         broker_checks(broker),
         logger,
         signer,
-        after_startup=[announce_restart],
+        after_startup=[announce_start],
         on_shutdown=[end_every_chat],
         metrics=metrics,
         tracer_provider=tracer_provider,

@@ -43,8 +43,9 @@ from shared.chat import (
     StartReply,
     TypingNotice,
 )
+from shared.chat_instances import ChatInstances
 from shared.errors import Conflict, NotFound, RateLimited
-from shared.people import Caller
+from shared.people import Caller, person_key
 from shared.token_bucket import TokenBucket
 
 # A person (hotel staff member) is an account and a user id: host applications' user ids
@@ -111,9 +112,17 @@ class Chat:
 
 @dataclass
 class ChatRoom:
-    """Every chat of this service instance: the waiting queue and the conversations."""
+    """Every chat of this service instance: the waiting queue and the conversations.
+
+    The queue limits hold for the whole service: the other instances' waiting chats, as
+    they last broadcast them (`others`), count too. Between two broadcasts (a tenth of a
+    second) two instances may each take the last place: the limits bound load, they are
+    not exact to one chat.
+    """
 
     limits: ChatLimits
+    # This instance's name: it begins every id of its chats (shared/chat.py, chat_owner).
+    instance: str = ""
     new_id: Callable[[], str] = field(default=lambda: uuid.uuid4().hex)
     chats: dict[str, Chat] = field(default_factory=dict)
     # Chat ids in arrival order; a dict keeps insertion order and removes in O(1).
@@ -128,10 +137,17 @@ class ChatRoom:
     queue_version: int = 0
     files: FileShelf = field(init=False)
     agents: AgentRoster = field(init=False)
+    others: ChatInstances = field(init=False)
 
     def __post_init__(self) -> None:
         self.files = FileShelf(self.limits.files)
         self.agents = AgentRoster(self.limits.liveness)
+        self.others = ChatInstances(self.limits.liveness)
+
+    def heard_from(self, snapshot: QueueSnapshot, now: datetime) -> None:
+        """Another instance's queue, for the limits; this instance's own echo is ignored."""
+        if snapshot.instance != self.instance:
+            self.others.heard(snapshot, now)
 
     def start(self, command: StartChat, now: datetime) -> tuple[StartReply, list[Delivery]]:
         if self.by_endpoint.get(command.endpoint):
@@ -139,7 +155,7 @@ class ChatRoom:
                 "this chat window already has an open chat; end it first", "chat_already_open"
             )
         person = (command.account_id, command.user_id)
-        if person in self.waiting_people:
+        if person in self.waiting_people or self.others.waits(person_key(*person), now):
             # Each window of one person would otherwise take a place in the queue.
             raise Conflict(
                 "you are already waiting for a support specialist in another window",
@@ -152,9 +168,11 @@ class ChatRoom:
             raise RateLimited(
                 "too many chats started; wait a minute and try again", "chat_too_many_started"
             )
-        if len(self.waiting) >= self.limits.queue_limit:
+        if len(self.waiting) + self.others.waiting(now) >= self.limits.queue_limit:
             return StartReply(outcome="busy", reason="queue_full"), []
-        if self.waiting_by_account[command.account_id] >= self.limits.account_queue_limit:
+        account_waiting = self.waiting_by_account[command.account_id]
+        account_waiting += self.others.account_waiting(command.account_id, now)
+        if account_waiting >= self.limits.account_queue_limit:
             return StartReply(outcome="busy", reason="account_queue_full"), []
         chat = Chat(
             id=self.new_id(),
@@ -335,10 +353,16 @@ class ChatRoom:
                     waiting_seconds=max(waited, 0),
                 )
             )
+        online = self.agents.online()
+        waiting_people = [self.chats[chat_id].person for chat_id in self.waiting]
         return QueueSnapshot(
             items=items,
             away_agents=self.agents.away_keys(),
-            agents_online=len(self.agents.online()),
+            agents_online=len(online),
+            instance=self.instance,
+            online_agents=sorted(person_key(agent.account_id, agent.agent_id) for agent in online),
+            waiting_people=sorted(person_key(*person) for person in waiting_people),
+            waiting_accounts=dict(self.waiting_by_account),
         )
 
     def console_checked_in(self, console: Endpoint, agent: AgentRef, now: datetime) -> None:

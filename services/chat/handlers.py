@@ -1,11 +1,14 @@
 """Chat commands from the gateway: decode, ask the room, publish its notices.
 
 Notices leave as non-persistent messages on the non-durable chat exchange, addressed to
-the gateway instance that holds the socket; the agents' queue view is a broadcast.
+the gateway instance that holds the socket; each instance's waiting queue is a broadcast.
+Every command is answered on the queue all instances share and on this instance's own:
+gateways send a chat's commands to the instance its id names (shared/chat.py).
 """
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 from faststream.rabbit import RabbitBroker, RabbitRouter
 from faststream.rabbit.publisher import RabbitPublisher
@@ -54,7 +57,8 @@ from shared.routes import (
     SHARE_CHAT_FILE,
     START_CHAT,
 )
-from shared.rpc import answers
+from shared.rpc import ReplyT, RequestT, RpcRoute
+from shared.rpc import answers as answers_on
 from shared.signing import BusSigner
 from shared.topology import (
     CHAT_EXCHANGE,
@@ -62,6 +66,7 @@ from shared.topology import (
     CHAT_QUEUE_KEY,
     CHAT_RESTARTED_KEY,
     chat_gateway_key,
+    chat_instance_queue,
 )
 
 logger = logging.getLogger("helpdesk.chat")
@@ -102,8 +107,8 @@ class Notifier:
         self._published_version = self.room.queue_version
         await self._publish(self._queue_views, self.room.snapshot(self.clock()))
 
-    async def announce_restart(self, instance: str) -> None:
-        await self._publish(self._restarts, ServiceRestarted(instance=instance))
+    async def announce_start(self) -> None:
+        await self._publish(self._restarts, ServiceRestarted(instance=self.room.instance))
 
     async def _queue_moved_soon(self) -> None:
         """New places for those waiting and a new view for the agents, once per burst."""
@@ -150,31 +155,47 @@ def _counts(room: ChatRoom) -> dict[str, int]:
 
 
 def chat_router(room: ChatRoom, notifier: Notifier, clock: Clock) -> RabbitRouter:
-    """The chat commands, each answered on its own transient RPC queue."""
+    """The chat commands, each answered on its own transient RPC queues (shared, and this
+    instance's), and the other instances' queue broadcasts."""
     router = RabbitRouter()
 
-    @answers(router, START_CHAT)
+    def answers(
+        route: RpcRoute[RequestT, ReplyT],
+    ) -> Callable[[Callable[[RequestT], Awaitable[ReplyT]]], object]:
+        # The shared queue too: starts and queries go to any instance, and one instance
+        # alone answers everything there as before instances had queues of their own.
+        def subscribe(handler: Callable[[RequestT], Awaitable[ReplyT]]) -> object:
+            answers_on(router, route)(handler)
+            return answers_on(router, route.at(room.instance))(handler)
+
+        return subscribe
+
+    @router.subscriber(chat_instance_queue(room.instance), CHAT_EXCHANGE)
+    async def other_instance_queue(snapshot: QueueSnapshot) -> None:
+        room.heard_from(snapshot, clock())
+
+    @answers(START_CHAT)
     async def start_chat(command: StartChat) -> StartReply:
         reply, deliveries = room.start(command, clock())
         logger.info("chat start", extra={"outcome": reply.outcome, "chat_id": reply.chat_id})
         await notifier.deliver(deliveries)
         return reply
 
-    @answers(router, ACCEPT_CHAT)
+    @answers(ACCEPT_CHAT)
     async def accept_chat(command: AcceptChat) -> None:
         deliveries = room.accept(command, clock())
         logger.info("chat accepted", extra={"chat_id": command.chat_id, **_counts(room)})
         await notifier.deliver(deliveries)
 
-    @answers(router, POST_CHAT_MESSAGE)
+    @answers(POST_CHAT_MESSAGE)
     async def post_message(command: PostMessage) -> None:
         await notifier.deliver(room.post(command, clock()))
 
-    @answers(router, CHAT_TYPING)
+    @answers(CHAT_TYPING)
     async def typing(command: ShowTyping) -> None:
         await notifier.deliver(room.typing(command, clock()))
 
-    @answers(router, SHARE_CHAT_FILE)
+    @answers(SHARE_CHAT_FILE)
     async def share_file(command: ShareFile) -> ChatFileRef:
         ref, deliveries = room.share_file(command, clock())
         # Sizes only: never a file's name or content.
@@ -182,43 +203,43 @@ def chat_router(room: ChatRoom, notifier: Notifier, clock: Clock) -> RabbitRoute
         await notifier.deliver(deliveries)
         return ref
 
-    @answers(router, FETCH_CHAT_FILE)
+    @answers(FETCH_CHAT_FILE)
     async def fetch_file(query: FetchFile) -> ChatFileContent:
         held = room.file(query)
         return ChatFileContent(ref=held.ref, content=held.content)
 
-    @answers(router, END_CHAT)
+    @answers(END_CHAT)
     async def end_chat(command: EndChat) -> None:
         deliveries = room.end(command, clock())
         logger.info("chat ended", extra={"by": "request", **_counts(room)})
         await notifier.deliver(deliveries)
 
-    @answers(router, CHAT_SOCKET_CLOSED)
+    @answers(CHAT_SOCKET_CLOSED)
     async def socket_closed(command: SocketClosed) -> None:
         deliveries = room.socket_closed(command.endpoint)
         if deliveries:
             logger.info("chat ended", extra={"by": "socket_closed", **_counts(room)})
         await notifier.deliver(deliveries)
 
-    @answers(router, CHAT_HEARTBEAT)
+    @answers(CHAT_HEARTBEAT)
     async def heartbeat(command: Heartbeat) -> HeartbeatReply:
         chat_ids = room.heartbeat(command.endpoint, clock(), command.agent)
         # An agent's console that came back (a lost one) changes who is offered chats.
         await notifier.deliver([])
         return HeartbeatReply(chat_ids=chat_ids)
 
-    @answers(router, CHAT_QUEUE)
+    @answers(CHAT_QUEUE)
     async def list_queue(query: ListQueue) -> QueueSnapshot:
         if query.console is not None and query.agent is not None:
             room.console_checked_in(query.console, query.agent, clock())
             await notifier.deliver([])
         return room.snapshot(clock())
 
-    @answers(router, AGENT_AVAILABILITY)
+    @answers(AGENT_AVAILABILITY)
     async def availability(query: AvailabilityQuery) -> AgentAvailability:
         return room.availability(query.agent)
 
-    @answers(router, SET_AGENT_AVAILABILITY)
+    @answers(SET_AGENT_AVAILABILITY)
     async def set_availability(command: SetAvailability) -> AgentAvailability:
         reply = room.set_availability(command)
         logger.info("agent availability", extra={"status": command.status})
@@ -226,7 +247,7 @@ def chat_router(room: ChatRoom, notifier: Notifier, clock: Clock) -> RabbitRoute
         await notifier.deliver([])
         return reply
 
-    @answers(router, CHAT_STATS)
+    @answers(CHAT_STATS)
     async def stats(query: StatsQuery) -> ChatStats:
         return room.stats()
 
@@ -246,5 +267,6 @@ async def run_sweeper(room: ChatRoom, notifier: Notifier, interval: float, clock
         if deliveries:
             logger.info("chats expired", extra={"notices": len(deliveries), **_counts(room)})
         await notifier.deliver(deliveries)
-        if room.waiting:
-            await notifier.publish_queue()
+        # Every sweep, waiting chats or not: it refreshes their waiting times, and it tells
+        # gateways and the other instances this one is alive (shared/chat_instances.py).
+        await notifier.publish_queue()

@@ -8,13 +8,17 @@ import pytest
 from services.chat.domain import ChatRoom, Delivery, account_queue_limit
 from shared.chat import (
     AcceptChat,
+    AgentRef,
     EndChat,
     Endpoint,
     PostMessage,
     PreChatForm,
+    SetAvailability,
     StartChat,
 )
+from shared.chat_instances import ChatInstances
 from shared.errors import Conflict, NotFound, RateLimited
+from shared.people import person_key
 from tests.support.chat_room import FORM, LIMITS, T0, room, start, user
 
 AGENT = Endpoint(gateway_id="g1", socket_id="agent")
@@ -239,3 +243,62 @@ def test_the_start_limit_counts_per_person_of_an_account() -> None:
     again = StartChat(endpoint=user(3), user_id="anna", account_id="hotel-a", form=FORM)
     with pytest.raises(RateLimited):
         chats.start(again, T0)
+
+
+def other_instance(chats: ChatRoom, *starts: tuple[int, str]) -> ChatRoom:
+    """Another instance's room where users `n` of accounts wait; `chats` hears its queue."""
+    other = room(chats.limits)
+    other.instance = "other"
+    for n, account_id in starts:
+        start(other, n, account_id=account_id)
+    chats.heard_from(other.snapshot(T0), T0)
+    return other
+
+
+def test_the_queue_limits_count_the_chats_waiting_on_other_instances() -> None:
+    chats = room(replace(LIMITS, queue_limit=4, account_queue_limit=2))
+    other_instance(chats, (1, "a"), (2, "b"), (3, "b"))
+    # User 1 waits on the other instance: not here too.
+    with pytest.raises(Conflict) as refused:
+        start(chats, 1)
+    assert refused.value.code == "chat_already_waiting"
+    # Account b has its two places, both on the other instance.
+    reply, _ = chats.start(StartChat(endpoint=user(4), user_id="u4", account_id="b", form=FORM), T0)
+    assert (reply.outcome, reply.reason) == ("busy", "account_queue_full")
+    # Three wait there, one here: the queue of the whole service is full.
+    start(chats, 5, account_id="c")
+    reply, _ = chats.start(StartChat(endpoint=user(6), user_id="u6", account_id="d", form=FORM), T0)
+    assert (reply.outcome, reply.reason) == ("busy", "queue_full")
+
+
+def test_an_instance_not_heard_from_for_the_liveness_window_no_longer_counts() -> None:
+    chats = room(replace(LIMITS, queue_limit=3))
+    other_instance(chats, (1, "a"), (2, "b"), (3, "c"))
+    later = T0 + LIMITS.liveness + timedelta(seconds=1)
+    assert start(chats, 4, at=later)
+    # Its own queue, echoed back by the broker, is never counted twice.
+    chats.heard_from(chats.snapshot(later), later)
+    assert chats.others.waiting(later) == 0
+
+
+def test_the_merged_queue_lists_every_instances_chats_and_counts_each_agent_once() -> None:
+    first, second = room(), room()
+    first.instance, second.instance = "one", "two"
+    start(first, 1, at=T0)
+    start(second, 2, at=T0 - timedelta(seconds=30))
+    ewa, jan = AgentRef(account_id="s", agent_id="ewa"), AgentRef(account_id="s", agent_id="jan")
+    for chats in (first, second):
+        for agent in (ewa, jan):
+            chats.console_checked_in(Endpoint(gateway_id="g", socket_id=agent.agent_id), agent, T0)
+    # Jan went away as the second instance was told; the first has not heard it yet.
+    second.set_availability(SetAvailability(agent=jan, status="away"))
+    instances = ChatInstances(LIMITS.liveness)
+    for chats in (first, second):
+        instances.heard(chats.snapshot(T0), T0)
+    merged = instances.merged(T0)
+    # Longest waiting first, whichever instance holds it.
+    assert [item.waiting_seconds for item in merged.items] == [30, 0]
+    assert merged.agents_online == 1
+    assert merged.availability_of(person_key("s", "jan")) == "away"
+    instances.forget("two")
+    assert len(instances.merged(T0).items) == 1

@@ -5,7 +5,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from services.gateway.deps import CurrentAgent, Rpc
+from services.gateway.deps import CurrentAgent, LiveChat, Rpc
 from shared.chat import (
     AgentAvailability,
     AgentRef,
@@ -13,6 +13,7 @@ from shared.chat import (
     AvailabilityQuery,
     SetAvailability,
 )
+from shared.errors import Unavailable
 from shared.people import Caller
 from shared.routes import AGENT_AVAILABILITY, SET_AGENT_AVAILABILITY
 
@@ -40,9 +41,14 @@ async def availability(agent: CurrentAgent, rpc: Rpc) -> AgentAvailability:
 
 @router.put("", responses={**ERRORS, 422: {"description": "status is not online or away"}})
 async def set_availability(
-    agent: CurrentAgent, rpc: Rpc, choice: AvailabilityChoice
+    agent: CurrentAgent, chat: LiveChat, choice: AvailabilityChoice
 ) -> AgentAvailability:
     """Go online or away; it lasts across reloads. Away: waiting chats are neither shown nor
     pushed to this agent's consoles, and accepting one is refused (409 chat_agent_away)."""
     command = SetAvailability(agent=_agent(agent), status=choice.status)
-    return await rpc.call(SET_AGENT_AVAILABILITY, command)
+    # Every chat instance offers its own chats: each one is told.
+    replies = await chat.ask_each(SET_AGENT_AVAILABILITY, command, set(), every=True)
+    answered = [reply for reply in replies.values() if reply is not None]
+    if not answered:
+        raise Unavailable("the chat service is not reachable; try again shortly")
+    return answered[0]

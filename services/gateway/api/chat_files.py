@@ -17,7 +17,7 @@ from services.gateway.openapi import refusal
 from services.gateway.ratelimit import Limit
 from shared.chat import ChatFileRef, FetchFile, ShareFile
 from shared.errors import InvalidRequest
-from shared.routes import FETCH_CHAT_FILE, SHARE_CHAT_FILE
+from shared.routes import FETCH_CHAT_FILE, SHARE_CHAT_FILE, to_holder
 
 router = APIRouter(prefix="/api/v1/chat", tags=["chat"])
 
@@ -71,7 +71,8 @@ async def share_chat_file(
         content_type=content_type,
         content=content,
     )
-    return await rpc.call(SHARE_CHAT_FILE, command)
+    # Files live on the chat service instance that holds the chat.
+    return await rpc.call(to_holder(SHARE_CHAT_FILE, chat_id), command)
 
 
 @router.get(
@@ -83,7 +84,7 @@ async def fetch_chat_file(
     caller: CurrentUser, rpc: Rpc, chat_id: ChatId, file_id: ChatId
 ) -> Response:
     query = FetchFile(caller=caller, chat_id=chat_id, file_id=file_id)
-    held = await rpc.call(FETCH_CHAT_FILE, query)
+    held = await rpc.call(to_holder(FETCH_CHAT_FILE, chat_id), query)
     return Response(
         held.content, media_type=held.ref.content_type, headers=download_headers(held.ref)
     )

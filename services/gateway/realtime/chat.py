@@ -4,12 +4,19 @@ The gateway holds the sockets; the chat service holds the chats. A socket's comm
 the chat service over request/reply; its notices come back through this instance's push
 queue (services/gateway/realtime/push.py) and are forwarded to the client as they are. Nothing here
 keeps chat text beyond the socket's send buffer, and nothing here logs it.
+
+The chat service may run as several instances, each holding its own chats: a chat's id
+names its instance, and every command about the chat goes to that instance's queues
+(shared/routes.py, to_holder). Agents see the instances' queues merged into one; an
+agent's console checks in with every instance (availability), and an instance whose
+queues are gone (it died) has its chats ended here, on both sides.
 """
 
 import asyncio
 import contextlib
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -29,6 +36,7 @@ from services.gateway.realtime.sockets import (
 from shared.chat import (
     AcceptChat,
     AgentRef,
+    Availability,
     BusyReason,
     ChatPushes,
     EndChat,
@@ -43,13 +51,17 @@ from shared.chat import (
     PostMessage,
     PreChatForm,
     QueueSnapshot,
+    ServiceRestarted,
+    SetAvailability,
     ShowTyping,
     Side,
     SocketClosed,
     StartChat,
     Transient,
+    chat_owner,
 )
-from shared.errors import Conflict, HelpdeskError, NotFound
+from shared.chat_instances import ChatInstances
+from shared.errors import Conflict, HelpdeskError, NotFound, Unavailable
 from shared.people import Caller
 from shared.ratings import RateChat, Stars
 from shared.routes import (
@@ -61,10 +73,12 @@ from shared.routes import (
     END_CHAT,
     POST_CHAT_MESSAGE,
     RATE_CHAT,
+    SET_AGENT_AVAILABILITY,
     START_CHAT,
+    to_holder,
 )
-from shared.rpc import RequestT, RpcRoute
-from shared.rpc_client import RpcClient
+from shared.rpc import ReplyT, RequestT, RpcRoute
+from shared.rpc_client import SERVICE_NOT_RUNNING, RpcClient
 from shared.settings import Contact, Settings
 from shared.support_hours import SupportCalendar
 from shared.token_bucket import TokenBucket
@@ -157,8 +171,12 @@ def as_text(frame: BaseModel) -> str:
     return frame.model_dump_json(by_alias=True, exclude_none=True)
 
 
+QueueListener = Callable[[QueueSnapshot], Awaitable[None]]
+
+
 class ChatSockets:
-    """This instance's chat sockets by id, and the pushes that reach them."""
+    """This instance's chat sockets by id, the pushes that reach them, and the chat
+    service's instances as their broadcasts show them."""
 
     def __init__(
         self,
@@ -175,28 +193,93 @@ class ChatSockets:
         self.gateway_id = gateway_id
         self.sockets: dict[str, ChatSocket] = {}
         self.quota = SocketQuota(settings.sockets_per_person)
-        # Agents online, as the chat service last broadcast; None until it has.
-        self.agents_online: int | None = None
+        # Each instance broadcasts at least once a heartbeat; three missed and it is gone.
+        self.instances = ChatInstances(timedelta(seconds=3 * settings.chat_heartbeat_seconds))
+        # Others shown the merged queue (the agents' stream), told when it changes.
+        self.queue_listeners: list[QueueListener] = []
+        self._views_sent: dict[Availability, str] = {}
+
+    async def queue(self) -> QueueSnapshot:
+        """Every instance's waiting chats as one queue; if no instance is known yet (this
+        gateway just started), whichever instance answers is asked."""
+        now = datetime.now(UTC)
+        if not self.instances.names(now):
+            self.instances.heard(await self.rpc.call(CHAT_QUEUE, ListQueue()), now)
+        return self.instances.merged(now)
 
     async def agent_online(self) -> bool:
         """Whether a user may be offered a chat: an agent is online, or that is not asked.
 
-        Known from the chat service's broadcasts; asked once if none has come yet. If the
+        Known from the chat service's broadcasts; asked if none has come yet. If the
         service cannot say, chat is not refused here: starting one tells the truth.
         """
         if not self.settings.chat_needs_agent_online:
             return True
-        if self.agents_online is None:
-            try:
-                self.agents_online = (await self.rpc.call(CHAT_QUEUE, ListQueue())).agents_online
-            except HelpdeskError:
-                return True
-        return self.agents_online > 0
+        try:
+            return (await self.queue()).agents_online > 0
+        except HelpdeskError:
+            return True
+
+    async def ask(
+        self, route: RpcRoute[RequestT, ReplyT], request: RequestT, chat_id: str | None
+    ) -> ReplyT:
+        """Ask the instance holding chat `chat_id`; one found gone has ended the chat."""
+        owner = chat_owner(chat_id) if chat_id else None
+        try:
+            return await self.rpc.call(to_holder(route, chat_id), request)
+        except Unavailable as error:
+            if owner is None or error.code != SERVICE_NOT_RUNNING:
+                raise
+            await self.instance_gone(owner)
+            raise NotFound("this chat has ended", "chat_ended") from None
+
+    async def ask_each(
+        self, route: RpcRoute[RequestT, ReplyT], request: RequestT, owners: set[str], every: bool
+    ) -> dict[str, ReplyT | None]:
+        """Ask the instances in `owners`, and with `every` all live ones, at once: their
+        replies by instance, None where one could not answer now. One found gone is left
+        out (its chats ended). With none known, whichever instance answers, under ""."""
+        targets = sorted(owners | set(self.instances.names(datetime.now(UTC)) if every else ()))
+        if not targets:
+            reply: ReplyT = await self.rpc.call(route, request)
+            return {"": reply}
+        gone: set[str] = set()
+        asked = [self._ask_instance(route, request, instance, gone) for instance in targets]
+        replies = await asyncio.gather(*asked)
+        return {
+            instance: reply[0] if reply else None
+            for instance, reply in zip(targets, replies, strict=True)
+            if instance not in gone
+        }
+
+    async def _ask_instance(
+        self, route: RpcRoute[RequestT, ReplyT], request: RequestT, instance: str, gone: set[str]
+    ) -> list[ReplyT]:
+        """The instance's reply, or none."""
+        try:
+            reply: ReplyT = await self.rpc.call(route.at(instance), request)
+        except Unavailable as error:
+            if error.code == SERVICE_NOT_RUNNING:
+                gone.add(instance)
+                await self.instance_gone(instance)
+            return []
+        except HelpdeskError:
+            return []
+        return [reply]
+
+    async def instance_gone(self, instance: str) -> None:
+        """A chat instance's queues are gone: it died, and its chats with it."""
+        logger.warning("chat instance gone", extra={"instance": instance})
+        self.instances.forget(instance)
+        for socket in list(self.sockets.values()):
+            held = {chat_id for chat_id in socket.chat_ids if chat_owner(chat_id) == instance}
+            socket.end_locally(held, "service_restarted")
+        await self._queue_changed()
 
     def bind(self, push: PushConsumer) -> None:
         push.bind(CHAT_EXCHANGE, chat_gateway_key(self.gateway_id), self._on_notices)
         push.bind(CHAT_EXCHANGE, CHAT_QUEUE_KEY, self._on_queue)
-        push.bind(CHAT_EXCHANGE, CHAT_RESTARTED_KEY, self._on_restart)
+        push.bind(CHAT_EXCHANGE, CHAT_RESTARTED_KEY, self._on_start)
 
     async def _on_notices(self, body: bytes) -> None:
         for push in ChatPushes.model_validate_json(body).pushes:
@@ -205,21 +288,38 @@ class ChatSockets:
                 socket.on_notice(push.notice)
 
     async def _on_queue(self, body: bytes) -> None:
-        snapshot = QueueSnapshot.model_validate_json(body)
-        self.agents_online = snapshot.agents_online
+        self.instances.heard(QueueSnapshot.model_validate_json(body), datetime.now(UTC))
+        await self._queue_changed()
+
+    async def _queue_changed(self) -> None:
+        """Send the merged queue to the agents, when it changed (each instance also
+        repeats its queue every sweep, to say it is alive)."""
+        snapshot = self.instances.merged(datetime.now(UTC))
         # Serialized once per view (online, away): it is the same for all agents of each.
         texts = {status: as_text(view) for status, view in snapshot.views().items()}
+        if texts == self._views_sent:
+            return
+        self._views_sent = texts
         for socket in self.sockets.values():
             if socket.side == "agent":
                 socket.send(texts[snapshot.availability_of(socket.caller.person_key)])
+        for listener in self.queue_listeners:
+            await listener(snapshot)
 
-    async def _on_restart(self, body: bytes) -> None:
-        for socket in self.sockets.values():
-            socket.end_locally(set(socket.chat_ids), "service_restarted")
-        # The restarted service knows no agent's console: they check in now rather than at
+    async def _on_start(self, body: bytes) -> None:
+        started = ServiceRestarted.model_validate_json(body)
+        now = datetime.now(UTC)
+        away = set(self.instances.merged(now).away_agents)
+        # Known at once, before its first queue broadcast: the consoles check in with it.
+        self.instances.heard(QueueSnapshot(items=[], instance=started.instance), now)
+        # The new instance knows no agent's console: they check in now rather than at
         # their next heartbeat, or users would hear that nobody is online until then.
-        for socket in [socket for socket in self.sockets.values() if socket.side == "agent"]:
+        # The other instances' chats go on.
+        agents = [socket for socket in self.sockets.values() if isinstance(socket, AgentChatSocket)]
+        for socket in agents:
             await socket.check_in()
+            if socket.caller.person_key in away:
+                await socket.stay_away(started.instance)
 
 
 class ChatSocket:
@@ -259,7 +359,12 @@ class ChatSocket:
             # Closing the window ends the chat at once (the manual's promise). If the chat
             # service is down its chats are gone anyway, so a failure here changes nothing.
             with contextlib.suppress(HelpdeskError):
-                await self.ask(CHAT_SOCKET_CLOSED, SocketClosed(endpoint=self.endpoint))
+                await self.hub.ask_each(
+                    CHAT_SOCKET_CLOSED,
+                    SocketClosed(endpoint=self.endpoint),
+                    self.owners(),
+                    every=self.side == "agent",
+                )
 
     async def greet(self) -> None:
         """What a socket of this side is sent as soon as it connects."""
@@ -276,6 +381,10 @@ class ChatSocket:
 
     def error(self, detail: str, code: str = "invalid") -> None:
         self.send(as_text(_ErrorFrame(detail=detail, code=code)))
+
+    def owners(self) -> set[str]:
+        """The chat instances holding this socket's chats."""
+        return {owner for owner in map(chat_owner, self.chat_ids) if owner is not None}
 
     def on_notice(self, notice: Notice) -> None:
         if isinstance(notice, EndedNotice):
@@ -294,14 +403,16 @@ class ChatSocket:
             self.chat_ids.discard(chat_id)
             self.send(as_text(EndedNotice(chat_id=chat_id, reason=reason)))
 
-    async def ask(self, route: RpcRoute[RequestT, None], request: RequestT) -> None:
-        await self.hub.rpc.call(route, request)
+    async def ask(
+        self, route: RpcRoute[RequestT, None], request: RequestT, chat_id: str | None
+    ) -> None:
+        await self.hub.ask(route, request, chat_id)
 
-    async def show_typing(self, chat_id: str | None) -> None:
+    async def show_typing(self, chat_id: str | None, holder: str | None) -> None:
         """Pass "typing" on, at most once per TypingThrottle.INTERVAL_SECONDS per chat."""
         if not self.typing.allows(chat_id):
             return
-        await self.ask(CHAT_TYPING, ShowTyping(sender=self.endpoint, chat_id=chat_id))
+        await self.ask(CHAT_TYPING, ShowTyping(sender=self.endpoint, chat_id=chat_id), holder)
 
     async def _receive(self) -> None:
         while True:
@@ -361,9 +472,16 @@ class ChatSocket:
     async def _reconcile(self) -> None:
         believed = set(self.chat_ids)
         beat = Heartbeat(endpoint=self.endpoint, agent=self.agent())
-        reply = await self.hub.rpc.call(CHAT_HEARTBEAT, beat)
+        # The instances holding this socket's chats; an agent's console, every instance.
+        replies = await self.hub.ask_each(
+            CHAT_HEARTBEAT, beat, self.owners(), every=self.side == "agent"
+        )
+        still = {chat_id for reply in replies.values() if reply for chat_id in reply.chat_ids}
+        # An instance that could not answer now has lost nothing that we know of.
+        unanswered = {instance for instance, reply in replies.items() if reply is None}
+        still |= {chat_id for chat_id in believed if (chat_owner(chat_id) or "") in unanswered}
         # Only chats that were open before the question and are unknown after it are lost.
-        self.end_locally(believed - set(reply.chat_ids), "service_restarted")
+        self.end_locally(believed - still, "service_restarted")
 
 
 class _ErrorFrame(BaseModel):
@@ -405,13 +523,18 @@ class UserChatSocket(ChatSocket):
         if isinstance(frame, StartFrame):
             await self._start(frame)
         elif isinstance(frame, TextFrame):
-            await self.ask(POST_CHAT_MESSAGE, PostMessage(sender=self.endpoint, text=frame.text))
+            line = PostMessage(sender=self.endpoint, text=frame.text)
+            await self.ask(POST_CHAT_MESSAGE, line, self._only_chat())
         elif isinstance(frame, RateFrame):
             await self._rate(frame)
         elif isinstance(frame, TypingFrame):
-            await self.show_typing(None)
+            await self.show_typing(None, self._only_chat())
         else:
-            await self.ask(END_CHAT, EndChat(by=self.endpoint))
+            await self.ask(END_CHAT, EndChat(by=self.endpoint), self._only_chat())
+
+    def _only_chat(self) -> str | None:
+        """A user's window has one chat at a time: its commands go where that chat is."""
+        return next(iter(self.chat_ids)) if len(self.chat_ids) == 1 else None
 
     async def _rate(self, frame: RateFrame) -> None:
         until = self.rating_offered_until
@@ -447,6 +570,9 @@ class UserChatSocket(ChatSocket):
             form=PreChatForm(name=frame.name, phone=frame.phone, question=frame.question),
         )
         reply = await self.hub.rpc.call(START_CHAT, command)
+        if reply.chat_id is not None:
+            # Known before its "queued" notice comes: a line typed at once finds its instance.
+            self.chat_ids.add(reply.chat_id)
         if reply.outcome == "busy":
             self.send(as_text(_BusyFrame(reason=reply.reason)))
 
@@ -459,14 +585,26 @@ class AgentChatSocket(ChatSocket):
     def agent(self) -> AgentRef:
         return AgentRef(account_id=self.caller.account_id, agent_id=self.caller.id)
 
+    async def stay_away(self, instance: str) -> None:
+        """Tell a new chat instance this agent chose "away" (the others know it): it would
+        otherwise offer them its chats."""
+        away = SetAvailability(agent=self.agent(), status="away")
+        with contextlib.suppress(HelpdeskError):
+            await self.hub.rpc.call(SET_AGENT_AVAILABILITY.at(instance), away)
+
     async def greet(self) -> None:
+        # The console checks in with every instance: each offers its chats to online agents.
+        listing = ListQueue(console=self.endpoint, agent=self.agent())
         try:
-            snapshot = await self.hub.rpc.call(
-                CHAT_QUEUE, ListQueue(console=self.endpoint, agent=self.agent())
-            )
+            replies = await self.hub.ask_each(CHAT_QUEUE, listing, set(), every=True)
         except HelpdeskError as error:
             self.error(error.message, error.code)
             return
+        now = datetime.now(UTC)
+        for reply in replies.values():
+            if reply is not None:
+                self.hub.instances.heard(reply, now)
+        snapshot = self.hub.instances.merged(now)
         view = snapshot.views()[snapshot.availability_of(self.caller.person_key)]
         self.send(as_text(view))
 
@@ -481,14 +619,15 @@ class AgentChatSocket(ChatSocket):
                 agent_name=self.caller.name,
                 agent_account_id=self.caller.account_id,
             )
-            await self.ask(ACCEPT_CHAT, accept)
+            await self.ask(ACCEPT_CHAT, accept, frame.chat_id)
         elif isinstance(frame, AgentTextFrame):
             line = PostMessage(sender=self.endpoint, chat_id=frame.chat_id, text=frame.text)
-            await self.ask(POST_CHAT_MESSAGE, line)
+            await self.ask(POST_CHAT_MESSAGE, line, frame.chat_id)
         elif isinstance(frame, AgentTypingFrame):
-            await self.show_typing(frame.chat_id)
+            await self.show_typing(frame.chat_id, frame.chat_id)
         else:
-            await self.ask(END_CHAT, EndChat(by=self.endpoint, chat_id=frame.chat_id))
+            end = EndChat(by=self.endpoint, chat_id=frame.chat_id)
+            await self.ask(END_CHAT, end, frame.chat_id)
 
 
 async def _serve(websocket: WebSocket, token: str, kind: type[ChatSocket]) -> None:

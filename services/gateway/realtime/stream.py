@@ -27,7 +27,7 @@ from services.gateway.realtime.sockets import (
     frame_text,
     hide_query_tokens,
 )
-from shared.chat import Availability, ListQueue, QueueSnapshot
+from shared.chat import Availability, QueueSnapshot
 from shared.errors import HelpdeskError
 from shared.events import (
     POPUP_EVENTS,
@@ -44,9 +44,8 @@ from shared.events import (
 )
 from shared.people import Caller
 from shared.popups import Announcement
-from shared.routes import CHAT_QUEUE
 from shared.rpc_client import RpcClient
-from shared.topology import CHAT_EXCHANGE, CHAT_QUEUE_KEY, EVENTS_EXCHANGE
+from shared.topology import EVENTS_EXCHANGE
 
 UserKey = tuple[str, str]
 HEARTBEAT = '{"type":"heartbeat"}'
@@ -90,9 +89,12 @@ class StreamHub:
         heartbeat_seconds: float,
         quota: SocketQuota,
         presence: PresenceHub,
+        chat_queue: Callable[[], Awaitable[QueueSnapshot]],
     ) -> None:
         self.rpc = rpc
         self.presence = presence
+        # Every chat instance's waiting chats as one queue (services/gateway/realtime/chat.py).
+        self.chat_queue = chat_queue
         self.verifier = verifier
         self.heartbeat_seconds = heartbeat_seconds
         self.quota = quota
@@ -109,7 +111,6 @@ class StreamHub:
         push.bind(EVENTS_EXCHANGE, event_type(TicketTriaged), self._on_ticket_triaged)
         push.bind(EVENTS_EXCHANGE, event_type(NoteAdded), self._on_note_added)
         push.bind(EVENTS_EXCHANGE, event_type(AnnouncementPublished), self._on_announcement)
-        push.bind(CHAT_EXCHANGE, CHAT_QUEUE_KEY, self._on_chat_queue)
 
     async def serve_user(self, socket: StreamSocket) -> None:
         self._beat()
@@ -128,7 +129,7 @@ class StreamHub:
         console = self.presence.join(socket.outbox, socket.caller)
         try:
             with contextlib.suppress(HelpdeskError):
-                snapshot = await self.rpc.call(CHAT_QUEUE, ListQueue())
+                snapshot = await self.chat_queue()
                 texts = _chat_queue_texts(snapshot)
                 socket.outbox.send(texts[snapshot.availability_of(socket.caller.person_key)])
             await socket.serve(lambda text: self.presence.receive(console, text))
@@ -191,9 +192,8 @@ class StreamHub:
         added = NoteAdded.model_validate_json(body)
         self._to_agents(frame_text(added.type, added.payload))
 
-    async def _on_chat_queue(self, body: bytes) -> None:
+    async def on_chat_queue(self, snapshot: QueueSnapshot) -> None:
         if self.agents:
-            snapshot = QueueSnapshot.model_validate_json(body)
             texts = _chat_queue_texts(snapshot)
             for socket in self.agents:
                 socket.outbox.send(texts[snapshot.availability_of(socket.caller.person_key)])
@@ -285,8 +285,12 @@ def install_streams(app: FastAPI, push: PushConsumer) -> None:
     quota = SocketQuota(settings.sockets_per_person)
     presence = PresenceHub(state.presence_broadcast, push.instance_id, settings)
     presence.bind(push)
-    hub = StreamHub(state.rpc, state.verifier, settings.stream_heartbeat_seconds, quota, presence)
+    chat = state.chat
+    hub = StreamHub(
+        state.rpc, state.verifier, settings.stream_heartbeat_seconds, quota, presence, chat.queue
+    )
     hub.bind(push)
+    chat.queue_listeners.append(hub.on_chat_queue)
     state.stream = hub
     # Straight onto the app's router: including a router would copy each route into a
     # plain WebSocketRoute and lose what SocketRoute adds.
