@@ -5,7 +5,6 @@ import uuid
 
 import httpx
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import Select
 
 from tests.support.system import HelpDesk
 from tests.support.web import Browser, WebAccount, axe_violations, look, open_console, press_key
@@ -47,7 +46,7 @@ def test_a_note_is_for_agents_and_reply_and_resolve_makes_one_pop_up_without_it(
 
     # Reply and resolve in one action: the button says so.
     page.find(".agent-reply textarea").send_keys("Proszę zrestartować drukarkę.")
-    Select(page.find(".agent-reply select[name=reply_status]")).select_by_value("resolved")
+    page.select(".agent-reply select[name=reply_status]", "resolved")
     page.press("Odpowiedz i ustaw status", ".agent-reply")
     page.wait_text(".pane-detail .hd-success", "Odpowiedź wysłana")
     page.wait_text(".pane-detail .hd-preview-head .hd-badge", "Rozwiązane")

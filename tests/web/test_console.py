@@ -11,7 +11,6 @@ from pathlib import Path
 import httpx
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import Select
 
 from tests.support.web import Browser, WebAccount, delete_active_popups, open_console
 
@@ -53,7 +52,7 @@ def test_agent_replies_in_the_console_and_the_user_gets_a_pop_up(
 
     # A status change is another pop-up; Preview opens its ticket in the Help menu.
     page.switch_to(console_tab)
-    Select(page.find(".status-form select")).select_by_value("resolved")
+    page.select(".status-form select", "resolved")
     page.press("Zapisz", ".status-form")
     page.wait_text(".pane-detail .hd-success", "Zapisano")
     page.switch_to(user_tab)

@@ -2,8 +2,6 @@
 
 import uuid
 
-from selenium.webdriver.support.ui import Select
-
 from tests.support.system import HelpDesk, make_token
 from tests.support.web import Browser, WebAccount, look, open_console
 
@@ -31,7 +29,7 @@ def test_reply_and_set_status_is_one_action_and_one_pop_up(
 
     page.driver.switch_to.active_element.send_keys("Proszę potwierdzić numer faktury.")
     page.wait_gone(".agent-reply .hd-field-error")
-    Select(page.find(".agent-reply select[name=reply_status]")).select_by_value("awaiting_reply")
+    page.select(".agent-reply select[name=reply_status]", "awaiting_reply")
     page.screenshot("console-reply-with-status")
     page.press("Odpowiedz i ustaw status", ".agent-reply")
     page.wait_text(".pane-detail .hd-success", "Odpowiedź wysłana")
@@ -135,7 +133,7 @@ def test_a_late_answer_to_an_older_filter_does_not_replace_the_newer_one(
     page.find(".queue-list, #queue-pane .hd-empty")
 
     page.driver.execute_script(SLOW_NEXT_QUEUE_LOAD, 2500)
-    Select(page.find(".queue-filters select[name=queue_status]")).select_by_value("new")
+    page.select(".queue-filters select[name=queue_status]", "new")
     page.wait(lambda driver: driver.execute_script("return window.slowLoad.sent"))
     page.type_into(".queue-filters input[name=queue_account_id]", web_account.account_id)
     page.find(f'.queue-item[data-number="{mine}"]')

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from selenium.webdriver.support.ui import Select
 
 from tests.support.system import HelpDesk, bearer, make_token
 from tests.support.web import Browser, WebAccount, axe_violations, look, type_slowly
@@ -108,7 +107,7 @@ def test_an_agent_away_is_offered_no_chat_and_the_one_online_hears_it_in_the_bac
     page.sign_in(web_account.token)
     user = page.driver.current_window_handle
     tomasz = console_window(page, "tomasz-support", "tab", record=True)
-    Select(page.find("select[name=availability]")).select_by_value("away")
+    page.select("select[name=availability]", "away")
     page.wait_text(".away-note", "Jesteś nieobecny")
     look(page, "availability-away")
     assert axe_violations(page, "#side-pane") == []
@@ -135,7 +134,7 @@ def test_an_agent_away_is_offered_no_chat_and_the_one_online_hears_it_in_the_bac
     assert not [item for item in page.all(".waiting-item") if question in item.text]
     assert page.driver.execute_script("return window.__tones") == 0
 
-    Select(page.find("select[name=availability]")).select_by_value("online")
+    page.select("select[name=availability]", "online")
     accept_in_console(page, question)
     page.switch_to(user)
     page.wait_text(".hd-chat-log", r"Tomasz \(wsparcie\) dołączył")
@@ -160,7 +159,7 @@ def test_users_are_told_nobody_is_available_while_every_agent_is_away(
         site.sign_in(web_account.token)
         user = page.driver.current_window_handle
         console_window(site, "tomasz-support", "tab")
-        Select(site.find("select[name=availability]")).select_by_value("away")
+        site.select("select[name=availability]", "away")
         site.find(".away-note")
 
         def chat_available() -> bool:

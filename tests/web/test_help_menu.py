@@ -70,7 +70,7 @@ def test_new_ticket_with_a_file_shows_its_number_and_expected_answer(
     # Articles are suggested while the subject is typed.
     page.wait_text(".hd-suggestions", "(?i)faktur")
     page.find("textarea[name=message]").send_keys("Klient prosi o korektę NIP na fakturze.")
-    Select(page.find("select[name=importance]")).select_by_value("high")
+    page.select("select[name=importance]", "high")
     assert "25 MB" in page.find(".hd-file .hd-hint").text
     page.driver.find_element(By.CSS_SELECTOR, ".hd-ticket input[type=file]").send_keys(
         str(png_file)
@@ -118,13 +118,13 @@ def test_history_filters_and_preview_with_a_reply(
 
     page.press("Wyczyść")
     page.wait(lambda _: len(page.all(".hd-table tbody tr")) == 2)
-    Select(page.find(".hd-filters select[name=status]")).select_by_value("in_progress")
+    page.select(".hd-filters select[name=status]", "in_progress")
     page.click(".hd-search-button")
     page.wait(lambda _: [row.text for row in page.all(".hd-table td.hd-number")] == [invoice])
 
     # Today in support's time zone has both; the calendar's value is what the filter sends.
     today = datetime.now(ZoneInfo("Europe/Warsaw")).date().isoformat()
-    Select(page.find(".hd-filters select[name=status]")).select_by_value("")
+    page.select(".hd-filters select[name=status]", "")
     page.set_value(".hd-filters input[type=date]", today)
     page.click(".hd-search-button")
     page.wait(lambda _: len(page.all(".hd-table tbody tr")) == 2)

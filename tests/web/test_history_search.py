@@ -1,7 +1,5 @@
 """History search as a user does it: words typed next to the manual's filters, Search."""
 
-from selenium.webdriver.support.ui import Select
-
 from tests.support.web import Browser, WebAccount, look
 
 
@@ -30,7 +28,7 @@ def test_typing_words_finds_tickets_by_subject_or_message_without_diacritics(
     page.type_into(".hd-search-text", "cena")
     page.click(".hd-search-button")
     page.wait(lambda _: listed(page) == [minibar])
-    Select(page.find(".hd-filters select[name=status]")).select_by_value("resolved")
+    page.select(".hd-filters select[name=status]", "resolved")
     page.click(".hd-search-button")
     page.wait_text(".hd-empty", "Żadne zgłoszenie nie zawiera „cena”")
 

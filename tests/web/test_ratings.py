@@ -6,7 +6,6 @@ import re
 
 import httpx
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import Select
 
 from tests.support.web import (
     Browser,
@@ -157,7 +156,7 @@ def test_the_user_rates_a_chat_once_it_ends_and_the_agent_sees_ratings_in_the_co
     page.wait(lambda driver: driver.execute_script(figures_script) == expected)
     comment = page.wait_text(".ratings-comments li", "Trwało to trzy dni.")
     assert number in comment
-    Select(page.find(".ratings-filters select[name=ratings_kind]")).select_by_value("chat")
+    page.select(".ratings-filters select[name=ratings_kind]", "chat")
     page.press("Pokaż", ".ratings-filters")
     page.wait_text(".ratings-count", "^1$")
     assert re.search("Brak komentarzy", page.find(".ratings-results").text)
