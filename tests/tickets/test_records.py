@@ -75,8 +75,8 @@ def without_outbox(document: dict[str, Any]) -> dict[str, Any]:
 
 
 # What the code now adds to the document: the terms the history search finds it by, and
-# support's own view (who handles it, its tags) and the times the tickets report reads,
-# none on a ticket stored before.
+# support's own view (who handles it, its tags), the times the tickets report reads and
+# the language the user wrote in (for canned replies), none on a ticket stored before.
 ADDED_FIELDS = {
     SEARCH_TERMS,
     SEARCH_VERSION_FIELD,
@@ -84,6 +84,7 @@ ADDED_FIELDS = {
     "tags",
     "closed_at",
     "first_response_due_at",
+    "lang",
 }
 
 
