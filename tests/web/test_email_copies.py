@@ -41,7 +41,8 @@ def test_a_user_turns_email_copies_on_in_the_history_and_off_again(
     page.click(SWITCH)
     page.wait_text(SAID, "Copies of answers will no longer be sent")
     page.click(".hd-lang")
-    assert not page.find(SWITCH).is_selected()
+    # The language switch redraws the menu: the switch is read again until it is the new one.
+    page.wait(lambda _: not page.find(SWITCH).is_selected())
     stored = httpx.get(
         f"{system.gateway_url}/api/v1/email-copies", headers=bearer(token), timeout=30
     ).json()
