@@ -186,3 +186,16 @@ async def test_each_side_sees_the_other_typing_and_a_flood_of_typing_is_dropped(
     # Nobody is told about their own typing, and a dropped hint is no error.
     await stays_quiet(live.user, "typing", where=lambda frame: frame["from"] == "user", within=0.5)
     assert not [frame for frame in live.user.seen + live.agent.seen if frame["type"] == "error"]
+
+
+async def test_a_chat_id_naming_no_running_instance_is_a_chat_that_has_ended(
+    gateway: httpx.AsyncClient,
+) -> None:
+    # Ids name the chat service instance holding the chat (`<instance>.<random>`); one that
+    # names no running instance (stopped, killed, or made up) has no chat: 404, never 503.
+    token = make_token("user", f"hotel-{uuid.uuid4().hex[:6]}", "anna")
+    chat_id = f"{uuid.uuid4().hex[:12]}.{uuid.uuid4().hex[:8]}"
+    sent = await share(gateway, token, chat_id, PNG)
+    assert (sent.status_code, sent.json()["code"]) == (404, "chat_ended")
+    fetched = await gateway.get(files_url(chat_id, "nope"), headers=bearer(token))
+    assert (fetched.status_code, fetched.json()["code"]) == (404, "chat_ended")

@@ -11,20 +11,23 @@ from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from services.gateway.attachments.routes import download_headers
 from services.gateway.attachments.uploads import SNIFF_BYTES, detect_content_type, safe_filename
-from services.gateway.deps import CurrentUser, Limiter, Rpc
+from services.gateway.deps import CurrentUser, Limiter, LiveChat
 from services.gateway.in_memory_body import InMemoryBody
 from services.gateway.openapi import refusal
 from services.gateway.ratelimit import Limit
 from shared.chat import ChatFileRef, FetchFile, ShareFile
 from shared.errors import InvalidRequest
-from shared.routes import FETCH_CHAT_FILE, SHARE_CHAT_FILE, to_holder
+from shared.routes import FETCH_CHAT_FILE, SHARE_CHAT_FILE
 
 router = APIRouter(prefix="/api/v1/chat", tags=["chat"])
 
 # Screenshots are sent one at a time by a person; the chat service caps each chat's files too.
 FILES_PER_MINUTE = Limit("chat.file", "20/minute", "chat_file_rate_limited")
 NOT_A_PARTY: dict[int | str, dict[str, Any]] = {
-    404: refusal("no such open chat of yours, or no such file in it (chat_not_found)")
+    404: refusal(
+        "no such open chat of yours, or no such file in it (chat_not_found); its chat "
+        "service instance has stopped (chat_ended)"
+    )
 }
 ChatId = Annotated[str, Path(min_length=1, max_length=200)]
 
@@ -52,7 +55,7 @@ ChatId = Annotated[str, Path(min_length=1, max_length=200)]
 )
 async def share_chat_file(
     caller: CurrentUser,
-    rpc: Rpc,
+    chat: LiveChat,
     limiter: Limiter,
     chat_id: ChatId,
     content: InMemoryBody,
@@ -71,8 +74,9 @@ async def share_chat_file(
         content_type=content_type,
         content=content,
     )
-    # Files live on the chat service instance that holds the chat.
-    return await rpc.call(to_holder(SHARE_CHAT_FILE, chat_id), command)
+    # Files live on the chat service instance that holds the chat; asked as the sockets ask
+    # it, an id naming no running instance is a chat that has ended (404), not a 503.
+    return await chat.ask(SHARE_CHAT_FILE, command, chat_id)
 
 
 @router.get(
@@ -81,10 +85,10 @@ async def share_chat_file(
     responses={**NOT_A_PARTY, 200: {"content": {"application/octet-stream": {}}}},
 )
 async def fetch_chat_file(
-    caller: CurrentUser, rpc: Rpc, chat_id: ChatId, file_id: ChatId
+    caller: CurrentUser, chat: LiveChat, chat_id: ChatId, file_id: ChatId
 ) -> Response:
     query = FetchFile(caller=caller, chat_id=chat_id, file_id=file_id)
-    held = await rpc.call(to_holder(FETCH_CHAT_FILE, chat_id), query)
+    held = await chat.ask(FETCH_CHAT_FILE, query, chat_id)
     return Response(
         held.content, media_type=held.ref.content_type, headers=download_headers(held.ref)
     )
