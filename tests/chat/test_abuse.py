@@ -15,7 +15,7 @@ import websockets
 
 from tests.support.harness import ServiceProcess
 from tests.support.sockets import ChatPeer, socket_url, stays_quiet
-from tests.support.system import HelpDesk, make_token, rabbitmqctl
+from tests.support.system import HelpDesk, make_token, private_vhost
 
 LIMITS = {
     # 15 s: long enough for the other tests' waiting chats on a slow machine.
@@ -34,19 +34,18 @@ LIMITS = {
 @pytest.fixture(scope="module")
 def strict_gateway(system: HelpDesk) -> Iterator[str]:
     """A gateway and a chat service of their own, with LIMITS; the gateway's URL."""
-    vhost = f"helpdesk-chatlimits-{uuid.uuid4().hex[:8]}"
-    rabbitmqctl("add_vhost", vhost)
-    rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
-    base = system.settings.rabbitmq_url.rsplit("/", 1)[0]
-    env = {**LIMITS, "HELPDESK_RABBITMQ_URL": f"{base}/{vhost}"}
-    services: list[ServiceProcess] = []
-    try:
-        services = [system.spawn("chat", **env).start(), system.spawn("gateway", **env).start()]
-        yield services[1].url
-    finally:
-        for service in services:
-            service.stop()
-        rabbitmqctl("delete_vhost", vhost)
+    with private_vhost(system.settings.rabbitmq_url, "helpdesk-chatlimits") as rabbitmq_url:
+        env = {**LIMITS, "HELPDESK_RABBITMQ_URL": rabbitmq_url}
+        services: list[ServiceProcess] = []
+        try:
+            services = [
+                system.spawn("chat", **env).start(),
+                system.spawn("gateway", **env).start(),
+            ]
+            yield services[1].url
+        finally:
+            for service in services:
+                service.stop()
 
 
 class Sockets:

@@ -19,7 +19,7 @@ from shared.chat import chat_owner
 from tests.support.chat import lists
 from tests.support.harness import ServiceProcess
 from tests.support.sockets import ChatPeer, socket_url
-from tests.support.system import HelpDesk, bearer, make_token, rabbitmqctl
+from tests.support.system import HelpDesk, bearer, make_token, private_vhost
 from tests.support.waiting import RECOVERIES
 
 ENV = {
@@ -66,22 +66,18 @@ class Cluster:
 
 @pytest.fixture(scope="module")
 def cluster(system: HelpDesk) -> Iterator[Cluster]:
-    vhost = f"helpdesk-chatscale-{uuid.uuid4().hex[:8]}"
-    rabbitmqctl("add_vhost", vhost)
-    rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
-    base = system.settings.rabbitmq_url.rsplit("/", 1)[0]
-    env = {**ENV, "HELPDESK_RABBITMQ_URL": f"{base}/{vhost}"}
-    services: list[ServiceProcess] = []
-    try:
-        steady = system.spawn("chat", **env)
-        services = [steady, system.spawn("gateway", **env), system.spawn("gateway", **env)]
-        for service in services:
-            service.start()
-        yield Cluster(system, env, services[1].url, services[2].url, instance_of(steady))
-    finally:
-        for service in services:
-            service.stop()
-        rabbitmqctl("delete_vhost", vhost)
+    with private_vhost(system.settings.rabbitmq_url, "helpdesk-chatscale") as rabbitmq_url:
+        env = {**ENV, "HELPDESK_RABBITMQ_URL": rabbitmq_url}
+        services: list[ServiceProcess] = []
+        try:
+            steady = system.spawn("chat", **env)
+            services = [steady, system.spawn("gateway", **env), system.spawn("gateway", **env)]
+            for service in services:
+                service.start()
+            yield Cluster(system, env, services[1].url, services[2].url, instance_of(steady))
+        finally:
+            for service in services:
+                service.stop()
 
 
 class Sockets:

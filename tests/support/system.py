@@ -23,6 +23,19 @@ def rabbitmqctl(*args: str) -> None:
     subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
 
 
+@contextmanager
+def private_vhost(rabbitmq_url: str, prefix: str) -> Iterator[str]:
+    """A RabbitMQ virtual host of its own on the same broker, deleted after; its URL. For
+    services spawned with settings of their own, apart from the session's services."""
+    vhost = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    rabbitmqctl("add_vhost", vhost)
+    rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+    try:
+        yield f"{rabbitmq_url.rsplit('/', 1)[0]}/{vhost}"
+    finally:
+        rabbitmqctl("delete_vhost", vhost)
+
+
 @dataclass
 class HelpDesk:
     """The running help desk of this test session and how to reach it."""
