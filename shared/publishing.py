@@ -75,9 +75,10 @@ def declare_publisher(
 ) -> RabbitPublisher:
     """A publisher of `kind` messages, which the AsyncAPI document lists with their schema.
 
-    Not mandatory: events reach whichever queues are bound (none is not an error), and a
-    chat notice for a gateway that is gone has nobody to reach (a returned message would be
-    logged by aiormq with its body, chat text). `typed` sets the AMQP type property to the
+    Not mandatory: events reach whichever queues are bound (none is not an error). The
+    chat service publishes its notices mandatory (on a channel where a returned message
+    raises rather than being logged by aiormq with its body, chat text), to try again one
+    that a reconnecting gateway's queue missed. `typed` sets the AMQP type property to the
     routing key, as events carry it.
     """
     return broker.publisher(

@@ -5,7 +5,7 @@ import uuid
 from datetime import timedelta
 
 from faststream.asgi import AsgiFastStream
-from faststream.rabbit import RabbitBroker
+from faststream.rabbit import Channel, RabbitBroker
 from opentelemetry.sdk.trace import TracerProvider
 
 from services.chat.domain import ChatLimits, ChatRoom, account_queue_limit
@@ -50,9 +50,13 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
     logger = configure_logging("chat", settings.log_level)
     # Publisher confirms stay on (the default) although chat is transient: without them
     # aiormq logs every returned RPC reply at ERROR level with its body, names and
-    # questions included.
+    # questions included. A returned chat notice (mandatory: no gateway queue took it)
+    # raises instead of being logged, so the notifier knows to try it again.
     broker = RabbitBroker(
-        settings.rabbitmq_url, logger=logger, reconnect_interval=settings.broker_reconnect_seconds
+        settings.rabbitmq_url,
+        logger=logger,
+        reconnect_interval=settings.broker_reconnect_seconds,
+        default_channel=Channel(on_return_raises=True),
     )
     # A name of its own: it begins the ids of this instance's chats, and names its queues.
     instance = uuid.uuid4().hex[:12]

@@ -10,6 +10,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from aiormq.exceptions import AMQPError, ChannelInvalidStateError
 from faststream.rabbit import RabbitBroker, RabbitRouter
 from faststream.rabbit.publisher import RabbitPublisher
 from pydantic import BaseModel
@@ -73,6 +74,10 @@ logger = logging.getLogger("helpdesk.chat")
 
 # Many queue changes in a burst (a wave of starts or accepts) are told once.
 QUEUE_MOVES_DELAY_SECONDS = 0.1
+# How soon a push a gateway's queue did not take is tried again.
+PUSH_RETRY_SECONDS = 0.2
+# At most this many pushes wait for one gateway; past it the oldest are given up.
+HELD_PUSHES_MAX = 1000
 
 
 class Notifier:
@@ -97,6 +102,9 @@ class Notifier:
         self.clock = clock
         self._published_version = 0
         self._queue_view: asyncio.Task[None] | None = None
+        # Pushes waiting for a gateway's queue, in order, by gateway; and their retries.
+        self._held: dict[str, list[ChatPushes]] = {}
+        self._retries: set[asyncio.Task[None]] = set()
 
     async def deliver(self, deliveries: list[Delivery]) -> None:
         await self._send(deliveries)
@@ -105,10 +113,10 @@ class Notifier:
 
     async def publish_queue(self) -> None:
         self._published_version = self.room.queue_version
-        await self._publish(self._queue_views, self.room.snapshot(self.clock()))
+        await self._broadcast(self._queue_views, self.room.snapshot(self.clock()))
 
     async def announce_start(self) -> None:
-        await self._publish(self._restarts, ServiceRestarted(instance=self.room.instance))
+        await self._broadcast(self._restarts, ServiceRestarted(instance=self.room.instance))
 
     async def _queue_moved_soon(self) -> None:
         """New places for those waiting and a new view for the agents, once per burst."""
@@ -125,29 +133,82 @@ class Notifier:
             push = ChatPush(socket_id=delivery.to.socket_id, notice=delivery.notice)
             by_gateway.setdefault(delivery.to.gateway_id, []).append(push)
         for gateway_id, pushes in by_gateway.items():
-            key = chat_gateway_key(gateway_id)
-            await self._publish(self._notices, ChatPushes(pushes=pushes), key)
+            message = ChatPushes(pushes=pushes)
+            held = self._held.get(gateway_id)
+            if held is not None:
+                # Behind the ones still waiting: a chat's lines arrive in order.
+                held.append(message)
+                del held[:-HELD_PUSHES_MAX]
+            elif not await self._push(gateway_id, message):
+                self._held[gateway_id] = [message]
+                retry = asyncio.create_task(self._retry(gateway_id))
+                self._retries.add(retry)
+                retry.add_done_callback(self._retries.discard)
+
+    async def _push(self, gateway_id: str, message: ChatPushes) -> bool:
+        """Whether the gateway's queue took the pushes.
+
+        Mandatory, and returned when no queue is bound: the gateway's queue goes with its
+        broker connection, so while a gateway reconnects (its node died) its chat lines
+        would otherwise be dropped, and the chats on it would lose lines silently.
+        """
+        key = chat_gateway_key(gateway_id)
+        try:
+            await self._publish(self._notices, message, key, mandatory=True)
+        except (AMQPError, ChannelInvalidStateError, TimeoutError):
+            return False
+        return True
+
+    async def _retry(self, gateway_id: str) -> None:
+        """Tries the gateway's held pushes again, oldest first, for as long as its sockets
+        count as alive; a gateway gone longer has lost them (and their chats end)."""
+        held = self._held[gateway_id]
+        give_up = asyncio.get_running_loop().time() + self.room.limits.liveness.total_seconds()
+        try:
+            while held:
+                if await self._push(gateway_id, held[0]):
+                    held.pop(0)
+                    continue
+                if asyncio.get_running_loop().time() > give_up:
+                    logger.warning(
+                        "chat notices for a gateway given up",
+                        extra={"gateway": gateway_id, "notices": len(held)},
+                    )
+                    return
+                await asyncio.sleep(PUSH_RETRY_SECONDS)
+        finally:
+            del self._held[gateway_id]
 
     async def _publish(
-        self, publisher: RabbitPublisher, message: BaseModel, routing_key: str | None = None
+        self,
+        publisher: RabbitPublisher,
+        message: BaseModel,
+        routing_key: str | None = None,
+        mandatory: bool = False,
     ) -> None:
         """Publish `message`, to `routing_key` if given, else to the publisher's own key.
 
         Signed, so only the chat service can put a line or an ended chat in front of a user.
+        A deadline, because a publish on a broken robust connection hangs (aio-pika #636).
         """
         route = routing_key or publisher.routing()
         body, signature = self.signer.seal(route, message)
+        async with asyncio.timeout(self.timeout):
+            await publisher.publish(
+                body,
+                routing_key=route,
+                headers=signature,
+                content_type="application/json",
+                mandatory=mandatory,
+            )
+
+    async def _broadcast(self, publisher: RabbitPublisher, message: BaseModel) -> None:
+        """A queue view or a start, to every gateway and instance: the next sweep repeats
+        a lost one, so it is not held for retries."""
         try:
-            async with asyncio.timeout(self.timeout):
-                await publisher.publish(
-                    body,
-                    routing_key=route,
-                    headers=signature,
-                    content_type="application/json",
-                )
-        except TimeoutError:
-            # Heartbeats reconcile what a lost notice leaves behind (gateway → chat).
-            logger.warning("chat notice not published in time", extra={"route": route})
+            await self._publish(publisher, message)
+        except (AMQPError, ChannelInvalidStateError, TimeoutError):
+            logger.warning("chat broadcast not published", extra={"route": publisher.routing()})
 
 
 def _counts(room: ChatRoom) -> dict[str, int]:

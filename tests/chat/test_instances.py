@@ -4,7 +4,6 @@ A private virtual host with two gateways and a steady chat instance for the modu
 test spawns the other chat instances it needs (and stops or kills only those).
 """
 
-import json
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -16,7 +15,7 @@ import pytest
 import websockets
 
 from shared.chat import chat_owner
-from tests.support.chat import lists
+from tests.support.chat import instance_of, lists
 from tests.support.harness import ServiceProcess
 from tests.support.sockets import ChatPeer, socket_url
 from tests.support.system import HelpDesk, bearer, make_token, private_vhost
@@ -32,19 +31,6 @@ ENV = {
 }
 # Found gone by a heartbeat (2 s) of each socket, on a busy machine.
 ENDED_WITHIN = 20
-
-
-def instance_of(service: ServiceProcess) -> str:
-    """The name a chat instance gave itself, from its log (written as it announces its
-    start, just after it is ready)."""
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        for line in service.log_path.read_text().splitlines():
-            if '"chat instance started"' in line:
-                instance: str = json.loads(line)["instance"]
-                return instance
-        time.sleep(0.2)
-    raise AssertionError(f"no start logged in {service.log_path}")
 
 
 @dataclass

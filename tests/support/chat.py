@@ -1,8 +1,11 @@
 """Live chats through the gateway's sockets: the queue as agents see it, the memory it uses."""
 
+import json
+import time
 from collections.abc import Awaitable, Callable
 
 from shared.chat import ChatStats
+from tests.support.harness import ServiceProcess
 from tests.support.sockets import ChatPeer
 from tests.support.waiting import eventually
 
@@ -34,3 +37,16 @@ async def queued_chat(user: ChatPeer, agent: ChatPeer, question: str = "Jak?") -
     chat_id: str = (await user.expect("queued"))["chat_id"]
     await agent.expect("queue", where=lists(chat_id))
     return chat_id
+
+
+def instance_of(service: ServiceProcess) -> str:
+    """The name a chat instance gave itself, from its log (written as it announces its
+    start, just after it is ready)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        for line in service.log_path.read_text().splitlines():
+            if '"chat instance started"' in line:
+                instance: str = json.loads(line)["instance"]
+                return instance
+        time.sleep(0.2)
+    raise AssertionError(f"no start logged in {service.log_path}")

@@ -59,9 +59,10 @@ class HelpDesk:
 
 @contextmanager
 def running_help_desk(
-    base_settings: Settings, rabbitmq_url: str, log_dir: Path
+    base_settings: Settings, rabbitmq_url: str, log_dir: Path, **overrides: str
 ) -> Iterator[HelpDesk]:
-    """The four services on `rabbitmq_url` and a database of their own, dropped afterwards."""
+    """The four services on `rabbitmq_url` and a database of their own, dropped afterwards;
+    `overrides` are settings of their own (HELPDESK_... variables)."""
     database = f"helpdesk_test_{uuid.uuid4().hex[:8]}"
     env = {
         "HELPDESK_RABBITMQ_URL": rabbitmq_url,
@@ -82,6 +83,7 @@ def running_help_desk(
         "HELPDESK_SMTP_PORT": str(base_settings.smtp_port),
         "HELPDESK_EMAIL_RETRY_SECONDS": "0.5",
         "HELPDESK_HELP_URL": "https://hotel.example/app/?view=dashboard",
+        **overrides,
     }
     probe = HelpDesk(env, base_settings, {}, log_dir)
     services = {name: probe.spawn(name) for name in ("tickets", "notifications", "chat", "gateway")}
