@@ -19,7 +19,9 @@ from tests.support.system import Account, HelpDesk, running_help_desk
 from tests.support.tickets import reply
 from tests.support.waiting import RECOVERIES, eventually, recovered
 
-pytestmark = pytest.mark.cluster
+# The deadlines inside bound each step; the timeout only ends a hang. The default 120 s
+# would count the cluster's start (40-65 s on a busy machine) into the first test.
+pytestmark = [pytest.mark.cluster, pytest.mark.timeout(600)]
 
 
 def durable_queues() -> list[str]:

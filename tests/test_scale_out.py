@@ -35,7 +35,10 @@ from tests.support.sockets import ChatPeer, socket_url
 from tests.support.system import HelpDesk, bearer, make_token, running_help_desk
 from tests.support.waiting import RECOVERIES, eventually
 
-pytestmark = [pytest.mark.cluster, pytest.mark.kills]
+# The deadlines inside bound each step; the timeout only ends a hang. The default 120 s
+# would count the cluster's start (40-65 s on a busy machine) and eight services' into the
+# first test.
+pytestmark = [pytest.mark.cluster, pytest.mark.kills, pytest.mark.timeout(600)]
 
 SERVICES = ("gateway", "tickets", "notifications", "chat")
 ENV = {
