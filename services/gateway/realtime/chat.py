@@ -94,6 +94,11 @@ MAX_FRAME_CHARS = 10_000
 AGENT_FRAME_FACTOR = 20
 # The stars under an ended chat are for that moment; later the chat is long forgotten.
 CHAT_RATING_WINDOW = timedelta(minutes=30)
+# A live chat instance whose RabbitMQ node died has no queues until it has reconnected to
+# another node and declared them again (1-2 s in tests/test_scale_out.py on a busy machine):
+# its queues missing for longer than this, an instance heard from lately is gone.
+RECONNECT_GRACE_SECONDS = 5.0
+RECONNECT_RETRY_SECONDS = 0.25
 
 
 # What clients send: one model per frame type, validated before anything is asked.
@@ -174,6 +179,10 @@ def as_text(frame: BaseModel) -> str:
 QueueListener = Callable[[QueueSnapshot], Awaitable[None]]
 
 
+class InstanceGone(Exception):
+    """A chat instance's queues are gone past the grace of a reconnect: it died."""
+
+
 class ChatSockets:
     """This instance's chat sockets by id, the pushes that reach them, and the chat
     service's instances as their broadcasts show them."""
@@ -225,12 +234,11 @@ class ChatSockets:
     ) -> ReplyT:
         """Ask the instance holding chat `chat_id`; one found gone has ended the chat."""
         owner = chat_owner(chat_id) if chat_id else None
-        try:
+        if owner is None:
             return await self.rpc.call(to_holder(route, chat_id), request)
-        except Unavailable as error:
-            if owner is None or error.code != SERVICE_NOT_RUNNING:
-                raise
-            await self.instance_gone(owner)
+        try:
+            return await self._call_instance(to_holder(route, chat_id), request, owner)
+        except InstanceGone:
             raise NotFound("this chat has ended", "chat_ended") from None
 
     async def ask_each(
@@ -257,15 +265,33 @@ class ChatSockets:
     ) -> list[ReplyT]:
         """The instance's reply, or none."""
         try:
-            reply: ReplyT = await self.rpc.call(route.at(instance), request)
-        except Unavailable as error:
-            if error.code == SERVICE_NOT_RUNNING:
-                gone.add(instance)
-                await self.instance_gone(instance)
+            reply: ReplyT = await self._call_instance(route.at(instance), request, instance)
+        except InstanceGone:
+            gone.add(instance)
             return []
         except HelpdeskError:
             return []
         return [reply]
+
+    async def _call_instance(
+        self, route: RpcRoute[RequestT, ReplyT], request: RequestT, instance: str
+    ) -> ReplyT:
+        """Ask `instance` at `route`; raises InstanceGone (having ended its chats) if its
+        queues are missing. An instance heard from lately gets the grace of a broker
+        reconnect: its node may have died, not it, and its chats live on in its memory."""
+        loop = asyncio.get_running_loop()
+        live = instance in self.instances.names(datetime.now(UTC))
+        give_up = loop.time() + (RECONNECT_GRACE_SECONDS if live else 0.0)
+        while True:
+            try:
+                return await self.rpc.call(route, request)
+            except Unavailable as error:
+                if error.code != SERVICE_NOT_RUNNING:
+                    raise
+            if loop.time() >= give_up:
+                await self.instance_gone(instance)
+                raise InstanceGone(instance)
+            await asyncio.sleep(RECONNECT_RETRY_SECONDS)
 
     async def instance_gone(self, instance: str) -> None:
         """A chat instance's queues are gone: it died, and its chats with it."""

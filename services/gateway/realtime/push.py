@@ -4,18 +4,19 @@ Every gateway instance declares one exclusive, auto-delete queue and binds it by
 to what its sockets need (chat notices addressed to this instance, broadcasts, the pop-up
 and ticket events). Any number of instances each receive their own copy, and the queue goes
 away with the instance, so nothing waits in the broker for a gateway that is gone.
+
+The queue also goes with the connection: when that is lost (a broker restart, a cluster
+node's death), a new connection declares a new queue, bound the same way.
 """
 
+import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
 
 import aio_pika
-from aio_pika.abc import (
-    AbstractIncomingMessage,
-    AbstractQueue,
-    AbstractRobustConnection,
-)
+from aio_pika.abc import AbstractConnection, AbstractIncomingMessage, AbstractQueue
+from aiormq.exceptions import AMQPError
 from faststream.rabbit import RabbitExchange
 from opentelemetry.trace import Tracer
 
@@ -47,12 +48,18 @@ class PushConsumer:
         self.tracer = tracer
         self._bindings: list[tuple[RabbitExchange, str]] = []
         self._handlers: dict[tuple[str, str], list[PushHandler]] = {}
-        self._connection: AbstractRobustConnection | None = None
+        self._connection: AbstractConnection | None = None
         self._queue: AbstractQueue | None = None
+        self._connects = 0
+        self._keeper: asyncio.Task[None] | None = None
+        # Set when the current connection is lost (aio-pika's `closed()` resolves only on
+        # a close this side asked for).
+        self._lost = asyncio.Event()
 
     @property
     def queue_name(self) -> str:
-        return f"gateway.push.{self.instance_id}"
+        """The queue of the current connection: `gateway.push.<instance id>.<connection>`."""
+        return f"gateway.push.{self.instance_id}.{self._connects}"
 
     @property
     def bindings(self) -> tuple[tuple[RabbitExchange, str], ...]:
@@ -74,29 +81,60 @@ class PushConsumer:
         self._handlers.setdefault(route, []).append(handler)
 
     async def start(self) -> None:
-        self._connection = await aio_pika.connect_robust(
-            self.url, timeout=self.timeout, reconnect_interval=self.reconnect_seconds
-        )
-        # The robust channel re-declares the queue, its bindings and the consumer after a
-        # reconnect (consumers that FastStream would not recreate: FastStream #2758).
-        channel = await self._connection.channel()
-        await channel.set_qos(prefetch_count=PREFETCH)
-        self._queue = await channel.declare_queue(
-            self.queue_name, durable=False, exclusive=True, auto_delete=True
-        )
-        for exchange, routing_key in self._bindings:
-            declared = await channel.declare_exchange(
-                exchange.name,
-                type=exchange.type.value,
-                durable=exchange.durable,
-                auto_delete=exchange.auto_delete,
-            )
-            await self._queue.bind(declared, routing_key=routing_key)
-        await self._queue.consume(self._dispatch)
+        """Connects and declares the queue (raising if the broker cannot be reached); from
+        then on, a lost connection is made again every `reconnect_seconds`."""
+        await self._connect()
+        self._keeper = asyncio.create_task(self._stay_connected())
 
     async def close(self) -> None:
+        if self._keeper is not None:
+            self._keeper.cancel()
         if self._connection is not None:
             await self._connection.close()
+
+    async def _connect(self) -> None:
+        # Not aio-pika's robust connection: restoring the old queue by its name failed after
+        # a cluster node died (the name of a queue lost with its node lingers for a moment:
+        # NOT_FOUND), and each failure started the whole reconnect over, so the gateway's
+        # sockets heard nothing more.
+        connection = await aio_pika.connect(self.url, timeout=self.timeout)
+        lost = asyncio.Event()
+        connection.close_callbacks.add(lambda *_: lost.set())
+        try:
+            channel = await connection.channel()
+            await channel.set_qos(prefetch_count=PREFETCH)
+            self._connects += 1
+            queue = await channel.declare_queue(
+                self.queue_name, durable=False, exclusive=True, auto_delete=True
+            )
+            for exchange, routing_key in self._bindings:
+                declared = await channel.declare_exchange(
+                    exchange.name,
+                    type=exchange.type.value,
+                    durable=exchange.durable,
+                    auto_delete=exchange.auto_delete,
+                )
+                await queue.bind(declared, routing_key=routing_key)
+            await queue.consume(self._dispatch)
+        except BaseException:
+            await connection.close()
+            raise
+        self._connection, self._queue, self._lost = connection, queue, lost
+        logger.info("push queue declared", extra={"queue": queue.name})
+
+    async def _stay_connected(self) -> None:
+        while True:
+            await self._lost.wait()
+            logger.warning("push connection lost", extra={"queue": self.queue_name})
+            while True:
+                await asyncio.sleep(self.reconnect_seconds)
+                try:
+                    await self._connect()
+                    break
+                except (AMQPError, OSError, TimeoutError) as error:
+                    logger.warning(
+                        "push queue not declared yet", extra={"error": type(error).__name__}
+                    )
 
     async def _dispatch(self, message: AbstractIncomingMessage) -> None:
         # A handler that raises has a bug; the message is dropped, never redelivered in a loop.
