@@ -58,8 +58,10 @@ class PushConsumer:
 
     @property
     def queue_name(self) -> str:
-        """The queue of the current connection: `gateway.push.<instance id>.<connection>`."""
-        return f"gateway.push.{self.instance_id}.{self._connects}"
+        """The queue of the current connection: `gateway.push.<instance id>`, with `.<n>`
+        from the n-th connection on (a lost queue's name may linger in a cluster)."""
+        base = f"gateway.push.{self.instance_id}"
+        return base if self._connects <= 1 else f"{base}.{self._connects}"
 
     @property
     def bindings(self) -> tuple[tuple[RabbitExchange, str], ...]:
