@@ -116,13 +116,14 @@ def scaled(
         running_help_desk(base_settings, cluster.url, log_dir, **ENV) as first,
     ):
         instances = {name: [first.services[name], first.spawn(name)] for name in SERVICES}
+        client: AsyncIOMotorClient[Any] = AsyncIOMotorClient(base_settings.mongo_url)
         try:
             for name in SERVICES:
                 instances[name][1].start()
-            client: AsyncIOMotorClient[Any] = AsyncIOMotorClient(base_settings.mongo_url)
             with gateways_balanced(instances["gateway"], log_dir) as url:
                 yield ScaledDesk(cluster, first, instances, url, client[first.settings.mongo_db])
         finally:
+            client.close()
             for services in instances.values():
                 for service in services:
                     service.stop()
