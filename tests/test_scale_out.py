@@ -28,7 +28,7 @@ from motor.motor_asyncio import AsyncIOMotorClient
 
 from shared.chat import chat_owner
 from shared.settings import Settings
-from tests.support.chat import instance_of, lists
+from tests.support.chat import accepted, instance_of, lists
 from tests.support.cluster import Cluster, private_cluster
 from tests.support.harness import ROOT, ServiceProcess, free_port
 from tests.support.sockets import ChatPeer, socket_url
@@ -246,7 +246,7 @@ class Worker:
 
 @dataclass
 class LiveChat:
-    """One chat: its user's and its agent's sockets, and which gateway holds each."""
+    """One accepted chat: its user's and its agent's sockets."""
 
     chat_id: str
     user: ChatPeer
@@ -289,14 +289,6 @@ class LiveChat:
         self.lines += 1
 
 
-async def accepted(chat: LiveChat) -> LiveChat:
-    await chat.agent.expect("queue", where=lists(chat.chat_id))
-    await chat.agent.send(type="accept", chat_id=chat.chat_id)
-    await chat.user.expect("accepted")
-    await chat.agent.expect("accepted", where=lambda f: f["chat_id"] == chat.chat_id)
-    return chat
-
-
 class Sockets:
     """Chat sockets through the balancer, each on the gateway a test wants it on."""
 
@@ -326,7 +318,9 @@ class Sockets:
             await user.start()
             chat_id: str = (await user.expect("queued"))["chat_id"]
             if chat_owner(chat_id) == instance:
-                return await accepted(LiveChat(chat_id, user, agent))
+                await agent.expect("queue", where=lists(chat_id))
+                await accepted(agent, user, chat_id)
+                return LiveChat(chat_id, user, agent)
             await user.close()
         raise AssertionError(f"no chat started on {instance}")
 

@@ -113,11 +113,7 @@ def create_app(settings: Settings, tracer_provider: TracerProvider | None = None
         await rpc.connect()
         await presence_broadcast.start()
         await push.start()
-        # The push queue names the instance on the broker (rabbitmqctl list_queues).
-        logger.info(
-            "gateway ready",
-            extra={"event": "ready", "port": settings.gateway_port, "push_queue": push.queue_name},
-        )
+        logger.info("gateway ready", extra={"event": "ready", "port": settings.gateway_port})
         yield
         await push.close()
         await presence_broadcast.close()

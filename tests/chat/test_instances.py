@@ -15,7 +15,7 @@ import pytest
 import websockets
 
 from shared.chat import chat_owner
-from tests.support.chat import instance_of, lists
+from tests.support.chat import accepted, instance_of, lists
 from tests.support.harness import ServiceProcess
 from tests.support.sockets import ChatPeer, socket_url
 from tests.support.system import HelpDesk, bearer, make_token, private_vhost
@@ -104,12 +104,6 @@ async def sockets(cluster: Cluster) -> AsyncIterator[Sockets]:
     for service in cluster.spawned:
         service.stop()
     cluster.spawned.clear()
-
-
-async def accepted(agent: ChatPeer, user: ChatPeer, chat_id: str) -> None:
-    await agent.send(type="accept", chat_id=chat_id)
-    await user.expect("accepted")
-    await agent.expect("accepted", where=lambda frame: frame["chat_id"] == chat_id)
 
 
 async def talk(agent: ChatPeer, user: ChatPeer, chat_id: str) -> None:

@@ -39,6 +39,13 @@ async def queued_chat(user: ChatPeer, agent: ChatPeer, question: str = "Jak?") -
     return chat_id
 
 
+async def accepted(agent: ChatPeer, user: ChatPeer, chat_id: str) -> None:
+    """The agent takes the chat; both sides hear it."""
+    await agent.send(type="accept", chat_id=chat_id)
+    await user.expect("accepted")
+    await agent.expect("accepted", where=lambda frame: frame["chat_id"] == chat_id)
+
+
 def instance_of(service: ServiceProcess) -> str:
     """The name a chat instance gave itself, from its log (written as it announces its
     start, just after it is ready)."""
