@@ -26,6 +26,10 @@ from shared.tracing import publish_span
 DIRECT_REPLY_TO = "amq.rabbitmq.reply-to"
 # The broker returned the request: no queue, so no instance of the service answers it.
 SERVICE_NOT_RUNNING = "service_not_running"
+# How long a request waits for a reconnect in progress: two of the connection's reconnect
+# attempts and this much more for the attempt itself.
+RECONNECT_SLACK_SECONDS = 1.0
+RECONNECT_POLL_SECONDS = 0.05
 logger = logging.getLogger("helpdesk.rpc.client")
 
 
@@ -86,7 +90,7 @@ class RpcClient:
         return route.result(reply.result)
 
     async def _request(self, routing_key: str, request: BaseModel) -> RpcReply:
-        if self._channel is None or not self.connected:
+        if self._connection is None:
             raise Unavailable("the message broker is not reachable; try again shortly")
         request_id = uuid.uuid4().hex
         future: asyncio.Future[RpcReply] = asyncio.get_running_loop().create_future()
@@ -113,9 +117,7 @@ class RpcClient:
                 # The deadline also covers the publish itself: aio-pika can hang on a
                 # broken robust connection until the broker returns (aio-pika #636).
                 async with asyncio.timeout(self.timeout):
-                    await self._channel.default_exchange.publish(
-                        message, routing_key=routing_key, mandatory=True
-                    )
+                    await self._publish_once_connected(message, routing_key)
                     return await future
         except aio_pika.exceptions.PublishError:
             # Its own code: for a chat instance's queue this means the instance and its
@@ -136,6 +138,27 @@ class RpcClient:
             raise Unavailable("the message broker is not reachable; try again shortly") from None
         finally:
             self._pending.pop(request_id, None)
+
+    async def _publish_once_connected(self, message: aio_pika.Message, routing_key: str) -> None:
+        """Publish the request, waiting out a reconnect in progress (a broker node lost,
+        its connections moving to another). A request that has not left yet loses nothing
+        by waiting a moment, and one refused at once would be a chat line a person typed
+        during the failover, lost. A broker that stays away is still reported soon."""
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + self.reconnect_seconds * 2 + RECONNECT_SLACK_SECONDS
+        while True:
+            if self._channel is not None and self.connected:
+                try:
+                    await self._channel.default_exchange.publish(
+                        message, routing_key=routing_key, mandatory=True
+                    )
+                    return
+                except aio_pika.exceptions.ChannelInvalidStateError:
+                    # Closed under us before the frame was written: the request never left.
+                    pass
+            if loop.time() >= give_up:
+                raise Unavailable("the message broker is not reachable; try again shortly")
+            await asyncio.sleep(RECONNECT_POLL_SECONDS)
 
     async def _on_reply(self, message: AbstractIncomingMessage) -> None:
         future = self._pending.get(message.correlation_id or "")
