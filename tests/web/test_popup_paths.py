@@ -4,6 +4,7 @@ import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 from selenium.webdriver.common.keys import Keys
 
@@ -277,3 +278,55 @@ def test_preview_of_an_old_popup_shows_its_text_though_history_starts_with_newer
     # Done reading: the next one (the second oldest) shows as the menu closes.
     press_key(page, Keys.ESCAPE)
     page.wait_text(".hd-popup h2", re.escape(titles[1]))
+
+
+# The next list of active pop-ups is answered by the server at once, but its answer reaches
+# the page only when the test says so: a list read before a pop-up existed, arriving after
+# the pop-up itself came on the socket (a catch-up at reconnection on a busy machine).
+HOLD_NEXT_LIST = """
+const done = arguments[0];
+const original = window.fetch;
+let release;
+const gate = new Promise((resolve) => (release = resolve));
+window.__releaseList = release;
+window.fetch = async (input, init) => {
+  const url = String(input);
+  if (!url.includes("/api/v1/popups") || !url.includes("page=1")) return original(input, init);
+  window.fetch = original;
+  const response = await original(input, init);
+  window.__listHeld = true;
+  await gate;
+  return response;
+};
+window.HelpDesk.ready.then((desk) => {
+  desk.popups.sync().then(() => (window.__synced = true));
+  done(true);
+});
+"""
+
+
+def test_a_popup_that_arrives_during_a_catch_up_stays_on_screen(
+    page: Browser, web_account: WebAccount, agent_headers: dict[str, str]
+) -> None:
+    number = web_account.create_ticket("Kanał OTA", "Ceny nie docierają.")
+    page.sign_in(web_account.token)
+    page.wait_stream_open()
+    page.driver.execute_async_script(HOLD_NEXT_LIST)
+    page.wait(lambda driver: driver.execute_script("return window.__listHeld === true"))
+
+    answer = "Proszę ponownie połączyć kanał."
+    reply = httpx.post(
+        f"{web_account.gateway_url}/api/v1/agent/tickets/{number}/replies",
+        headers=agent_headers,
+        data={"message": answer},
+        timeout=30,
+    )
+    reply.raise_for_status()
+    page.find(".hd-popup")
+    # The list read before the answer existed now reaches the page.
+    page.driver.execute_script("window.__releaseList()")
+    page.wait(lambda driver: driver.execute_script("return window.__synced === true"))
+
+    assert [popup.text for popup in page.all(".hd-popup") if number in popup.text], (
+        "the pop-up vanished when an older list arrived"
+    )

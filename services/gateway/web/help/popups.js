@@ -34,6 +34,8 @@ export class PopupCenter {
   constructor(desk) {
     this.desk = desk;
     this.queue = [];
+    // While a sync's list is in flight: what the socket told meanwhile (see sync()).
+    this.syncing = null;
     // Closed with Escape or ×: not shown again on this page until support reminds again.
     this.dismissed = new Set();
     this.available = null;
@@ -81,16 +83,26 @@ export class PopupCenter {
     this.desk.setUnread(0);
   }
 
-  /** The pop-ups to show now, from the server: what a closed or offline page missed. */
+  /** The pop-ups to show now, from the server: what a closed or offline page missed.
+   * The list may have been read before a pop-up that arrives on the socket meanwhile (or
+   * after one left): what the socket told during the request stands over the list. */
   async sync() {
+    const during = { arrived: new Map(), left: new Set() };
+    this.syncing = during;
     try {
       const items = await this.everyActive();
       this.available = true;
-      this.queue = items.filter((popup) => showable(popup) && !this.dismissed.has(popup.number));
+      const listed = new Set(items.map((popup) => popup.number));
+      const queue = [...items, ...[...during.arrived.values()].filter((popup) => !listed.has(popup.number))];
+      this.queue = queue.filter(
+        (popup) => showable(popup) && !this.dismissed.has(popup.number) && !during.left.has(popup.number),
+      );
       this.queue.sort((a, b) => new Date(a.created_at) - new Date(b.created_at));
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) this.available = false;
       // Any other failure (network, 503) leaves the queue as it is; the next reconnect asks again.
+    } finally {
+      if (this.syncing === during) this.syncing = null;
     }
     this.render();
   }
@@ -133,6 +145,8 @@ export class PopupCenter {
     if (!data) return;
     if (type === "popup.created" || type === "popup.reminded") {
       this.dismissed.delete(data.number);
+      this.syncing?.arrived.set(data.number, data);
+      this.syncing?.left.delete(data.number);
       if (showable(data) && !this.queue.some((popup) => popup.number === data.number)) {
         this.queue.push(data);
         this.render();
@@ -169,6 +183,8 @@ export class PopupCenter {
   }
 
   drop(number) {
+    this.syncing?.arrived.delete(number);
+    this.syncing?.left.add(number);
     const before = this.queue.length;
     this.queue = this.queue.filter((popup) => popup.number !== number);
     if (this.queue.length !== before) this.render();
@@ -187,6 +203,8 @@ export class PopupCenter {
       answer = await request(popup);
     } catch (error) {
       // The pop-up comes back, so the user can try again; say why it did.
+      this.syncing?.left.delete(popup.number);
+      this.syncing?.arrived.set(popup.number, popup);
       this.queue.unshift(popup);
       this.error = this.desk.describe(error);
       this.render();
