@@ -130,8 +130,9 @@ class RpcClient:
             raise Unavailable("the service did not answer in time; try again shortly") from None
         except (
             aio_pika.exceptions.AMQPError,
-            # Not an AMQPError: the channel closed between the check above and the publish,
-            # as the broker went away (found by tests/test_faults.py, a 500 before).
+            # Not an AMQPError: a channel closed as the broker went away, raised from
+            # anywhere but the publish itself, which waits it out (tests/test_faults.py
+            # found it as a 500).
             aio_pika.exceptions.ChannelInvalidStateError,
             ConnectionError,
         ):

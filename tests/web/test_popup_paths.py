@@ -326,6 +326,7 @@ def test_a_popup_that_arrives_during_a_catch_up_stays_on_screen(
     # The list read before the answer existed now reaches the page.
     page.driver.execute_script("window.__releaseList()")
     page.wait(lambda driver: driver.execute_script("return window.__synced === true"))
+    look(page, "popup-after-catch-up")
 
     assert [popup.text for popup in page.all(".hd-popup") if number in popup.text], (
         "the pop-up vanished when an older list arrived"
