@@ -153,11 +153,16 @@ class AcceptChat(Transient):
 
 
 class PostMessage(Transient):
-    """A line from either side; a user's chat is found by its socket, an agent names it."""
+    """A line from either side; a user's chat is found by its socket, an agent names it.
+
+    `line_id` is the gateway's, one per line typed: a line whose request was cut off with a
+    broker node is sent again with the same id, and the chat posts it once.
+    """
 
     sender: Endpoint
     chat_id: Id | None = None
     text: MessageText
+    line_id: Id = Field(default_factory=lambda: uuid.uuid4().hex)
 
 
 class ShowTyping(Transient):

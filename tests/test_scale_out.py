@@ -270,15 +270,20 @@ class LiveChat:
 
     async def line(self, marker: str) -> None:
         await self.user.send(type="message", text=f"klient {marker}")
-        await self.heard(self.agent, "user → agent", marker)
+        await self.heard(self.agent, "user", marker)
         await self.agent.send(type="message", chat_id=self.chat_id, text=f"wsparcie {marker}")
-        await self.heard(self.user, "agent → user", marker)
+        await self.heard(self.user, "agent", marker)
 
-    async def heard(self, peer: ChatPeer, direction: str, marker: str) -> None:
+    async def heard(self, peer: ChatPeer, sender: str, marker: str) -> None:
+        """The other side's line reached `peer` (its own echo, with the same marker, does
+        not count: it once hid a lost line)."""
+        direction = f"{sender} → {'agent' if sender == 'user' else 'user'}"
         try:
             await peer.expect(
                 "message",
-                where=lambda f: f["chat_id"] == self.chat_id and marker in f["text"],
+                where=lambda f: (
+                    f["chat_id"] == self.chat_id and f["from"] == sender and marker in f["text"]
+                ),
                 within=LINE_PATIENCE,
             )
         except TimeoutError:

@@ -13,7 +13,7 @@ import json
 import logging
 import threading
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -48,6 +48,7 @@ from tests.support.system import TEST_BUS_KEY, TEST_JWT_SECRET, bearer, make_tok
 
 # A deadline, not a wait: the spans are usually there within milliseconds.
 SPAN_PATIENCE_SECONDS = 20
+START_PATIENCE_SECONDS = 60
 
 
 @dataclass
@@ -133,17 +134,33 @@ async def run_desk(
     server = uvicorn.Server(
         uvicorn.Config(gateway, host="127.0.0.1", port=port, log_config=None, lifespan="on")
     )
+    # An app's lifespan returns before its broker consumes (FastStream starts the broker
+    # after it); its after-startup hooks run once every subscriber is consuming. A request
+    # sent before that is refused with 503 (it failed a loaded CI run).
+    consuming = [asyncio.Event(), asyncio.Event()]
+    for app, ready in zip((tickets, notifications), consuming, strict=True):
+        app.after_startup(_setter(ready))
     async with tickets.start_lifespan_context(), notifications.start_lifespan_context():
         serving = asyncio.create_task(server.serve())
-        while not server.started:
+        deadline = asyncio.get_running_loop().time() + START_PATIENCE_SECONDS
+        while not (server.started and all(ready.is_set() for ready in consuming)):
             if serving.done():
                 serving.result()
                 raise RuntimeError("the gateway did not start")
+            if asyncio.get_running_loop().time() > deadline:
+                raise RuntimeError(f"the desk did not start in {START_PATIENCE_SECONDS} s")
             await asyncio.sleep(0.05)
         started.set()
         await stop.wait()
         server.should_exit = True
         await serving
+
+
+def _setter(event: asyncio.Event) -> Callable[[], Awaitable[None]]:
+    async def set_event() -> None:
+        event.set()
+
+    return set_event
 
 
 async def next_frame(socket: Any, kind: str, within: float = 20) -> dict[str, Any]:

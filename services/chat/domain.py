@@ -8,7 +8,7 @@ file is held, in memory, only until its chat ends).
 """
 
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -53,6 +53,8 @@ from shared.token_bucket import TokenBucket
 Person = tuple[str, str]
 # However small the queue, each account may have this many chats waiting in it.
 MIN_ACCOUNT_SHARE = 3
+# Lines sent again come within seconds of the first: a few dozen ids per chat cover them.
+POSTED_LINES_KEPT = 32
 
 
 def account_queue_limit(queue_limit: int, percent: int) -> int:
@@ -98,6 +100,9 @@ class Chat:
     agent_name: str | None = None
     # Who the agent is, for the chat's files, fetched over HTTP rather than the socket.
     agent_person: Person | None = None
+    # The ids of the last lines posted (never their text): a line sent again after a broker
+    # failover is posted once.
+    posted_lines: deque[str] = field(default_factory=lambda: deque(maxlen=POSTED_LINES_KEPT))
 
     def side_of(self, endpoint: Endpoint) -> Side | None:
         if endpoint == self.user:
@@ -228,11 +233,14 @@ class ChatRoom:
             raise Conflict(
                 "wait until a support specialist accepts the chat", "chat_not_accepted_yet"
             )
+        if command.line_id in chat.posted_lines:
+            return []
         rate = chat.user_rate if side == "user" else chat.agent_rate
         if not rate.take(now):
             raise RateLimited("too many messages; wait a moment", "chat_too_many_messages")
         if side == "user":
             chat.user_active_at = now
+        chat.posted_lines.append(command.line_id)
         line = MessageNotice(chat_id=chat.id, sender=side, text=command.text, at=now)
         return [Delivery(party, line) for party in chat.parties()]
 

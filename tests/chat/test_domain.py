@@ -123,15 +123,33 @@ def test_messages_reach_both_sides_and_are_rate_limited() -> None:
     chats = room()
     chat_id = start(chats, 1)
     accept(chats, chat_id)
-    line = PostMessage(sender=user(1), text="Dzień dobry")
-    deliveries = chats.post(line, T0)
+
+    def line() -> PostMessage:
+        return PostMessage(sender=user(1), text="Dzień dobry")
+
+    deliveries = chats.post(line(), T0)
     assert {d.to for d in deliveries} == {user(1), AGENT}
-    chats.post(line, T0)
-    chats.post(line, T0)
+    chats.post(line(), T0)
+    chats.post(line(), T0)
     with pytest.raises(RateLimited):
-        chats.post(line, T0)
+        chats.post(line(), T0)
     # A second later the bucket holds one more line (60 a minute).
-    chats.post(line, T0 + timedelta(seconds=1))
+    chats.post(line(), T0 + timedelta(seconds=1))
+
+
+def test_a_line_sent_again_after_a_failover_is_posted_once() -> None:
+    """The gateway sends a line again, with its id, when a broker node died before it
+    could tell whether the line arrived: both sides see it once, and it counts once."""
+    chats = room()
+    chat_id = start(chats, 1)
+    accept(chats, chat_id)
+    line = PostMessage(sender=user(1), text="Czy ktoś tam jest?")
+    assert len(chats.post(line, T0)) == 2
+    assert chats.post(line, T0) == []
+    chats.post(PostMessage(sender=user(1), text="Halo"), T0)
+    chats.post(PostMessage(sender=user(1), text="Halo?"), T0)
+    with pytest.raises(RateLimited):
+        chats.post(PostMessage(sender=user(1), text="Halo??"), T0)
 
 
 def test_a_user_cannot_write_before_an_agent_accepts() -> None:

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 import pytest
@@ -110,11 +111,14 @@ async def talk(agent: ChatPeer, user: ChatPeer, chat_id: str) -> None:
     """A line each way, each seen by the other side."""
     marker = uuid.uuid4().hex[:8]
     await user.send(type="message", text=f"user {marker}")
-    await agent.expect(
-        "message", where=lambda frame: frame["chat_id"] == chat_id and marker in frame["text"]
-    )
+    await agent.expect("message", where=lambda frame: said(frame, chat_id, "user", marker))
     await agent.send(type="message", chat_id=chat_id, text=f"agent {marker}")
-    await user.expect("message", where=lambda frame: marker in frame["text"])
+    # Not the user's own echo, which carries the same marker.
+    await user.expect("message", where=lambda frame: said(frame, chat_id, "agent", marker))
+
+
+def said(frame: dict[str, Any], chat_id: str, sender: str, marker: str) -> bool:
+    return frame["chat_id"] == chat_id and frame["from"] == sender and marker in frame["text"]
 
 
 def ended(peer: ChatPeer, chat_id: str) -> bool:

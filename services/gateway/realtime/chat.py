@@ -241,6 +241,25 @@ class ChatSockets:
         except InstanceGone:
             raise NotFound("this chat has ended", "chat_ended") from None
 
+    async def post_line(self, line: PostMessage, chat_id: str | None) -> None:
+        """Post a chat line, sent again while the broker cannot tell whether it arrived.
+
+        A request cut off with a broker node (published, then its connection lost before
+        the confirm or the reply) may or may not have reached the chat service; the person
+        typed the line once and expects it to arrive once. It is sent again with the same
+        `line_id`, which the chat service posts once, until RECONNECT_GRACE_SECONDS have
+        passed; then the sender is told it was not sent.
+        """
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + RECONNECT_GRACE_SECONDS
+        while True:
+            try:
+                return await self.ask(POST_CHAT_MESSAGE, line, chat_id)
+            except Unavailable:
+                if loop.time() >= give_up:
+                    raise
+            await asyncio.sleep(RECONNECT_RETRY_SECONDS)
+
     async def ask_each(
         self, route: RpcRoute[RequestT, ReplyT], request: RequestT, owners: set[str], every: bool
     ) -> dict[str, ReplyT | None]:
@@ -550,7 +569,7 @@ class UserChatSocket(ChatSocket):
             await self._start(frame)
         elif isinstance(frame, TextFrame):
             line = PostMessage(sender=self.endpoint, text=frame.text)
-            await self.ask(POST_CHAT_MESSAGE, line, self._only_chat())
+            await self.hub.post_line(line, self._only_chat())
         elif isinstance(frame, RateFrame):
             await self._rate(frame)
         elif isinstance(frame, TypingFrame):
@@ -648,7 +667,7 @@ class AgentChatSocket(ChatSocket):
             await self.ask(ACCEPT_CHAT, accept, frame.chat_id)
         elif isinstance(frame, AgentTextFrame):
             line = PostMessage(sender=self.endpoint, chat_id=frame.chat_id, text=frame.text)
-            await self.ask(POST_CHAT_MESSAGE, line, frame.chat_id)
+            await self.hub.post_line(line, frame.chat_id)
         elif isinstance(frame, AgentTypingFrame):
             await self.show_typing(frame.chat_id, frame.chat_id)
         else:
