@@ -9,6 +9,7 @@ of pending futures, so any number of requests are in flight at once.
 import asyncio
 import json
 import logging
+import time
 import uuid
 from typing import Any
 
@@ -50,6 +51,11 @@ class RpcClient:
         self._connection: AbstractRobustConnection | None = None
         self._channel: AbstractRobustChannel | None = None
         self._pending: dict[str, asyncio.Future[RpcReply]] = {}
+        # Connected with the reply consumer in place. aio-pika reopens the channel before
+        # it restores the consumer; a request sent in between makes the broker close the
+        # connection ("fast reply consumer does not exist"), and the reconnect starts over.
+        self._restored = False
+        self._lost_at: float | None = None
 
     async def connect(self) -> None:
         self._connection = await aio_pika.connect_robust(
@@ -65,6 +71,26 @@ class RpcClient:
         # the robust channel re-creates it after a reconnect.
         replies = await channel.declare_queue(DIRECT_REPLY_TO, passive=True)
         await replies.consume(self._on_reply, no_ack=True)
+        # After a reconnect aio-pika has restored every channel and consumer by the time
+        # it calls its reconnect callbacks.
+        self._connection.close_callbacks.add(self._on_lost)
+        self._connection.reconnect_callbacks.add(self._on_restored)
+        self._restored = True
+
+    def _on_lost(self, *_: object) -> None:
+        if self._restored:
+            self._lost_at = time.monotonic()
+        self._restored = False
+
+    def _on_restored(self, *_: object) -> None:
+        self._restored = True
+        self._lost_at = None
+
+    @property
+    def reconnect_wait_seconds(self) -> float:
+        """How long a request waits for a reconnect in progress: two of the connection's
+        attempts, and RECONNECT_SLACK_SECONDS for the attempt itself."""
+        return self.reconnect_seconds * 2 + RECONNECT_SLACK_SECONDS
 
     async def close(self) -> None:
         if self._connection is not None:
@@ -74,12 +100,25 @@ class RpcClient:
 
     @property
     def connected(self) -> bool:
+        """A request sent now can be answered: connected, the reply consumer in place."""
         return (
-            self._connection is not None
+            self._restored
+            and self._connection is not None
             and not self._connection.is_closed
             and self._channel is not None
             and not self._channel.is_closed
         )
+
+    @property
+    def reachable(self) -> bool:
+        """Connected, or reconnecting for less than a request waits for it: what the
+        gateway's readiness reports. A broker node's loss moves the connection within that
+        wait, and the requests made meanwhile are answered; a balancer that took the
+        gateway out for it would cut every socket it holds."""
+        if self.connected:
+            return True
+        lost_at = self._lost_at
+        return lost_at is not None and time.monotonic() - lost_at < self.reconnect_wait_seconds
 
     async def call(self, route: RpcRoute[RequestT, ReplyT], request: RequestT) -> ReplyT:
         """Send one command and wait for its reply; domain errors come back raised."""
@@ -146,7 +185,7 @@ class RpcClient:
         by waiting a moment, and one refused at once would be a chat line a person typed
         during the failover, lost. A broker that stays away is still reported soon."""
         loop = asyncio.get_running_loop()
-        give_up = loop.time() + self.reconnect_seconds * 2 + RECONNECT_SLACK_SECONDS
+        give_up = loop.time() + self.reconnect_wait_seconds
         while True:
             if self._channel is not None and self.connected:
                 try:

@@ -108,8 +108,11 @@ async def test_a_broker_that_stays_away_is_still_reported_within_seconds(
 
         async def refused_after() -> float:
             began = asyncio.get_running_loop().time()
+            # Ready while a request would still wait for the reconnect; not after.
+            assert client.reachable
             with pytest.raises(Unavailable, match="not reachable"):
                 await stats(client)
+            assert not client.reachable
             return asyncio.get_running_loop().time() - began
 
         waited = await once_disconnected(client, vhost_url, "the broker went away", refused_after)
@@ -117,3 +120,39 @@ async def test_a_broker_that_stays_away_is_still_reported_within_seconds(
         assert RECONNECT_SECONDS * 2 <= waited < RECONNECT_SECONDS * 2 + 1 + 1, waited
     finally:
         await client.close()
+
+
+async def test_requests_sent_all_through_a_reconnect_never_outrun_the_reply_consumer(
+    vhost_url: str,
+) -> None:
+    """Found by the scale-out test: a request published while aio-pika was restoring the
+    channel, before the direct reply-to consumer was back, made the broker close the
+    connection ("fast reply consumer does not exist") and the client reconnect again, a
+    second later; the gateway, not ready that long, lost its sockets to the balancer."""
+    service = await answering(vhost_url)
+    client = RpcClient(vhost_url, 10, BusSigner("k" * 32), reconnect_seconds=RECONNECT_SECONDS)
+    await client.connect()
+    assert client._connection is not None
+    reconnects: list[object] = []
+    client._connection.reconnect_callbacks.add(lambda *_: reconnects.append(1))
+    try:
+
+        async def a_stream_of_requests() -> list[ChatStats]:
+            # One request at a time, one every few milliseconds, across the whole reconnect.
+            answers = []
+            until = asyncio.get_running_loop().time() + RECONNECT_SECONDS * 4
+            while asyncio.get_running_loop().time() < until:
+                # The gateway's readiness: a balancer never takes it out for a reconnect.
+                assert client.reachable
+                answers.append(await stats(client))
+                await asyncio.sleep(0.002)
+            return answers
+
+        answers = await once_disconnected(
+            client, vhost_url, "a node was lost", a_stream_of_requests
+        )
+        assert set(map(repr, answers)) == {repr(STATS)}
+        assert len(reconnects) == 1
+    finally:
+        await client.close()
+        await service.close()

@@ -16,6 +16,7 @@ async def healthz() -> dict[str, str]:
 @router.get("/readyz", responses={503: {"description": "broker or database unreachable"}})
 async def readyz(rpc: Rpc, attachments: Attachments) -> JSONResponse:
     # The gateway's one use of the database is the attachment store.
-    checks = {"broker": rpc.connected, "database": await attachments.store.answers()}
+    # Reachable, not connected: a broker reconnect in progress is waited out by requests.
+    checks = {"broker": rpc.reachable, "database": await attachments.store.answers()}
     ready = all(checks.values())
     return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
