@@ -23,6 +23,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from shared.background import BackgroundWork
+from shared.consumer_watch import ConsumerWatch
 from shared.metrics import ServiceMetrics
 from shared.rpc import ServiceStatus, StatusQuery, answers, status_route
 from shared.signing import BusSigner
@@ -126,14 +127,17 @@ def build_service_app(
     async def announce_ready() -> None:
         logger.info("service ready", extra={"event": "ready"})
 
+    # Every service keeps its consumers, whatever aio-pika's restore leaves behind.
+    consumers = ConsumerWatch(broker)
+
     return AsgiFastStream(
         broker,
         asgi_routes=[("/healthz", healthz), ("/readyz", readyz), ("/metrics", metrics_endpoint)],
         asyncapi_path="/asyncapi",
         logger=logger,
         on_startup=list(on_startup),
-        after_startup=[declare_topology, *after_startup, announce_ready],
-        on_shutdown=list(on_shutdown),
+        after_startup=[declare_topology, *after_startup, consumers.start, announce_ready],
+        on_shutdown=[consumers.stop, *on_shutdown],
         # After the broker stopped, so the spans of the last messages handled are sent too.
         after_shutdown=after_shutdown,
     )
