@@ -63,7 +63,11 @@ class ConsumerWatch:
     async def _watch(self) -> None:
         while True:
             await asyncio.sleep(self.every_seconds)
-            await self.check()
+            try:
+                await self.check()
+            except Exception:
+                # A bug here must not end the watch: logged with its traceback, next round.
+                logger.exception("consumer watch round failed")
 
     async def check(self) -> None:
         """One round: note who is missing, bring back who has been missing for too long."""
@@ -110,35 +114,39 @@ class ConsumerWatch:
         ]
 
     async def _bring_back(self, connection: RobustConnection, queue: RobustQueue, tag: str) -> None:
-        consumer = queue._consumers.get(tag)
-        if consumer is None:
-            raise RuntimeError(f"no record of the consumer of {queue.name}")
         channel = queue.channel
+        if not isinstance(channel, RobustChannel):
+            raise RuntimeError(f"the consumer of {queue.name} is not on a robust channel")
         if channel.is_closed:
             # Closed under an open connection: aio-pika's restore reopens the channel and
             # declares and consumes everything it held, this consumer too.
-            if isinstance(channel, RobustChannel):
-                await asyncio.wait_for(channel.restore(), RESTORE_TIMEOUT_SECONDS)
+            await asyncio.wait_for(channel.restore(), RESTORE_TIMEOUT_SECONDS)
+        # Under the lock aio-pika restores consumers with, so the two never start the same
+        # consumer twice (a tag reused on a channel makes the broker close the connection).
+        async with channel._RobustChannel__restore_lock:  # type: ignore[attr-defined]
             if await _consuming(queue, tag):
                 return
-        # The queue first, on a channel of its own: a declare the broker refuses closes the
-        # channel it was sent on, and the service's channel carries all its consumers.
-        probe = await connection.channel(publisher_confirms=False)
-        try:
-            await probe.declare_queue(
-                queue.name,
-                durable=queue.durable,
-                exclusive=queue.exclusive,
-                auto_delete=queue.auto_delete,
-                arguments=queue.arguments,
-                timeout=RESTORE_TIMEOUT_SECONDS,
-                robust=False,
-            )
-        finally:
-            await probe.close()
-        # As aio-pika itself restores it: the same tag and what the consumer was started
-        # with (FastStream's callback, its acknowledgement mode and arguments).
-        await queue.consume(consumer_tag=tag, timeout=RESTORE_TIMEOUT_SECONDS, **consumer)
+            consumer = queue._consumers.get(tag)
+            if consumer is None:
+                raise RuntimeError(f"no record of the consumer of {queue.name}")
+            # The queue first, on a channel of its own: a declare the broker refuses closes
+            # the channel it was sent on, and the service's channel carries all consumers.
+            probe = await connection.channel(publisher_confirms=False)
+            try:
+                await probe.declare_queue(
+                    queue.name,
+                    durable=queue.durable,
+                    exclusive=queue.exclusive,
+                    auto_delete=queue.auto_delete,
+                    arguments=queue.arguments,
+                    timeout=RESTORE_TIMEOUT_SECONDS,
+                    robust=False,
+                )
+            finally:
+                await probe.close()
+            # As aio-pika itself restores it: the same tag and what the consumer was started
+            # with (FastStream's callback, its acknowledgement mode and arguments).
+            await queue.consume(consumer_tag=tag, timeout=RESTORE_TIMEOUT_SECONDS, **consumer)
 
 
 async def _consuming(queue: RobustQueue, tag: str) -> bool:
