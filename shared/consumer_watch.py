@@ -72,7 +72,9 @@ class ConsumerWatch:
     async def check(self) -> None:
         """One round: note who is missing, bring back who has been missing for too long."""
         connection = self._connection()
-        if connection is None or connection.is_closed or connection.reconnecting:
+        # Down or being made again: aio-pika restores every channel and consumer once it is
+        # back, and the grace starts over then.
+        if connection is None or connection.is_closed or not connection.connected.is_set():
             self._missing_since.clear()
             return
         now = time.monotonic()
@@ -88,7 +90,7 @@ class ConsumerWatch:
             if now - since < self.grace_seconds:
                 continue
             try:
-                await self._bring_back(connection, queue, tag)
+                brought_back = await self._bring_back(connection, queue, tag)
             except (AMQPError, OSError, TimeoutError, RuntimeError) as error:
                 logger.warning(
                     "consumer not restored yet",
@@ -96,6 +98,8 @@ class ConsumerWatch:
                 )
                 continue
             self._missing_since.pop(queue.name, None)
+            if not brought_back:
+                continue
             self.restored += 1
             logger.warning(
                 "consumer restored by the watch",
@@ -113,7 +117,8 @@ class ConsumerWatch:
             if isinstance(subscriber, RabbitSubscriber) and subscriber.running
         ]
 
-    async def _bring_back(self, connection: RobustConnection, queue: RobustQueue, tag: str) -> None:
+    async def _bring_back(self, connection: RobustConnection, queue: RobustQueue, tag: str) -> bool:
+        """Whether the watch brought the consumer back (False: aio-pika had meanwhile)."""
         channel = queue.channel
         if not isinstance(channel, RobustChannel):
             raise RuntimeError(f"the consumer of {queue.name} is not on a robust channel")
@@ -121,11 +126,13 @@ class ConsumerWatch:
             # Closed under an open connection: aio-pika's restore reopens the channel and
             # declares and consumes everything it held, this consumer too.
             await asyncio.wait_for(channel.restore(), RESTORE_TIMEOUT_SECONDS)
+            if await _consuming(queue, tag):
+                return True
         # Under the lock aio-pika restores consumers with, so the two never start the same
         # consumer twice (a tag reused on a channel makes the broker close the connection).
         async with channel._RobustChannel__restore_lock:  # type: ignore[attr-defined]
             if await _consuming(queue, tag):
-                return
+                return False
             consumer = queue._consumers.get(tag)
             if consumer is None:
                 raise RuntimeError(f"no record of the consumer of {queue.name}")
@@ -147,6 +154,7 @@ class ConsumerWatch:
             # As aio-pika itself restores it: the same tag and what the consumer was started
             # with (FastStream's callback, its acknowledgement mode and arguments).
             await queue.consume(consumer_tag=tag, timeout=RESTORE_TIMEOUT_SECONDS, **consumer)
+            return True
 
 
 async def _consuming(queue: RobustQueue, tag: str) -> bool:
