@@ -150,9 +150,18 @@ class OutboxRelay:
                     logger.info("outbox relayed", extra={"events": sent})
                 backoff = SCAN_SECONDS
             except (PyMongoError, ConnectionError) as error:
-                # Broker or database away: keep the events and try again, more slowly.
+                # Broker or database away: keep the events and try again, more slowly. The
+                # cause's type (never its text, which may quote an event) tells a broker's
+                # refusal of an event (DeliveryError, a nack) from a confirm that never came
+                # (TimeoutError).
+                cause = error.__cause__
                 logger.warning(
-                    "outbox relay paused", extra={"error": type(error).__name__, "retry": backoff}
+                    "outbox relay paused",
+                    extra={
+                        "error": type(error).__name__,
+                        "cause": type(cause).__name__ if cause is not None else None,
+                        "retry": backoff,
+                    },
                 )
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)

@@ -1,16 +1,20 @@
 """The relay takes out only what it published: events written meanwhile stay pending."""
 
+import logging
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorDatabase
 from pymongo import monitoring
 
 from shared.events import TicketCreated, TicketCreatedPayload
 from shared.outbox import OUTBOX_FIELD, PENDING_FLAG, OutboxRelay, pushing_events, with_events
 from shared.people import Author
+from shared.publishing import PublishFailed
 from tests.support.system import HelpDesk
+from tests.support.waiting import eventually
 
 
 def created(number: str) -> TicketCreated:
@@ -98,3 +102,31 @@ async def test_a_round_takes_every_published_event_out_in_one_database_write(
         assert await collection.count_documents({OUTBOX_FIELD: {"$size": 0}}) == len(numbers)
     finally:
         client.close()
+
+
+async def test_a_paused_relay_says_why_the_broker_did_not_take_an_event(
+    database: AsyncIOMotorDatabase[Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    collection = database[f"relay_{uuid.uuid4().hex[:8]}"]
+    await collection.insert_one(with_events({"_id": "HD-1"}, created("HD-1")))
+
+    async def publish(event: dict[str, Any]) -> None:
+        raise PublishFailed(f"event {event['event_id']} not confirmed") from TimeoutError()
+
+    def paused() -> list[logging.LogRecord]:
+        return [record for record in caplog.records if record.getMessage() == "outbox relay paused"]
+
+    async def said() -> bool:
+        return bool(paused())
+
+    relay = OutboxRelay(collection, publish)
+    with caplog.at_level(logging.WARNING, logger="helpdesk.outbox"):
+        relay.start()
+        try:
+            await eventually(said, within=30)
+        finally:
+            await relay.stop()
+    record = paused()[0]
+    assert (record.error, record.cause) == ("PublishFailed", "TimeoutError")  # type: ignore[attr-defined]
+    # The event stays for the next round.
+    assert await collection.count_documents({PENDING_FLAG: True}) == 1
