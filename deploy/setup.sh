@@ -23,6 +23,14 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# HAProxy balances the gateways in the scale-out and balancer tests (and the test
+# cluster's nodes, which deploy/cluster.sh would install it for).
+if ! command -v haproxy >/dev/null; then
+  echo "[setup] installing HAProxy for the balancer tests"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null
+fi
+
 # The browser tests' accessibility check injects axe-core (from the npm registry), pinned,
 # into a cache the tests read (tests/support/web.py: AXE_SCRIPTS).
 AXE_VERSION="4.14.1"

@@ -10,15 +10,11 @@ summary (docs/operations.md quotes them)."""
 
 import asyncio
 import json
-import os
-import signal
-import subprocess
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
-from contextlib import AsyncExitStack, contextmanager
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -28,9 +24,10 @@ from motor.motor_asyncio import AsyncIOMotorClient
 
 from shared.chat import chat_owner
 from shared.settings import Settings
+from tests.support.balancer import gateways_balanced
 from tests.support.chat import accepted, instance_of, lists
 from tests.support.cluster import Cluster, private_cluster
-from tests.support.harness import ROOT, ServiceProcess, free_port
+from tests.support.harness import ServiceProcess
 from tests.support.sockets import ChatPeer, socket_url
 from tests.support.system import HelpDesk, bearer, make_token, running_help_desk
 from tests.support.waiting import RECOVERIES, eventually
@@ -70,26 +67,6 @@ FAULTS = {
 }
 
 
-@contextmanager
-def gateways_balanced(gateways: list[ServiceProcess], directory: Path) -> Iterator[str]:
-    """HAProxy (deploy/haproxy-gateways.cfg) in front of the gateways; its URL."""
-    port = free_port()
-    pid_file = directory / "haproxy-gateways.pid"
-    env = {
-        **os.environ,
-        "HAPROXY_BIND": f"127.0.0.1:{port}",
-        **{f"GATEWAY{n}": f"127.0.0.1:{g.port}" for n, g in enumerate(gateways, start=1)},
-    }
-    config = ROOT / "deploy" / "haproxy-gateways.cfg"
-    subprocess.run(
-        ["haproxy", "-D", "-f", str(config), "-p", str(pid_file)], env=env, check=True, timeout=30
-    )
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        os.kill(int(pid_file.read_text().split()[0]), signal.SIGTERM)
-
-
 @dataclass
 class ScaledDesk:
     cluster: Cluster
@@ -122,7 +99,7 @@ def scaled(
         try:
             for name in SERVICES:
                 instances[name][1].start()
-            with gateways_balanced(instances["gateway"], log_dir) as url:
+            with gateways_balanced([g.port for g in instances["gateway"]], log_dir) as url:
                 yield ScaledDesk(cluster, first, instances, url, client[first.settings.mongo_db])
         finally:
             client.close()
