@@ -36,6 +36,7 @@ from shared.topology import (
     DEAD_LETTER_EXCHANGE,
     DEAD_LETTER_QUEUE,
     EVENTS_EXCHANGE,
+    LIVE_EXCHANGE,
     PUBLISHED_EVENTS,
     ServiceName,
     chat_instance_queue,
@@ -149,7 +150,9 @@ def read_architecture() -> Architecture:
         processes=processes,
         in_memory=tuple(name for name in processes if not stores[name]),
         common_query=SERVICE_ROUTES[SERVICES[0]].status.command,
-        exchanges=tuple(map(_exchange, (EVENTS_EXCHANGE, CHAT_EXCHANGE, DEAD_LETTER_EXCHANGE))),
+        exchanges=tuple(
+            map(_exchange, (EVENTS_EXCHANGE, LIVE_EXCHANGE, CHAT_EXCHANGE, DEAD_LETTER_EXCHANGE))
+        ),
         requests=tuple(_requests(held)),
         publishing=tuple(_publishing()),
         subscriptions=(
@@ -213,6 +216,7 @@ def _publishing() -> Iterator[Publishing]:
         if PUBLISHED_EVENTS[service]:
             keys = tuple(map(event_type, PUBLISHED_EVENTS[service]))
             yield Publishing(service, EVENTS_EXCHANGE.name, keys)
+            yield Publishing(service, LIVE_EXCHANGE.name, keys)
     yield Publishing("chat", CHAT_EXCHANGE.name, CHAT_PUSH_KEYS)
 
 

@@ -1,8 +1,9 @@
 """Declared publishers, and domain events through them: persistent, confirmed, with a
-deadline."""
+deadline; then each event's live copy for the gateways' sockets."""
 
 import asyncio
 import inspect
+import logging
 from typing import Any
 
 from aiormq.exceptions import AMQPError, ChannelInvalidStateError
@@ -13,7 +14,9 @@ from pydantic import BaseModel
 from shared.events import event_type
 from shared.outbox import PublishEvent
 from shared.signing import BusSigner
-from shared.topology import EVENTS_EXCHANGE, PUBLISHED_EVENTS, ServiceName
+from shared.topology import EVENTS_EXCHANGE, LIVE_EXCHANGE, PUBLISHED_EVENTS, ServiceName
+
+logger = logging.getLogger("helpdesk.publishing")
 
 
 class PublishFailed(ConnectionError):
@@ -27,39 +30,60 @@ class UndeclaredEvent(LookupError):
 def event_publisher(
     broker: RabbitBroker, service: ServiceName, timeout: float, signer: BusSigner
 ) -> PublishEvent:
-    """Publishes the events `service` sends, each through its type's publisher.
+    """Publishes the events `service` sends, each through its type's publisher, and then
+    its live copy (shared/topology.py: LIVE_EXCHANGE says why apart).
 
     Declared publishers, not `broker.publish`, so the service's AsyncAPI document lists
-    every event it sends with its schema (the body goes as signed bytes). Build one per
-    broker: each call declares them.
+    every event and live copy it sends with its schema (the body goes as signed bytes).
+    Build one per broker: each call declares them.
     """
-    publishers = {
+    kinds = PUBLISHED_EVENTS[service]
+    events = {
         event_type(kind): declare_publisher(
             broker, kind, EVENTS_EXCHANGE, event_type(kind), persist=True, typed=True
         )
-        for kind in PUBLISHED_EVENTS[service]
+        for kind in kinds
+    }
+    live_copies = {
+        event_type(kind): declare_publisher(
+            broker, kind, LIVE_EXCHANGE, event_type(kind), persist=False, typed=True
+        )
+        for kind in kinds
     }
 
+    async def send(
+        publisher: RabbitPublisher, event: dict[str, Any], body: bytes, signature: dict[str, Any]
+    ) -> None:
+        # A deadline, because a publish on a broken robust connection hangs until the
+        # broker returns (aio-pika #636); the outbox retries later.
+        async with asyncio.timeout(timeout):
+            await publisher.publish(
+                body,
+                message_id=event["event_id"],
+                correlation_id=event.get("correlation_id") or event["event_id"],
+                headers=signature,
+                content_type="application/json",
+            )
+
     async def publish(event: dict[str, Any]) -> None:
-        publisher = publishers.get(event["type"])
-        if publisher is None:
-            raise UndeclaredEvent(f"{service} does not declare events of type {event['type']}")
+        kind = event["type"]
+        if kind not in events:
+            raise UndeclaredEvent(f"{service} does not declare events of type {kind}")
         # Signed, because consumers act on the agent an event names (shared/signing.py).
-        body, signature = signer.seal(event["type"], event)
+        body, signature = signer.seal(kind, event)
         try:
-            # A deadline, because a publish on a broken robust connection hangs until the
-            # broker returns (aio-pika #636); the outbox retries later.
-            async with asyncio.timeout(timeout):
-                await publisher.publish(
-                    body,
-                    message_id=event["event_id"],
-                    correlation_id=event.get("correlation_id") or event["event_id"],
-                    headers=signature,
-                    content_type="application/json",
-                )
+            await send(events[kind], event, body, signature)
         # A closed channel while the robust connection reconnects is not an AMQPError.
         except (AMQPError, ChannelInvalidStateError, TimeoutError) as error:
             raise PublishFailed(f"event {event['event_id']} not confirmed") from error
+        # Only once the event is kept: a socket never hears of what could still be lost.
+        try:
+            await send(live_copies[kind], event, body, signature)
+        except (AMQPError, ChannelInvalidStateError, TimeoutError) as error:
+            logger.info(
+                "live copy not confirmed",
+                extra={"event_type": kind, "cause": type(error).__name__},
+            )
 
     return publish
 

@@ -31,6 +31,7 @@ from shared.topology import (
     DEAD_LETTER_EXCHANGE,
     DEAD_LETTER_QUEUE,
     EVENTS_EXCHANGE,
+    LIVE_EXCHANGE,
     ServiceName,
 )
 from shared.tracing import flush_spans
@@ -77,6 +78,7 @@ def combine_checks(*parts: ReadinessChecks) -> ReadinessChecks:
 async def declare_event_topology(broker: RabbitBroker) -> None:
     """Exchanges and the dead-letter queue, declared idempotently by every service."""
     await broker.declare_exchange(EVENTS_EXCHANGE)
+    await broker.declare_exchange(LIVE_EXCHANGE)
     dead_letter_exchange = await broker.declare_exchange(DEAD_LETTER_EXCHANGE)
     dead_letters = await broker.declare_queue(DEAD_LETTER_QUEUE)
     await dead_letters.bind(dead_letter_exchange, routing_key=DEAD_LETTER_QUEUE.routing())

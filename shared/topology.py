@@ -23,6 +23,18 @@ ServiceName = Literal["tickets", "notifications", "chat"]
 
 EVENTS_EXCHANGE = RabbitExchange("helpdesk.events", type=ExchangeType.TOPIC, durable=True)
 
+# A live copy of every domain event, for the gateways' sockets, sent after the event itself
+# is confirmed (shared/publishing.py). Its own exchange because each gateway's push queue is
+# exclusive to one broker node: when that node dies, the queue's record lingers in the
+# cluster for a while, and the broker nacks every confirmed publish routed to it, even one
+# that reached all its other queues (rabbitmq-server #4888). Bound to the events exchange,
+# one dead node's push queue held every ticket's events in the outbox (the scale-out test:
+# over 90 s of refused publishes). A refused live copy only costs a live update, which the
+# client's next list load shows anyway. Durable, so that after a broker restart a publish
+# never meets a missing exchange (which would close the channel the events go on too); its
+# messages are transient.
+LIVE_EXCHANGE = RabbitExchange("helpdesk.live", type=ExchangeType.TOPIC, durable=True)
+
 # Dead letters keep their original routing key, so a replay can publish each one back
 # to the route it came from.
 DEAD_LETTER_EXCHANGE = RabbitExchange("helpdesk.dead-letter", type=ExchangeType.TOPIC, durable=True)

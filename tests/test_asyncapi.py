@@ -13,6 +13,7 @@ from shared.topology import (
     CHAT_EXCHANGE,
     CHAT_PUSH_KEYS,
     EVENTS_EXCHANGE,
+    LIVE_EXCHANGE,
     PUBLISHED_EVENTS,
     ServiceName,
     chat_instance_queue,
@@ -76,8 +77,9 @@ def test_every_event_and_push_a_service_sends_is_listed_with_its_payload(
 ) -> None:
     sends = _sends(documents[service])
     events = {
-        (EVENTS_EXCHANGE.name, event_type(kind)): kind.__name__
+        (exchange.name, event_type(kind)): kind.__name__
         for kind in PUBLISHED_EVENTS[service]
+        for exchange in (EVENTS_EXCHANGE, LIVE_EXCHANGE)
     }
     pushes = {(CHAT_EXCHANGE.name, key) for key in CHAT_PUSH_KEYS} if service == "chat" else set()
     assert set(sends) == set(events) | pushes

@@ -266,7 +266,7 @@ async def test_one_trace_from_the_request_to_the_socket(traced: TracedDesk) -> N
         for span in spans
         if span.kind == SpanKind.SERVER and span.name == "POST /api/v1/tickets"
     )
-    push_created = "helpdesk.events.ticket.created process"
+    push_created = "helpdesk.live.ticket.created process"
     await wait_for_span(traced, request.context.trace_id, "gateway", push_created)
     created_trace = Trace(traced.spans(), request.context.trace_id)
 
@@ -286,10 +286,14 @@ async def test_one_trace_from_the_request_to_the_socket(traced: TracedDesk) -> N
         "tickets", SpanKind.PRODUCER, "helpdesk.events.ticket.created publish"
     )
     assert created_trace.descends(relayed, handling)
-    # The gateway's push consumer hands it to the agents' sockets, in the same trace.
+    # Then its live copy, which the gateway's push consumer hands to the agents' sockets,
+    # in the same trace.
+    copied = created_trace.one("tickets", SpanKind.PRODUCER, "helpdesk.live.ticket.created publish")
+    assert created_trace.descends(copied, handling)
+    assert copied.start_time is not None and relayed.end_time is not None
+    assert copied.start_time >= relayed.end_time
     pushed = created_trace.one("gateway", SpanKind.CONSUMER, push_created)
-    assert created_trace.descends(pushed, handling)
-    assert created_trace.parent(pushed) is created_trace.parent(relayed)
+    assert created_trace.parent(pushed) is created_trace.parent(copied)
 
     # The reply: HTTP → tickets → reply.posted → notifications → MongoDB → popup.created
     # → the user's socket, one trace again.
@@ -298,7 +302,7 @@ async def test_one_trace_from_the_request_to_the_socket(traced: TracedDesk) -> N
         for span in traced.spans()
         if span.kind == SpanKind.SERVER and span.name.endswith("/replies")
     )
-    push_popup = "helpdesk.events.popup.created process"
+    push_popup = "helpdesk.live.popup.created process"
     await wait_for_span(traced, reply_request.context.trace_id, "gateway", push_popup)
     # Notifications consumes reply.posted twice, each from a queue of its own: the pop-up
     # and the e-mail copy. Both are in the trace; the pop-up's is the insert's parent. The

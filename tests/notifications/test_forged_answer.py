@@ -3,7 +3,8 @@
 Someone holding broker credentials but not HELPDESK_BUS_KEY publishes a `reply.posted`
 event straight onto the real broker, with a message of their own, to a user who has the
 Help menu open. The services sign what they publish (shared/signing.py); a forged event is
-dead-lettered by the notifications service and dropped by the gateway's push queue.
+dead-lettered by the notifications service, and its live copy is dropped by the
+gateway's push queue.
 """
 
 import json
@@ -16,7 +17,7 @@ import httpx
 import pytest
 
 from shared.signing import BusSigner
-from shared.topology import DEAD_LETTER_QUEUE, EVENTS_EXCHANGE
+from shared.topology import DEAD_LETTER_QUEUE, EVENTS_EXCHANGE, LIVE_EXCHANGE
 from tests.support.events import EventLog
 from tests.support.popups import answered_ticket, eventually_listed, popups
 from tests.support.sockets import OpenStream, stays_quiet
@@ -31,16 +32,18 @@ def forged_answer(frame: dict[str, Any]) -> bool:
 
 
 async def publish_event(url: str, event: dict[str, Any], headers: dict[str, Any]) -> None:
+    """The event, then its live copy for the gateways, as a service sends them."""
     async with await aio_pika.connect(url) as connection:
         channel = await connection.channel()
-        exchange = await channel.get_exchange(EVENTS_EXCHANGE.name)
-        message = aio_pika.Message(
-            json.dumps(event).encode(),
-            content_type="application/json",
-            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-            headers=headers,
-        )
-        await exchange.publish(message, routing_key=event["type"])
+        for name in (EVENTS_EXCHANGE.name, LIVE_EXCHANGE.name):
+            exchange = await channel.get_exchange(name)
+            message = aio_pika.Message(
+                json.dumps(event).encode(),
+                content_type="application/json",
+                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                headers=headers,
+            )
+            await exchange.publish(message, routing_key=event["type"])
 
 
 async def dead_lettered(url: str, marker: str) -> dict[str, Any] | None:

@@ -45,7 +45,7 @@ from shared.events import (
 from shared.people import Caller
 from shared.popups import Announcement
 from shared.rpc_client import RpcClient
-from shared.topology import EVENTS_EXCHANGE
+from shared.topology import LIVE_EXCHANGE
 
 UserKey = tuple[str, str]
 HEARTBEAT = '{"type":"heartbeat"}'
@@ -104,13 +104,13 @@ class StreamHub:
 
     def bind(self, push: PushConsumer) -> None:
         for kind in POPUP_EVENTS:
-            push.bind(EVENTS_EXCHANGE, event_type(kind), self._on_popup)
-        push.bind(EVENTS_EXCHANGE, event_type(ReplyPosted), self._on_reply)
-        push.bind(EVENTS_EXCHANGE, event_type(TicketUpdated), self._on_ticket_updated)
-        push.bind(EVENTS_EXCHANGE, event_type(TicketCreated), self._on_ticket_created)
-        push.bind(EVENTS_EXCHANGE, event_type(TicketTriaged), self._on_ticket_triaged)
-        push.bind(EVENTS_EXCHANGE, event_type(NoteAdded), self._on_note_added)
-        push.bind(EVENTS_EXCHANGE, event_type(AnnouncementPublished), self._on_announcement)
+            push.bind(LIVE_EXCHANGE, event_type(kind), self._on_popup)
+        push.bind(LIVE_EXCHANGE, event_type(ReplyPosted), self._on_reply)
+        push.bind(LIVE_EXCHANGE, event_type(TicketUpdated), self._on_ticket_updated)
+        push.bind(LIVE_EXCHANGE, event_type(TicketCreated), self._on_ticket_created)
+        push.bind(LIVE_EXCHANGE, event_type(TicketTriaged), self._on_ticket_triaged)
+        push.bind(LIVE_EXCHANGE, event_type(NoteAdded), self._on_note_added)
+        push.bind(LIVE_EXCHANGE, event_type(AnnouncementPublished), self._on_announcement)
 
     async def serve_user(self, socket: StreamSocket) -> None:
         self._beat()
