@@ -37,19 +37,17 @@ def event_publisher(
     every event and live copy it sends with its schema (the body goes as signed bytes).
     Build one per broker: each call declares them.
     """
-    kinds = PUBLISHED_EVENTS[service]
-    events = {
-        event_type(kind): declare_publisher(
-            broker, kind, EVENTS_EXCHANGE, event_type(kind), persist=True, typed=True
-        )
-        for kind in kinds
-    }
-    live_copies = {
-        event_type(kind): declare_publisher(
-            broker, kind, LIVE_EXCHANGE, event_type(kind), persist=False, typed=True
-        )
-        for kind in kinds
-    }
+
+    def publishers(exchange: RabbitExchange, persist: bool) -> dict[str, RabbitPublisher]:
+        return {
+            event_type(kind): declare_publisher(
+                broker, kind, exchange, event_type(kind), persist=persist, typed=True
+            )
+            for kind in PUBLISHED_EVENTS[service]
+        }
+
+    events = publishers(EVENTS_EXCHANGE, persist=True)
+    live_copies = publishers(LIVE_EXCHANGE, persist=False)
 
     async def send(
         publisher: RabbitPublisher, event: dict[str, Any], body: bytes, signature: dict[str, Any]

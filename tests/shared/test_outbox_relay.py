@@ -2,33 +2,22 @@
 
 import logging
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorDatabase
 from pymongo import monitoring
 
-from shared.events import TicketCreated, TicketCreatedPayload
+from shared.events import TicketCreated
 from shared.outbox import OUTBOX_FIELD, PENDING_FLAG, OutboxRelay, pushing_events, with_events
-from shared.people import Author
 from shared.publishing import PublishFailed
+from tests.support.events import ticket_created
 from tests.support.system import HelpDesk
 from tests.support.waiting import eventually
 
 
 def created(number: str) -> TicketCreated:
-    return TicketCreated(
-        payload=TicketCreatedPayload(
-            number=number,
-            account_id="hotel-relay",
-            author=Author(id="anna", name="Anna", role="user"),
-            subject="S",
-            importance="low",
-            status="new",
-            sla_due_at=datetime.now(UTC),
-        )
-    )
+    return ticket_created(number, "hotel-relay")
 
 
 async def test_an_event_written_while_the_relay_publishes_stays_and_leaves_next_round(

@@ -5,20 +5,19 @@ refusal never holds the event back."""
 import json
 import logging
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import aio_pika
 import pytest
 from faststream.rabbit import RabbitBroker
 
-from shared.events import TicketCreated, TicketCreatedPayload, event_type
-from shared.people import Author
+from shared.events import TicketCreated, event_type
 from shared.publishing import PublishFailed, UndeclaredEvent, event_publisher
 from shared.service import declare_event_topology
 from shared.settings import Settings
 from shared.signing import BusSigner
 from shared.topology import EVENTS_EXCHANGE, LIVE_EXCHANGE, PUBLISHED_EVENTS
+from tests.support.events import ticket_created
 from tests.support.system import private_vhost
 
 SIGNER = BusSigner("a-key-for-this-test-only-" + "x" * 32)
@@ -27,18 +26,7 @@ CREATED = event_type(TicketCreated)
 
 def created(number: str) -> dict[str, Any]:
     """A ticket.created as the outbox hands it to the publisher."""
-    event = TicketCreated(
-        payload=TicketCreatedPayload(
-            number=number,
-            account_id="hotel-publishing",
-            author=Author(id="anna", name="Anna", role="user"),
-            subject="S",
-            importance="low",
-            status="new",
-            sla_due_at=datetime.now(UTC),
-        )
-    )
-    return event.model_dump(mode="json")
+    return ticket_created(number, "hotel-publishing").model_dump(mode="json")
 
 
 async def test_an_event_of_a_type_the_service_does_not_send_is_refused_before_it_leaves() -> None:

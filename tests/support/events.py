@@ -5,17 +5,35 @@ import json
 import time
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import aio_pika
 import pytest
 
+from shared.events import TicketCreated, TicketCreatedPayload
 from shared.outbox import PENDING_FLAG
+from shared.people import Author
 from shared.topology import EVENTS_EXCHANGE
 from tests.support.waiting import eventually
 
 # Sent by a test to its own queue only; never on the help desk's exchanges.
 MARKER = "test.marker"
+
+
+def ticket_created(number: str, account_id: str) -> TicketCreated:
+    """A ticket.created of ticket `number`, for tests of the outbox and its publisher."""
+    return TicketCreated(
+        payload=TicketCreatedPayload(
+            number=number,
+            account_id=account_id,
+            author=Author(id="anna", name="Anna", role="user"),
+            subject="S",
+            importance="low",
+            status="new",
+            sla_due_at=datetime.now(UTC),
+        )
+    )
 
 
 class EventLog:
